@@ -1,0 +1,308 @@
+"""Councils (from the official register), their users and roles, invitations and the platform agreement."""
+
+import hashlib
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "England", "England"
+    SCOTLAND = "Scotland", "Scotland"
+    WALES = "Wales", "Wales"
+    NORTHERN_IRELAND = "Northern Ireland", "Northern Ireland"
+
+
+class CouncilStatus(models.TextChoices):
+    NOT_INVITED = "not_invited", "Not invited"
+    INVITED = "invited", "Invited"
+    ONBOARDING = "onboarding", "Onboarding"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+
+
+class VatStatus(models.TextChoices):
+    REGISTERED = "registered", "VAT registered"
+    NOT_REGISTERED = "not_registered", "Not VAT registered"
+
+
+class Council(models.Model):
+    """A principal council from the register. Created by `import_councils`, never by a user."""
+
+    code = models.CharField("register code", max_length=8, unique=True)
+    gss_code = models.CharField("GSS code", max_length=9, blank=True)
+    name = models.CharField("official name", max_length=200)
+    short_name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    nation = models.CharField(max_length=20, choices=Nation.choices)
+    region = models.CharField(max_length=60, blank=True)
+    council_type = models.CharField(max_length=8)
+    council_type_name = models.CharField(max_length=60)
+    homepage_url = models.URLField(blank=True)
+    status = models.CharField(max_length=20, choices=CouncilStatus.choices, default=CouncilStatus.NOT_INVITED)
+    # Finance details, entered by the council administrator during onboarding.
+    invoice_address = models.TextField(blank=True)
+    finance_email = models.EmailField(blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    po_required = models.BooleanField("purchase order number required", default=False)
+    vat_status = models.CharField(max_length=20, choices=VatStatus.choices, blank=True)
+    vat_number = models.CharField("VAT registration number", max_length=14, blank=True)
+    finance_details_updated_at = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["short_name"]
+        indexes = [models.Index(fields=["status", "nation"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CouncilStatus.values), name="council_status_valid"),
+            models.CheckConstraint(condition=Q(nation__in=Nation.values), name="council_nation_valid"),
+            models.CheckConstraint(
+                condition=Q(payment_terms_days__isnull=True) | Q(payment_terms_days__range=(1, 120)),
+                name="council_payment_terms_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["active", "suspended"])
+                | (Q(finance_details_updated_at__isnull=False) & Q(activated_at__isnull=False)),
+                name="council_active_has_finance_details",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("platform:council_detail", kwargs={"code": self.code})
+
+    @property
+    def finance_details_complete(self) -> bool:
+        return self.finance_details_updated_at is not None
+
+
+class CouncilStatusChange(models.Model):
+    """History of a council's status: who moved it, from what, to what, and when."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=CouncilStatus.choices)
+    to_status = models.CharField(max_length=20, choices=CouncilStatus.choices)
+    changed_by = models.ForeignKey("User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.council}: {self.from_status} → {self.to_status}"
+
+
+class CouncilDomain(models.Model):
+    """An e-mail domain on which colleagues of the council may sign up. A domain belongs to one council."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(Lower("domain"), name="council_domain_unique_ci"),
+            models.CheckConstraint(condition=Q(domain=Lower("domain")), name="council_domain_lowercase"),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Role(models.TextChoices):
+    COUNCIL_ADMIN = "council_admin", "Council administrator"
+    APPROVER = "approver", "Approver (line manager)"
+    BOOKING_OFFICER = "booking_officer", "Booking officer"
+    FINANCE_OFFICER = "finance_officer", "Finance officer"
+    SPECIALIST = "specialist", "Specialist"
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PENDING = "pending", "Waiting for approval"
+    REMOVED = "removed", "Removed"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Signs in with e-mail. Belongs to one council (platform staff may have none)."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    council = models.ForeignKey(Council, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
+    membership_status = models.CharField(
+        max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    is_staff = models.BooleanField("platform administrator", default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.CheckConstraint(condition=Q(roles__contained_by=Role.values), name="user_roles_valid"),
+            models.CheckConstraint(
+                condition=Q(roles=[]) | Q(council__isnull=False), name="user_roles_need_council"
+            ),
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
+            models.CheckConstraint(
+                condition=Q(membership_status__in=MembershipStatus.values), name="user_membership_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def has_role(self, role: str) -> bool:
+        return self.membership_status == MembershipStatus.ACTIVE and role in self.roles
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in Role.values if r in self.roles]
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+
+    def usable(self):
+        return self.open().filter(expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An invitation to join a council with some roles. The e-mail carries a token; we keep its digest."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150, blank=True)
+    roles = ArrayField(models.CharField(max_length=20, choices=Role.choices))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(default=1)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(cancelled_at__isnull=True),
+                name="invitation_not_both_accepted_and_cancelled",
+            ),
+            models.CheckConstraint(condition=~Q(roles=[]), name="invitation_has_roles"),
+            models.CheckConstraint(condition=Q(roles__contained_by=Role.values), name="invitation_roles_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.council}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "Accepted"
+        if self.cancelled_at:
+            return "Cancelled"
+        if self.is_expired:
+            return "Expired"
+        return "Waiting"
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in Role.values if r in self.roles]
+
+
+class PlatformAgreement(models.Model):
+    """A version of the agreement every council accepts before it can use the service."""
+
+    version = models.PositiveIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class AgreementAcceptance(models.Model):
+    """Which council accepted which version, who did it and when. Append-only."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="agreement_acceptances")
+    agreement = models.ForeignKey(PlatformAgreement, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "agreement"], name="acceptance_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council} accepted version {self.agreement.version}"
