@@ -1,5 +1,39 @@
+"""django-allauth hooks: sign-up only on a council's allowed domain, and every e-mail through the outbox."""
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.db import transaction
+
+from notifications.services import email_enqueue
+
+from . import services
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    pass
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email).strip().lower()
+        if services.council_for_signup_email(email=email) is None:
+            raise forms.ValidationError(
+                "You can only create an account with a work e-mail address on a domain your council has "
+                "registered with this service. Ask your council administrator for an invitation."
+            )
+        return email
+
+    @transaction.atomic
+    def save_user(self, request, user, form, commit=True):
+        user.full_name = form.cleaned_data.get("full_name", "").strip()
+        user = super().save_user(request, user, form, commit=True)
+        council = services.council_for_signup_email(email=user.email)
+        services.member_signup_record(user=user, council=council)
+        return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        message = self.render_mail(template_prefix, email, context)
+        html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
+        email_enqueue(
+            kind=template_prefix.rsplit("/", 1)[-1],
+            to=email,
+            subject=message.subject,
+            body_text=message.body if message.content_subtype == "plain" else "",
+            body_html=html or (message.body if message.content_subtype == "html" else ""),
+        )

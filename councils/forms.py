@@ -1,6 +1,254 @@
+"""Forms: parse and validate input; the services decide. All render through crispy-forms-gds."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
+
+from .models import CouncilStatus, Nation, Role, VatStatus
+
+
+class GovForm(forms.Form):
+    """A form with a GOV.UK helper: error summary on, fields laid out in declaration order."""
+
+    submit_label = "Continue"
+    submit_class = ""
+
+    def __init__(self, *args, submit_label: str | None = None, submit_class: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submit_label = submit_label or self.submit_label
+        self.submit_class = submit_class or self.submit_class
+        self.helper = FormHelper()
+        self.helper.form_show_errors = True
+        self.helper.layout = Layout(
+            *self.layout_fields(), Submit("submit", self.submit_label, css_class=self.submit_class)
+        )
+
+    def layout_fields(self):
+        return [Field(name) for name in self.fields]
+
+
+ROLE_HINTS = {
+    Role.COUNCIL_ADMIN: "Sets up the council, its finance details and who can use the service",
+    Role.APPROVER: "Line manager who gives colleagues permission to offer their hours",
+    Role.BOOKING_OFFICER: "Finds specialists in other councils and books their time",
+    Role.FINANCE_OFFICER: "Sees invoices, downloads settlement reports and records payments",
+    Role.SPECIALIST: "Offers a few hours a week to other councils",
+}
+
+
+def _role_field(label="Roles"):
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one role"},
+    )
+
+
+class InviteAdminForm(GovForm):
+    submit_label = "Send invitation"
+    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    email = forms.EmailField(
+        label="E-mail address",
+        help_text="We will send an invitation link to this address. It works for 14 days.",
+        error_messages={
+            "required": "Enter the administrator’s e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.gov.uk",
+        },
+    )
+
+    def layout_fields(self):
+        return [
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+        ]
+
+
+class InviteColleagueForm(InviteAdminForm):
+    roles = _role_field()
+
+    def layout_fields(self):
+        return [*super().layout_fields(), Field.checkboxes("roles", legend_size=Size.SMALL)]
+
+
+class RolesForm(GovForm):
+    submit_label = "Save roles"
+    roles = _role_field()
+
+    def layout_fields(self):
+        return [Field.checkboxes("roles", legend_size=Size.MEDIUM)]
+
+
+class ApproveSignupForm(RolesForm):
+    submit_label = "Approve"
+
+
+class SuspendForm(GovForm):
+    submit_label = "Suspend council"
+    submit_class = "govuk-button--warning"
+    reason = forms.CharField(
+        label="Why are you suspending this council?",
+        help_text="The council’s administrators will see this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=500,
+        error_messages={"required": "Enter the reason for suspending the council"},
+    )
+
+
+class ConfirmForm(GovForm):
+    """A page that asks only to confirm: one button, no fields."""
+
+    submit_label = "Confirm"
+
+
+class AgreementForm(GovForm):
+    submit_label = "Accept agreement"
+    confirm = forms.BooleanField(
+        label="I accept this agreement on behalf of my council and I have the authority to do so",
+        error_messages={"required": "Confirm that you accept the agreement on behalf of your council"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def layout_fields(self):
+        return [Field("confirm"), Field("version")]
+
+
+class FinanceDetailsForm(GovForm):
+    submit_label = "Save finance details"
+    invoice_address = forms.CharField(
+        label="Invoice address",
+        help_text="The postal address that invoices to your council should show.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=1000,
+        error_messages={"required": "Enter the invoice address"},
+    )
+    finance_email = forms.EmailField(
+        label="Finance team e-mail address",
+        help_text="Invoices and settlement statements are sent here.",
+        error_messages={
+            "required": "Enter the finance team’s e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like finance@example.gov.uk",
+        },
+    )
+    payment_terms_days = forms.IntegerField(
+        label="Payment terms, in days",
+        help_text="How many days after an invoice is issued your council pays it. Most councils use 30.",
+        min_value=1,
+        max_value=120,
+        error_messages={
+            "required": "Enter your payment terms in days",
+            "invalid": "Payment terms must be a whole number of days, like 30",
+            "min_value": "Payment terms must be between 1 and 120 days",
+            "max_value": "Payment terms must be between 1 and 120 days",
+        },
+    )
+    po_required = forms.TypedChoiceField(
+        label="Does your council need a purchase order (PO) number on every invoice it receives?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if your council needs a purchase order number on invoices"},
+    )
+    vat_status = forms.ChoiceField(
+        label="VAT status",
+        choices=VatStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your council’s VAT status"},
+    )
+    vat_number = forms.RegexField(
+        label="VAT registration number",
+        help_text="Only if your council is VAT registered. For example, GB123456789.",
+        regex=r"^\s*(GB)?\s*\d{3}\s*\d{4}\s*\d{2}(\s*\d{3})?\s*$",
+        required=False,
+        max_length=20,
+        error_messages={"invalid": "Enter a VAT registration number in the correct format, like GB123456789"},
+    )
+    domains = forms.CharField(
+        label="E-mail domains your colleagues use",
+        help_text="One per line, for example example.gov.uk. People with an address on these domains can ask "
+        "to join your council; you approve each one.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter at least one e-mail domain your colleagues use"},
+    )
+
+    def layout_fields(self):
+        return [
+            Field.textarea("invoice_address", rows=5),
+            Field.text("finance_email", field_width=Fluid.TWO_THIRDS),
+            Field.text("payment_terms_days", field_width=Fixed.FIVE),
+            Field.radios("po_required", legend_size=Size.SMALL, inline=True),
+            Field.radios("vat_status", legend_size=Size.SMALL),
+            Field.text("vat_number", field_width=Fixed.TEN),
+            Field.textarea("domains", rows=3),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("vat_status") == VatStatus.REGISTERED and not data.get("vat_number"):
+            self.add_error("vat_number", "Enter your council’s VAT registration number")
+        return data
+
+    def cleaned_domains(self) -> list[str]:
+        return [d for d in self.cleaned_data["domains"].replace(",", "\n").split() if d.strip()]
+
+
+class AcceptInvitationForm(GovForm):
+    submit_label = "Create account"
+    full_name = forms.CharField(
+        label="Full name", max_length=150, error_messages={"required": "Enter your full name"}
+    )
+    password1 = forms.CharField(
+        label="Create a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+        error_messages={"required": "Enter a password"},
+    )
+    password2 = forms.CharField(
+        label="Confirm your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter your password again"},
+    )
+
+    def __init__(self, *args, invitation, **kwargs):
+        self.invitation = invitation
+        super().__init__(*args, **kwargs)
+        if invitation.full_name and not self.is_bound:
+            self.initial["full_name"] = invitation.full_name
+
+    def layout_fields(self):
+        return [Field.text("full_name", field_width=Fluid.TWO_THIRDS), Field("password1"), Field("password2")]
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The passwords do not match")
+        elif p1:
+            from .models import User
+
+            try:
+                validate_password(p1, User(email=self.invitation.email, full_name=data.get("full_name", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class CouncilSearchForm(forms.Form):
+    q = forms.CharField(label="Search councils", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *CouncilStatus.choices], required=False
+    )
+    nation = forms.ChoiceField(label="Nation", choices=[("", "Any nation"), *Nation.choices], required=False)
 
 
 class SignupExtraForm(forms.Form):
+    """Added to allauth's sign-up form: the person's name. The domain rule is in the account adapter."""
+
+    full_name = forms.CharField(label="Full name", max_length=150)
+
     def signup(self, request, user):
-        pass
+        user.full_name = self.cleaned_data["full_name"]
+        user.save(update_fields=["full_name"])

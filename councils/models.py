@@ -68,7 +68,7 @@ class Council(models.Model):
                 name="council_payment_terms_range",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["active", "suspended"])
+                condition=~Q(status="active")
                 | (Q(finance_details_updated_at__isnull=False) & Q(activated_at__isnull=False)),
                 name="council_active_has_finance_details",
             ),
@@ -160,7 +160,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150)
-    council = models.ForeignKey(Council, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
     roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
     membership_status = models.CharField(
         max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
@@ -184,7 +186,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
             models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
             models.CheckConstraint(
-                condition=Q(membership_status__in=MembershipStatus.values), name="user_membership_status_valid"
+                condition=Q(membership_status__in=MembershipStatus.values),
+                name="user_membership_status_valid",
             ),
         ]
 
@@ -231,7 +234,9 @@ class Invitation(models.Model):
     send_count = models.PositiveSmallIntegerField(default=1)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -250,7 +255,9 @@ class Invitation(models.Model):
                 name="invitation_not_both_accepted_and_cancelled",
             ),
             models.CheckConstraint(condition=~Q(roles=[]), name="invitation_has_roles"),
-            models.CheckConstraint(condition=Q(roles__contained_by=Role.values), name="invitation_roles_valid"),
+            models.CheckConstraint(
+                condition=Q(roles__contained_by=Role.values), name="invitation_roles_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -95,7 +95,7 @@ LOGIN_REDIRECT_URL = "home"
 # django-allauth: e-mail login, mandatory verification, sign-up only on a council's allowed domain.
 ACCOUNT_ADAPTER = "councils.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["full_name*", "email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "councils.forms.SignupExtraForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -133,10 +133,19 @@ CURRENCIES = ("GBP",)
 DEFAULT_CURRENCY = "GBP"
 
 # E-mail: console in development, SMTP in production (EMAIL_URL, e.g. smtp+tls://user:pass@host:587).
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LocalGov Talent Pool <noreply@talentpool.localgov.example>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="LocalGov Talent Pool <noreply@talentpool.localgov.example>"
+)
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-for _key in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL"):
+for _key in (
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
+):
     if _key in _email:
         globals()[_key] = _email[_key]
 
@@ -157,7 +166,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "notifications.tasks.outbox_flush", "schedule": 60.0},
-    "invitations-expire": {"task": "councils.tasks.invitations_expire", "schedule": 3600.0},
 }
 
 LOGGING = {

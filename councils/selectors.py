@@ -1,0 +1,97 @@
+"""Reads about councils and their people, with their joins done."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import (
+    AgreementAcceptance,
+    Council,
+    CouncilStatus,
+    Invitation,
+    MembershipStatus,
+    Nation,
+    PlatformAgreement,
+    Role,
+    User,
+)
+
+
+def agreement_current() -> PlatformAgreement | None:
+    return PlatformAgreement.objects.order_by("-version").first()
+
+
+def council_acceptance_latest(*, council: Council) -> AgreementAcceptance | None:
+    return (
+        AgreementAcceptance.objects.filter(council=council)
+        .select_related("agreement", "accepted_by")
+        .order_by("-agreement__version")
+        .first()
+    )
+
+
+def council_has_accepted_current_agreement(*, council: Council) -> bool:
+    current = agreement_current()
+    return (
+        current is not None
+        and AgreementAcceptance.objects.filter(council=council, agreement=current).exists()
+    )
+
+
+def council_can_transact(*, council: Council | None) -> bool:
+    """Whether a council may book or be booked: active, and on the current agreement."""
+    return (
+        council is not None
+        and council.status == CouncilStatus.ACTIVE
+        and council_has_accepted_current_agreement(council=council)
+    )
+
+
+def council_admins(*, council: Council) -> QuerySet[User]:
+    return User.objects.filter(
+        council=council,
+        membership_status=MembershipStatus.ACTIVE,
+        is_active=True,
+        roles__contains=[Role.COUNCIL_ADMIN],
+    )
+
+
+def council_list(*, status: str = "", nation: str = "", q: str = "") -> QuerySet[Council]:
+    councils = Council.objects.all()
+    if status:
+        councils = councils.filter(status=status)
+    if nation:
+        councils = councils.filter(nation=nation)
+    if q:
+        councils = councils.filter(
+            Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__iexact=q) | Q(gss_code__iexact=q)
+        )
+    return councils.annotate(
+        member_count=Count("users", filter=Q(users__membership_status="active"))
+    ).order_by("short_name")
+
+
+def council_counts() -> dict:
+    """Councils by status, and by nation and status, for the platform dashboard."""
+    rows = Council.objects.values("nation", "status").annotate(n=Count("id"))
+    by_status = dict.fromkeys(CouncilStatus.values, 0)
+    by_nation = {n: {"total": 0, **dict.fromkeys(CouncilStatus.values, 0)} for n in Nation.values}
+    for row in rows:
+        by_status[row["status"]] += row["n"]
+        by_nation[row["nation"]][row["status"]] += row["n"]
+        by_nation[row["nation"]]["total"] += row["n"]
+    return {
+        "by_status": [(CouncilStatus(s), n) for s, n in by_status.items()],
+        "by_nation": [(Nation(n), counts) for n, counts in by_nation.items()],
+        "total": sum(by_status.values()),
+    }
+
+
+def council_members(*, council: Council) -> QuerySet[User]:
+    return User.objects.filter(council=council).order_by("membership_status", "full_name", "email")
+
+
+def council_invitations_open(*, council: Council) -> QuerySet[Invitation]:
+    return council.invitations.open().select_related("invited_by").order_by("-sent_at")
+
+
+def council_invitations(*, council: Council) -> QuerySet[Invitation]:
+    return council.invitations.select_related("invited_by", "accepted_user").order_by("-created_at")

@@ -1,0 +1,99 @@
+"""Writing e-mails to the outbox and sending them.
+
+`email_enqueue` is called inside the transaction that causes the message; the send task is queued only
+when that transaction commits. `outbound_email_send` sends one message at most once: it locks the row,
+skips it if already sent, and marks it sent in the same transaction.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+
+def email_enqueue(
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    body_text: str = "",
+    body_html: str = "",
+    template: str | None = None,
+    context=None,
+) -> OutboundEmail:
+    """Write one message to the outbox and queue its sending for when the current transaction commits.
+
+    With `template`, the body is rendered from `<template>.txt` (and `<template>.html` if present).
+    """
+    if template:
+        context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **(context or {})}
+        body_text = render_to_string(f"{template}.txt", context)
+    email = OutboundEmail.objects.create(
+        kind=kind, to=to, subject=subject.strip(), body_text=body_text, body_html=body_html
+    )
+    transaction.on_commit(lambda: _queue_send(email.pk))
+    return email
+
+
+def _queue_send(email_id: int) -> None:
+    # Imported here: tasks import this module.
+    from .tasks import outbound_email_send_task
+
+    try:
+        outbound_email_send_task.delay(email_id)
+    except Exception:  # noqa: BLE001 - a broker outage must not fail the request; outbox_flush sends it later
+        logger.warning("Could not queue e-mail %s; the periodic outbox flush will send it.", email_id)
+
+
+def outbound_email_send(*, email_id: int) -> bool:
+    """Send one outbox message unless it was already sent. Returns True if it was sent now.
+
+    The row stays locked while the backend sends, so two workers never send the same message. A failed
+    attempt is recorded (attempts, last_error) and then `EmailSendFailed` is raised so the task retries.
+    """
+    failure = None
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id).first()
+        if email is None or email.sent_at is not None:
+            return False
+        message = EmailMultiAlternatives(
+            subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        email.attempts += 1
+        email.last_attempt_at = timezone.now()
+        try:
+            message.send()
+        except Exception as exc:  # noqa: BLE001 - any backend failure is recorded, then retried
+            failure = f"{type(exc).__name__}: {exc}"[:2000]
+            email.last_error = failure
+        else:
+            email.sent_at = timezone.now()
+            email.last_error = ""
+        email.save(update_fields=["attempts", "last_attempt_at", "last_error", "sent_at"])
+    if failure:
+        raise EmailSendFailed(failure)
+    return True
+
+
+class EmailSendFailed(Exception):
+    """The mail backend refused or failed; the attempt is recorded on the outbox row."""
+
+
+def outbox_unsent_ids(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> list[int]:
+    """Messages still unsent some time after they were written (their queued task was lost or failed)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        OutboundEmail.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )

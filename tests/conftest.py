@@ -1,0 +1,50 @@
+"""Shared fixtures. The suite runs against real PostgreSQL (pytest-django creates test_talentpool)."""
+
+import pytest
+
+from councils.models import Role
+from tests.factories import ActiveCouncilFactory, CouncilFactory, StaffFactory, UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory(email="platform@talentpool.example")
+
+
+@pytest.fixture
+def council(db):
+    return ActiveCouncilFactory(code="AAA", name="Alphaton Borough Council", short_name="Alphaton", slug="alphaton")
+
+
+@pytest.fixture
+def other_council(db):
+    return ActiveCouncilFactory(code="BBB", name="Betaford City Council", short_name="Betaford", slug="betaford")
+
+
+@pytest.fixture
+def new_council(db):
+    return CouncilFactory(code="NEW", name="Newtown District Council", short_name="Newtown", slug="newtown")
+
+
+@pytest.fixture
+def council_admin(council):
+    return UserFactory(council=council, roles=[Role.COUNCIL_ADMIN], email="admin@alphaton.gov.uk", full_name="Ada Admin")
+
+
+@pytest.fixture
+def other_admin(other_council):
+    return UserFactory(
+        council=other_council, roles=[Role.COUNCIL_ADMIN], email="admin@betaford.gov.uk", full_name="Bea Admin"
+    )
+
+
+@pytest.fixture
+def officer(council):
+    return UserFactory(council=council, roles=[Role.BOOKING_OFFICER], email="officer@alphaton.gov.uk")
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client

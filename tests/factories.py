@@ -1,0 +1,77 @@
+"""factory_boy factories for the suite."""
+
+import factory
+from django.utils import timezone
+
+from councils.models import Council, CouncilDomain, CouncilStatus, MembershipStatus, Nation, Role, User
+
+
+class CouncilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Council
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"T{n:03d}")
+    gss_code = factory.Sequence(lambda n: f"E0{n:07d}")
+    name = factory.Sequence(lambda n: f"Testshire {n} Council")
+    short_name = factory.Sequence(lambda n: f"Testshire {n}")
+    slug = factory.Sequence(lambda n: f"testshire-{n}")
+    nation = Nation.ENGLAND
+    region = "South West"
+    council_type = "UA"
+    council_type_name = "Unitary authority"
+    status = CouncilStatus.NOT_INVITED
+
+
+class ActiveCouncilFactory(CouncilFactory):
+    status = CouncilStatus.ACTIVE
+    invoice_address = "1 High Street\nTesttown\nTT1 1TT"
+    finance_email = factory.LazyAttribute(lambda c: f"finance@{c.slug}.gov.uk")
+    payment_terms_days = 30
+    vat_status = "registered"
+    vat_number = "GB123456789"
+    finance_details_updated_at = factory.LazyFunction(timezone.now)
+    activated_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def domain(self, create, extracted, **kwargs):
+        if create:
+            CouncilDomain.objects.get_or_create(council=self, domain=f"{self.slug}.gov.uk")
+
+    @factory.post_generation
+    def agreement(self, create, extracted, **kwargs):
+        """Accept the current agreement unless told `agreement=False`."""
+        if create and extracted is not False:
+            from councils.models import AgreementAcceptance
+            from councils.selectors import agreement_current
+
+            admin = UserFactory(council=self, roles=[Role.COUNCIL_ADMIN])
+            AgreementAcceptance.objects.create(council=self, agreement=agreement_current(), accepted_by=admin)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.gov.uk")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    council = factory.SubFactory(ActiveCouncilFactory)
+    roles = factory.LazyFunction(lambda: [Role.BOOKING_OFFICER])
+    membership_status = MembershipStatus.ACTIVE
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            self.save()
+            EmailAddress.objects.get_or_create(user=self, email=self.email, verified=True, primary=True)
+
+
+class StaffFactory(UserFactory):
+    council = None
+    roles = factory.LazyFunction(list)
+    is_staff = True
