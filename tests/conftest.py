@@ -15,12 +15,16 @@ def staff(db):
 
 @pytest.fixture
 def council(db):
-    return ActiveCouncilFactory(code="AAA", name="Alphaton Borough Council", short_name="Alphaton", slug="alphaton")
+    return ActiveCouncilFactory(
+        code="AAA", name="Alphaton Borough Council", short_name="Alphaton", slug="alphaton"
+    )
 
 
 @pytest.fixture
 def other_council(db):
-    return ActiveCouncilFactory(code="BBB", name="Betaford City Council", short_name="Betaford", slug="betaford")
+    return ActiveCouncilFactory(
+        code="BBB", name="Betaford City Council", short_name="Betaford", slug="betaford"
+    )
 
 
 @pytest.fixture
@@ -30,13 +34,18 @@ def new_council(db):
 
 @pytest.fixture
 def council_admin(council):
-    return UserFactory(council=council, roles=[Role.COUNCIL_ADMIN], email="admin@alphaton.gov.uk", full_name="Ada Admin")
+    return UserFactory(
+        council=council, roles=[Role.COUNCIL_ADMIN], email="admin@alphaton.gov.uk", full_name="Ada Admin"
+    )
 
 
 @pytest.fixture
 def other_admin(other_council):
     return UserFactory(
-        council=other_council, roles=[Role.COUNCIL_ADMIN], email="admin@betaford.gov.uk", full_name="Bea Admin"
+        council=other_council,
+        roles=[Role.COUNCIL_ADMIN],
+        email="admin@betaford.gov.uk",
+        full_name="Bea Admin",
     )
 
 

@@ -17,7 +17,9 @@ GOOD_PASSWORD = "a-long-and-unusual-passphrase"
 
 
 def invite_first_admin(council, staff, email="chief@newtown.gov.uk"):
-    return services.invitation_create(council=council, email=email, roles=[Role.COUNCIL_ADMIN], invited_by=staff)
+    return services.invitation_create(
+        council=council, email=email, roles=[Role.COUNCIL_ADMIN], invited_by=staff
+    )
 
 
 def test_inviting_a_councils_first_administrator_marks_it_invited_and_queues_the_email(
@@ -92,7 +94,10 @@ def test_an_invitation_cannot_be_used_twice(new_council, staff):
 
 def test_an_expired_invitation_cannot_be_accepted(new_council, staff):
     _invitation, token = invite_first_admin(new_council, staff)
-    with freeze_time(timezone.now() + timedelta(days=15)), pytest.raises(services.CouncilError, match="expired"):
+    with (
+        freeze_time(timezone.now() + timedelta(days=15)),
+        pytest.raises(services.CouncilError, match="expired"),
+    ):
         services.invitation_accept(token=token, full_name="Late Larry", password=GOOD_PASSWORD)
     assert not User.objects.filter(email="chief@newtown.gov.uk").exists()
 
@@ -187,4 +192,3 @@ def test_inviting_into_a_suspended_council_is_refused(council, council_admin, st
         services.invitation_create(
             council=council, email="x@alphaton.gov.uk", roles=[Role.SPECIALIST], invited_by=council_admin
         )
-

@@ -1,0 +1,53 @@
+# LocalGov Talent Pool. `make run` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+
+.PHONY: help install assets run test test-fast lint format check-deploy services chromium clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.venv/.installed: requirements.lock
+	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.lock
+	touch $@
+
+install: .venv/.installed ## Create the virtual environment and install the locked packages
+
+static/build/.built: package.json package-lock.json frontend/talentpool.scss scripts/build_assets.sh
+	bash scripts/build_assets.sh
+	touch $@
+
+assets: static/build/.built ## Build GOV.UK Frontend (npm + Sass) into static/build
+
+services: ## Start PostgreSQL and Redis if they do not answer
+	bash scripts/ensure_services.sh
+
+chromium: ## Install Debian's chromium for the browser tests, if missing
+	bash scripts/ensure_chromium.sh
+
+run: install assets ## Migrate, load councils and demo data, start web + Celery worker + beat
+	bash scripts/run.sh
+
+test: install assets services chromium ## Run the whole suite (unit, integration, worker, browser)
+	$(PY) -m pytest --create-db
+
+test-fast: install ## Run the suite without the browser and worker tests
+	$(PY) -m pytest -m "not browser and not worker"
+
+lint: install ## ruff check and format check
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install ## ruff format and fix
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+check-deploy: install ## Django's deployment checks with production settings
+	DJANGO_SETTINGS_MODULE=talentpool.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
+	  ALLOWED_HOSTS=talentpool.example $(PY) manage.py check --deploy --fail-level WARNING
+
+clean: ## Remove the virtual environment, node_modules and built assets
+	rm -rf .venv node_modules static/build staticfiles

@@ -1,0 +1,70 @@
+"""Headless Chromium (Debian's) driven by Playwright against pytest-django's live server, with axe."""
+
+import os
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    settings.SITE_URL = live_server.url
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+class AccessibilityAudit:
+    """Runs axe on each page visited; the test asserts at the end that nothing was found anywhere."""
+
+    def __init__(self):
+        self.axe = Axe()
+        self.pages: list[str] = []
+        self.violations: list[str] = []
+
+    def check(self, page):
+        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        self.pages.append(page.url)
+        for violation in results.response["violations"]:
+            targets = [", ".join(node["target"]) for node in violation["nodes"]]
+            self.violations.append(
+                f"{page.url}: {violation['id']} ({violation['impact']}) {violation['help']} at {targets}"
+            )
+
+
+@pytest.fixture
+def axe():
+    return AccessibilityAudit()
