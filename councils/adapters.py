@@ -10,6 +10,12 @@ from . import services
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "The e-mail address or password is not right",
+        "too_many_login_attempts": "Too many failed attempts to sign in. Wait a few minutes, then try again.",
+    }
+
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email).strip().lower()
         if services.council_for_signup_email(email=email) is None:

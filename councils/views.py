@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from . import forms, selectors, services
-from .models import Council, CouncilStatus, Invitation, MembershipStatus, Role, User
+from .models import Council, Invitation, MembershipStatus, Role, User
 from .permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
 
 
@@ -251,7 +251,7 @@ class InvitationAcceptView(ServiceFormView):
         return user
 
     def get_success_url(self):
-        if self.user.has_role(Role.COUNCIL_ADMIN) and self.user.council.status == CouncilStatus.ONBOARDING:
+        if self.user.has_role(Role.COUNCIL_ADMIN):
             return reverse("council:setup")
         return reverse("home")
 

@@ -175,3 +175,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+ACCOUNT_FORMS = {
+    "login": "councils.account_forms.LoginForm",
+    "signup": "councils.account_forms.SignupForm",
+    "reset_password": "councils.account_forms.ResetPasswordForm",
+    "reset_password_from_key": "councils.account_forms.ResetPasswordKeyForm",
+}
