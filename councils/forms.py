@@ -20,6 +20,7 @@ class GovForm(forms.Form):
         self.submit_class = submit_class or self.submit_class
         self.helper = FormHelper()
         self.helper.form_show_errors = True
+        self.helper.attrs = {"novalidate": ""}  # the server's messages, not the browser's
         self.helper.layout = Layout(
             *self.layout_fields(), Submit("submit", self.submit_label, css_class=self.submit_class)
         )
@@ -137,6 +138,7 @@ class FinanceDetailsForm(GovForm):
         help_text="How many days after an invoice is issued your council pays it. Most councils use 30.",
         min_value=1,
         max_value=120,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "required": "Enter your payment terms in days",
             "invalid": "Payment terms must be a whole number of days, like 30",

@@ -62,7 +62,7 @@ def test_platform_admin_onboards_a_council_whose_admin_invites_a_colleague(page,
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Invitation sent to chris.chief@newtown.gov.uk"
     )
-    expect(page.locator(".govuk-tag").first).to_have_text("Invited")
+    expect(page.locator("main .govuk-tag").first).to_have_text("Invited")
     axe.check(page)
     sign_out(page, axe)
 
@@ -106,7 +106,7 @@ def test_platform_admin_onboards_a_council_whose_admin_invites_a_colleague(page,
     page.get_by_label("Payment terms, in days").fill("30")
     page.get_by_role("button", name="Save finance details").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your council")
-    expect(page.locator(".govuk-tag").first).to_have_text("Active")
+    expect(page.locator("main .govuk-tag").first).to_have_text("Active")
     axe.check(page)
 
     # Invites a colleague as a specialist.
@@ -121,7 +121,7 @@ def test_platform_admin_onboards_a_council_whose_admin_invites_a_colleague(page,
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Invitation sent to sam.specialist@newtown.gov.uk"
     )
-    expect(page.get_by_role("cell", name="sam.specialist@newtown.gov.uk")).to_be_visible()
+    expect(page.get_by_role("cell", name="sam.specialist@newtown.gov.uk", exact=True)).to_be_visible()
     axe.check(page)
 
     council = Council.objects.get(code="NWT")
