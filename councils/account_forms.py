@@ -3,6 +3,8 @@
 from allauth.account import forms as allauth_forms
 from django import forms
 
+from . import services
+
 
 def _plain_inputs(form: forms.Form) -> None:
     """GOV.UK pages use labels and hints, never placeholders."""
@@ -27,6 +29,15 @@ class SignupForm(allauth_forms.SignupForm):
         self.fields["password1"].label = "Create a password"
         self.fields["password2"].label = "Confirm your password"
         self.order_fields(["full_name", "email", "password1", "password2"])
+
+    def clean_email(self):
+        email = super().clean_email()
+        if services.council_for_signup_email(email=email) is None:
+            raise forms.ValidationError(
+                "You can only create an account with a work e-mail address on a domain your council has "
+                "registered with this service. Ask your council administrator for an invitation."
+            )
+        return email
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):

@@ -1,7 +1,6 @@
-"""django-allauth hooks: sign-up only on a council's allowed domain, and every e-mail through the outbox."""
+"""django-allauth hooks: a sign-up joins its council as pending; every e-mail goes through the outbox."""
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django import forms
 from django.db import transaction
 
 from notifications.services import email_enqueue
@@ -15,15 +14,6 @@ class AccountAdapter(DefaultAccountAdapter):
         "email_password_mismatch": "The e-mail address or password is not right",
         "too_many_login_attempts": "Too many failed attempts to sign in. Wait a few minutes, then try again.",
     }
-
-    def clean_email(self, email: str) -> str:
-        email = super().clean_email(email).strip().lower()
-        if services.council_for_signup_email(email=email) is None:
-            raise forms.ValidationError(
-                "You can only create an account with a work e-mail address on a domain your council has "
-                "registered with this service. Ask your council administrator for an invitation."
-            )
-        return email
 
     @transaction.atomic
     def save_user(self, request, user, form, commit=True):

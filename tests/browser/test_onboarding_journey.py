@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from councils.models import Council, CouncilStatus, Invitation, Role, User
 from notifications.models import OutboundEmail
 from tests.conftest import PASSWORD
-from tests.factories import CouncilFactory, StaffFactory
+from tests.factories import CouncilFactory, StaffFactory, agreement_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,6 +33,7 @@ def sign_out(page, axe):
 
 
 def test_platform_admin_onboards_a_council_whose_admin_invites_a_colleague(page, axe):
+    agreement_ensure()
     CouncilFactory(code="NWT", name="Newtown District Council", short_name="Newtown", slug="newtown")
     CouncilFactory(code="OLD", name="Oldtown Borough Council", short_name="Oldtown", slug="oldtown")
     StaffFactory(email="platform@talentpool.example", full_name="Pat Platform")
