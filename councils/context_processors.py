@@ -18,9 +18,8 @@ def navigation(request):
         and Role.COUNCIL_ADMIN in user.roles
     ):
         items += [("Council set-up", reverse("council:setup")), ("People", reverse("council:people"))]
+    # The item whose address is the longest prefix of this page's is the one shown as current.
     path = request.path
-    nav = []
-    for text, href in items:
-        active = path == href if href == "/" else path.startswith(href)
-        nav.append({"text": text, "href": href, "active": active})
-    return {"nav_items": nav}
+    matches = [href for _text, href in items if (path == href if href == "/" else path.startswith(href))]
+    current = max(matches, key=len, default=None)
+    return {"nav_items": [{"text": text, "href": href, "active": href == current} for text, href in items]}

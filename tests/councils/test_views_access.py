@@ -134,3 +134,10 @@ def test_platform_actions_refuse_council_administrators(client, people, council)
     assert response.status_code == 403
     council.refresh_from_db()
     assert council.status == "active"
+
+
+def test_navigation_marks_only_the_current_section(client, council_admin):
+    client.force_login(council_admin)
+    items = client.get(reverse("council:people")).context["nav_items"]
+    assert [item["text"] for item in items if item["active"]] == ["People"]
+    assert [item["text"] for item in items] == ["Home", "Council set-up", "People"]
