@@ -1,0 +1,238 @@
+"""The pool: specialist profiles, skills, service areas, past projects, employer approval and week slots."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Mod
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from django.utils import timezone
+from djmoney.models.fields import MoneyField
+
+
+class Skill(models.Model):
+    """A skill: the shared controlled list, plus specialists' own tags. `key` makes "User research" and
+    "user research" one skill."""
+
+    name = models.CharField(max_length=60)
+    key = models.CharField(max_length=60, unique=True)
+    controlled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceArea(models.Model):
+    """A Local Government Service List (LGSL) service."""
+
+    code = models.PositiveIntegerField("LGSL code", unique=True)
+    description = models.CharField(max_length=200)
+    tier = models.CharField(max_length=30)
+
+    class Meta:
+        ordering = ["description"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ProfileStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned for changes"
+    WITHDRAWN = "withdrawn", "Permission withdrawn"
+    EXPIRED = "expired", "Approval ended"
+
+
+class SpecialistProfile(models.Model):
+    """What a specialist offers, and their employer's permission to offer it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="profile")
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="profiles")
+    headline = models.CharField(max_length=120)
+    summary = models.TextField(max_length=3000)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="profiles")
+    service_areas = models.ManyToManyField(ServiceArea, blank=True, related_name="profiles")
+    lgdss_points = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    contracted_hours = models.DecimalField(
+        "contracted hours per week", max_digits=4, decimal_places=1, default=Decimal("37.0")
+    )
+    working_time_opt_out = models.BooleanField(default=False)
+    # Set by the home council's finance officer or administrator, never by the specialist.
+    hourly_rate = MoneyField(max_digits=8, decimal_places=2, default_currency="GBP", null=True, blank=True)
+    rate_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=ProfileStatus.choices, default=ProfileStatus.DRAFT)
+    weekly_cap = models.DecimalField("weekly hour cap", max_digits=4, decimal_places=1, null=True, blank=True)
+    approval_ends_on = models.DateField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.TextField(blank=True)
+    approval_reminder_sent_for = models.DateField(null=True, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="profile_search_gin"),
+            models.Index(fields=["status", "approval_ends_on"], name="profile_listing_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ProfileStatus.values), name="profile_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | Q(weekly_cap__isnull=False, approval_ends_on__isnull=False, approved_at__isnull=False),
+                name="profile_approved_has_cap_and_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_cap__isnull=True) | Q(weekly_cap__gte=Decimal("0.5"), weekly_cap__lte=48),
+                name="profile_cap_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(contracted_hours__gte=0, contracted_hours__lte=60),
+                name="profile_contracted_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_rate__isnull=True) | Q(hourly_rate__gt=0), name="profile_rate_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(lgdss_points__contained_by=list(range(1, 16))), name="profile_lgdss_points_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.full_name}: {self.headline}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pool:profile", kwargs={"pk": self.pk})
+
+    @property
+    def is_listed(self) -> bool:
+        return (
+            self.status == ProfileStatus.APPROVED
+            and self.approval_ends_on is not None
+            and self.approval_ends_on >= timezone.localdate()
+        )
+
+
+class ProfileStatusChange(models.Model):
+    """Audit of the employer permission: who moved a profile, from what, to what, when and why."""
+
+    profile = models.ForeignKey(SpecialistProfile, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=ProfileStatus.choices)
+    to_status = models.CharField(max_length=10, choices=ProfileStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {self.from_status} → {self.to_status}"
+
+
+class PastProject(models.Model):
+    """ "I have done this before": the heart of search."""
+
+    profile = models.ForeignKey(SpecialistProfile, on_delete=models.CASCADE, related_name="past_projects")
+    title = models.CharField(max_length=150)
+    problem = models.TextField("what the problem was", max_length=2000)
+    what_i_did = models.TextField("what they did", max_length=2000)
+    outcome = models.TextField(max_length=2000)
+    service_area = models.ForeignKey(ServiceArea, null=True, blank=True, on_delete=models.SET_NULL)
+    year = models.PositiveSmallIntegerField()
+    link = models.URLField(blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="past_project_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AvailabilityPattern(models.Model):
+    """ "3 hours a week from … until …, except these weeks": materialised into week slots."""
+
+    profile = models.OneToOneField(SpecialistProfile, on_delete=models.CASCADE, related_name="pattern")
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    skip_weeks = ArrayField(models.DateField(), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="pattern_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gte=Decimal("0.5"), hours__lte=48), name="pattern_hours_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours} hours a week from {self.starts_on}"
+
+
+class SlotStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    HELD = "held", "Held"
+    BOOKED = "booked", "Booked"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class WeekSlot(models.Model):
+    """One specialist's offered hours in one ISO week (week_start is that week's Monday)."""
+
+    profile = models.ForeignKey(SpecialistProfile, on_delete=models.CASCADE, related_name="slots")
+    week_start = models.DateField()
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+    status = models.CharField(max_length=10, choices=SlotStatus.choices, default=SlotStatus.OPEN)
+    from_pattern = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "week_start"], name="slot_one_per_week"),
+            # Django's week_day: 1 is Sunday, 2 is Monday.
+            models.CheckConstraint(condition=Q(week_start__week_day=2), name="slot_week_starts_monday"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=Decimal("0.5"), hours__lte=48), name="slot_hours_range"
+            ),
+            models.CheckConstraint(
+                condition=Exact(Mod(F("hours") * 2, Value(1)), Value(0)), name="slot_hours_in_half_hours"
+            ),
+            models.CheckConstraint(condition=Q(status__in=SlotStatus.values), name="slot_status_valid"),
+        ]
+        indexes = [models.Index(fields=["week_start", "status"], name="slot_week_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} week of {self.week_start}: {self.hours}h {self.status}"

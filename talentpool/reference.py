@@ -1,0 +1,34 @@
+"""Reference lists shipped with the project: LGSL service areas and the 15 LGDSS points."""
+
+import csv
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@cache
+def lgdss_points() -> dict[int, str]:
+    """Point number -> the point's statement, from data/lgdss_points.txt."""
+    points = {}
+    for line in (DATA / "lgdss_points.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        number, _title, statement = (part.strip() for part in line.split("|", 2))
+        # Drop the source markers ("[C,D,E]") the file keeps for provenance.
+        if statement.endswith("]") and "[" in statement:
+            statement = statement[: statement.rindex("[")].strip()
+        points[int(number)] = statement
+    return points
+
+
+def lgdss_choices() -> list[tuple[int, str]]:
+    return [(n, f"{n}. {text}") for n, text in sorted(lgdss_points().items())]
+
+
+def lgsl_rows() -> list[tuple[int, str, str]]:
+    """(code, description, providing tier) for each row of data/local_services.csv."""
+    with (DATA / "local_services.csv").open(encoding="utf-8", newline="") as f:
+        return [
+            (int(r["LGSL"]), r["Description"].strip(), r["Providing Tier"].strip()) for r in csv.DictReader(f)
+        ]
