@@ -44,6 +44,11 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def hours_text(hours: Decimal) -> str:
+    """5.0 → "5", 2.5 → "2.5"."""
+    return f"{Decimal(hours).normalize():f}"
+
+
 def _hours(value, *, cap: Decimal | None = None, what: str = "Hours") -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))
@@ -54,7 +59,7 @@ def _hours(value, *, cap: Decimal | None = None, what: str = "Hours") -> Decimal
     if (hours * 2) % 1:
         raise PoolError(f"{what} must be in half hours, like 2 or 2.5")
     if cap is not None and hours > cap:
-        raise PoolError(f"{what} cannot be more than your employer’s weekly cap of {cap:g} hours")
+        raise PoolError(f"{what} cannot be more than your employer’s weekly cap of {hours_text(cap)} hours")
     return hours
 
 
@@ -302,7 +307,7 @@ def profile_approve(
     if profile.council.status != CouncilStatus.ACTIVE:
         raise PoolError("Your council is not active, so nobody at it can be listed")
     _profile_move(
-        profile=profile, to=ProfileStatus.APPROVED, by=by, note=f"Cap {cap:g} hours until {ends_on:%d %B %Y}"
+        profile=profile, to=ProfileStatus.APPROVED, by=by, note=f"Cap {hours_text(cap)} hours until {ends_on:%d %B %Y}"
     )
     profile.weekly_cap = cap
     profile.approval_ends_on = ends_on
@@ -404,7 +409,7 @@ def approval_reminders_send(*, today: date | None = None, days: int = REMINDER_D
         _tell(
             [profile.user, *_council_approvers(profile.council)],
             kind="approval_ending",
-            subject=f"{profile.user.full_name}’s talent pool permission ends on {profile.approval_ends_on:%-d %B}",
+            subject=f"Permission for {profile.user.full_name} ends on {profile.approval_ends_on:%-d %B}",
             template="emails/approval_ending",
             context={"profile": profile},
         )

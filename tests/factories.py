@@ -83,3 +83,35 @@ class StaffFactory(UserFactory):
     council = None
     roles = factory.LazyFunction(list)
     is_staff = True
+
+
+def specialist_profile(
+    council,
+    *,
+    email=None,
+    headline="Digital lead",
+    summary="I lead digital services.",
+    approve=True,
+    cap="10",
+    weeks=None,
+    **user_kwargs,
+):
+    """A specialist with a profile; approved (by a fresh approver) unless told otherwise."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from talentpool import services
+    from talentpool.models import SpecialistProfile
+
+    user = UserFactory(
+        council=council, roles=[Role.SPECIALIST], **({"email": email} if email else {}), **user_kwargs
+    )
+    profile = services.profile_save(user=user, headline=headline, summary=summary)
+    if approve:
+        approver = UserFactory(council=council, roles=[Role.APPROVER])
+        services.profile_submit(profile=profile, by=user)
+        services.profile_approve(
+            profile=profile, by=approver, weekly_cap=cap, ends_on=timezone.localdate() + timedelta(days=180)
+        )
+    return SpecialistProfile.objects.get(pk=profile.pk)

@@ -1,0 +1,182 @@
+"""Reads of the pool, with their joins done: the search, profile pages, week grids, approval lists."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, When
+from django.utils import timezone
+
+from councils.models import AgreementAcceptance, CouncilStatus, PlatformAgreement, User
+
+from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile, WeekSlot
+from .weeks import WINDOW_WEEKS, first_future_monday, mondays, window_end
+
+PAGE_SIZE = 20
+
+
+def profile_listed_filter(*, today: date) -> Q:
+    """Listed and bookable: approved, approval current, and the council active on the current agreement."""
+    current = PlatformAgreement.objects.order_by("-version").values("pk")[:1]
+    on_current = Exists(AgreementAcceptance.objects.filter(council=OuterRef("council"), agreement=current))
+    return Q(
+        status=ProfileStatus.APPROVED, approval_ends_on__gte=today, council__status=CouncilStatus.ACTIVE
+    ) & Q(on_current)
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    skill: int | None = None
+    service_area: int | None = None  # LGSL code
+    lgdss: int | None = None
+    nation: str = ""
+    region: str = ""
+    council: str = ""  # register code
+    week: date | None = None
+    within_weeks: int | None = None
+    min_hours: Decimal | None = None
+    max_rate: Decimal | None = None
+    sort: str = "relevance"  # relevance | soonest | rate
+
+
+def _open_slots(*, today: date, min_hours: Decimal | None):
+    slots = WeekSlot.objects.filter(
+        status=SlotStatus.OPEN, week_start__gte=first_future_monday(today), week_start__lte=window_end(today)
+    )
+    if min_hours:
+        slots = slots.filter(hours__gte=min_hours)
+    return slots
+
+
+def specialist_search(
+    *, viewer: User, params: SearchParams, today: date | None = None
+) -> QuerySet[SpecialistProfile]:
+    """Listed specialists of other councils matching `params`, ranked and with what a result shows
+    prefetched: council, matching past projects, next open weeks. The number of queries does not grow
+    with the number of results."""
+    today = today or timezone.localdate()
+    profiles = SpecialistProfile.objects.filter(profile_listed_filter(today=today)).select_related(
+        "user", "council"
+    )
+    if viewer.council_id:
+        profiles = profiles.exclude(council_id=viewer.council_id)
+
+    query = SearchQuery(params.q, config="english", search_type="websearch") if params.q.strip() else None
+    if query is not None:
+        profiles = profiles.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    if params.skill:
+        profiles = profiles.filter(skills__pk=params.skill)
+    if params.service_area:
+        profiles = profiles.filter(
+            Q(service_areas__code=params.service_area)
+            | Q(past_projects__service_area__code=params.service_area)
+        )
+    if params.lgdss:
+        profiles = profiles.filter(lgdss_points__contains=[params.lgdss])
+    if params.nation:
+        profiles = profiles.filter(council__nation=params.nation)
+    if params.region:
+        profiles = profiles.filter(council__region=params.region)
+    if params.council:
+        profiles = profiles.filter(council__code=params.council)
+    if params.max_rate is not None:
+        profiles = profiles.filter(hourly_rate__lte=params.max_rate)
+
+    open_slots = _open_slots(today=today, min_hours=params.min_hours)
+    if params.week:
+        profiles = profiles.filter(Exists(open_slots.filter(profile=OuterRef("pk"), week_start=params.week)))
+    elif params.within_weeks:
+        last = first_future_monday(today) + timedelta(weeks=params.within_weeks - 1)
+        profiles = profiles.filter(Exists(open_slots.filter(profile=OuterRef("pk"), week_start__lte=last)))
+    elif params.min_hours:
+        profiles = profiles.filter(Exists(open_slots.filter(profile=OuterRef("pk"))))
+
+    profiles = profiles.distinct().annotate(
+        soonest=Min(
+            "slots__week_start",
+            filter=Q(
+                slots__status=SlotStatus.OPEN,
+                slots__week_start__gte=first_future_monday(today),
+                **({"slots__hours__gte": params.min_hours} if params.min_hours else {}),
+            ),
+        )
+    )
+    order = {
+        "soonest": [F("soonest").asc(nulls_last=True), "user__full_name"],
+        "rate": [F("hourly_rate").asc(nulls_last=True), "user__full_name"],
+    }.get(params.sort)
+    if order is None:
+        order = [F("rank").desc(), "user__full_name"] if query is not None else ["soonest", "user__full_name"]
+    profiles = profiles.order_by(*order)
+
+    matching = PastProject.objects.select_related("service_area")
+    if query is not None:
+        matching = matching.annotate(
+            document=SearchVector("title", "problem", "what_i_did", "outcome", config="english")
+        ).filter(document=query)
+    elif params.service_area:
+        matching = matching.filter(service_area__code=params.service_area)
+    else:
+        matching = matching.none()
+    return profiles.prefetch_related(
+        Prefetch("past_projects", queryset=matching, to_attr="matching_projects"),
+        Prefetch("slots", queryset=open_slots.order_by("week_start"), to_attr="open_weeks"),
+    )
+
+
+def profile_detail(*, pk: int) -> SpecialistProfile | None:
+    return (
+        SpecialistProfile.objects.select_related("user", "council", "approved_by")
+        .prefetch_related(
+            "skills",
+            "service_areas",
+            Prefetch(
+                "past_projects", queryset=PastProject.objects.select_related("service_area", "verified_by")
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def profile_is_listed(*, profile: SpecialistProfile, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return SpecialistProfile.objects.filter(profile_listed_filter(today=today), pk=profile.pk).exists()
+
+
+@dataclass
+class WeekRow:
+    week_start: date
+    slot: WeekSlot | None
+
+    @property
+    def state(self) -> str:
+        return SlotStatus(self.slot.status).label if self.slot else "Not offered"
+
+
+def week_grid(
+    *, profile: SpecialistProfile, weeks: int = WINDOW_WEEKS, today: date | None = None
+) -> list[WeekRow]:
+    """The next `weeks` weeks, each with its slot (or none)."""
+    today = today or timezone.localdate()
+    first = first_future_monday(today)
+    last = first + timedelta(weeks=weeks - 1)
+    slots = {s.week_start: s for s in profile.slots.filter(week_start__gte=first, week_start__lte=last)}
+    return [WeekRow(week, slots.get(week)) for week in mondays(first, last)]
+
+
+def profiles_for_approver(*, approver: User) -> QuerySet[SpecialistProfile]:
+    """The approver's council's profiles, waiting ones first."""
+    return (
+        SpecialistProfile.objects.filter(council_id=approver.council_id)
+        .exclude(status=ProfileStatus.DRAFT)
+        .select_related("user")
+        .annotate(waiting=Case(When(status=ProfileStatus.SUBMITTED, then=0), default=1))
+        .order_by("waiting", "user__full_name")
+    )
+
+
+def profiles_of_council(*, council_id: int) -> QuerySet[SpecialistProfile]:
+    return SpecialistProfile.objects.filter(council_id=council_id).select_related("user", "rate_set_by")
