@@ -1,0 +1,185 @@
+"""Search: each filter, ranking, own council excluded, unlisted profiles never shown, constant queries."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from councils import services as council_services
+from councils.models import CouncilStatus, Nation
+from talentpool import services
+from talentpool.models import ServiceArea, Skill, SlotStatus, WeekSlot
+from talentpool.selectors import SearchParams, specialist_search
+from talentpool.weeks import first_future_monday
+from tests.factories import ActiveCouncilFactory, UserFactory, specialist_profile
+
+pytestmark = pytest.mark.django_db
+
+NEXT = first_future_monday(timezone.localdate())
+
+
+def names(viewer, **params):
+    return [p.user.full_name for p in specialist_search(viewer=viewer, params=SearchParams(**params))]
+
+
+def add_project(profile, title, problem="A problem.", **extra):
+    fields = {
+        "title": title,
+        "problem": problem,
+        "what_i_did": "Work.",
+        "outcome": "Done.",
+        "year": 2024,
+    } | extra
+    return services.past_project_save(profile=profile, by=profile.user, **fields)
+
+
+@pytest.fixture
+def viewer(council):
+    return UserFactory(council=council, roles=["booking_officer"], email="viewer@alphaton.gov.uk")
+
+
+@pytest.fixture
+def wales(db):
+    return ActiveCouncilFactory(
+        code="CRF",
+        name="Cardiff Council",
+        short_name="Cardiff",
+        slug="cardiff",
+        nation=Nation.WALES,
+        region="Wales",
+    )
+
+
+def test_a_past_project_title_match_ranks_above_a_passing_mention(viewer, other_council):
+    mention = specialist_profile(
+        other_council, full_name="Mo Mention", summary="I once sat near a council tax reform."
+    )
+    titled = specialist_profile(other_council, full_name="Tia Title")
+    add_project(titled, "Council tax reform for 90,000 households")
+    add_project(mention, "Parking permits", problem="Unrelated to council tax, mostly parking.")
+    assert names(viewer, q="council tax reform") == ["Tia Title", "Mo Mention"]
+    results = list(specialist_search(viewer=viewer, params=SearchParams(q="council tax reform")))
+    assert [p.title for p in results[0].matching_projects] == ["Council tax reform for 90,000 households"]
+
+
+def test_stemming_finds_related_words(viewer, other_council):
+    profile = specialist_profile(other_council, full_name="Stem Person")
+    add_project(profile, "Redesigning housing repairs")
+    assert names(viewer, q="redesign repair") == ["Stem Person"]
+    assert names(viewer, q="zebra") == []
+
+
+def test_own_councils_staff_are_not_shown(viewer, council, other_council):
+    specialist_profile(council, full_name="Colleague")
+    specialist_profile(other_council, full_name="Outsider")
+    assert names(viewer) == ["Outsider"]
+
+
+def test_unlisted_profiles_never_appear(viewer, other_council, staff):
+    specialist_profile(other_council, full_name="Listed")
+    specialist_profile(other_council, full_name="Draft", approve=False)
+    submitted = specialist_profile(other_council, full_name="Submitted", approve=False)
+    services.profile_submit(profile=submitted, by=submitted.user)
+    withdrawn = specialist_profile(other_council, full_name="Withdrawn")
+    approver = UserFactory(council=other_council, roles=["approver"])
+    services.profile_withdraw(profile=withdrawn, by=approver, reason="Busy")
+    ended = specialist_profile(other_council, full_name="Ended")
+    ended.approval_ends_on = timezone.localdate() - timedelta(days=1)
+    ended.save()
+    assert names(viewer) == ["Listed"]
+    council_services.council_suspend(council=other_council, by=staff, reason="Audit")
+    assert names(viewer) == []
+
+
+def test_a_council_on_an_old_agreement_is_not_listed(viewer, other_council):
+    specialist_profile(other_council, full_name="Listed")
+    council_services.agreement_publish(title="v2", body="New terms")
+    assert names(viewer) == []
+
+
+def test_filters_by_skill_service_area_and_lgdss_point(viewer, other_council):
+    research = Skill.objects.get(key="user research")
+    area = ServiceArea.objects.order_by("code").first()
+    a = specialist_profile(other_council, full_name="Alpha")
+    services.profile_save(
+        user=a.user, headline=a.headline, summary=a.summary, skills=[research], lgdss_points=[1, 3]
+    )
+    b = specialist_profile(other_council, full_name="Beta")
+    add_project(b, "Something", service_area=area)
+    assert names(viewer, skill=research.pk) == ["Alpha"]
+    assert names(viewer, lgdss=3) == ["Alpha"]
+    assert names(viewer, lgdss=2) == []
+    assert names(viewer, service_area=area.code) == ["Beta"]
+
+
+def test_own_tags_are_normalised_into_one_skill(viewer, other_council, council):
+    a = specialist_profile(other_council, full_name="Alpha")
+    services.profile_save(
+        user=a.user, headline="h", summary="s", own_tags="Housing Benefit,  housing   benefit"
+    )
+    b = specialist_profile(council, full_name="Beta")
+    services.profile_save(user=b.user, headline="h", summary="s", own_tags="housing benefit")
+    assert Skill.objects.filter(key="housing benefit").count() == 1
+    assert names(viewer, skill=Skill.objects.get(key="housing benefit").pk) == ["Alpha"]
+
+
+def test_filters_by_nation_region_and_council(viewer, other_council, wales):
+    specialist_profile(other_council, full_name="English")
+    specialist_profile(wales, full_name="Welsh")
+    assert names(viewer, nation="Wales") == ["Welsh"]
+    assert names(viewer, region="South West") == ["English"]
+    assert names(viewer, council="CRF") == ["Welsh"]
+
+
+def test_filters_by_week_window_hours_and_rate_and_sorts(viewer, other_council, wales):
+    early = specialist_profile(other_council, full_name="Early")
+    late = specialist_profile(wales, full_name="Late")
+    services.pattern_set(profile=early, by=early.user, hours="2", starts_on=NEXT, ends_on=None)
+    services.pattern_set(
+        profile=late, by=late.user, hours="5", starts_on=NEXT + timedelta(weeks=3), ends_on=None
+    )
+    finance_a = UserFactory(council=other_council, roles=["finance_officer"])
+    finance_b = UserFactory(council=wales, roles=["finance_officer"])
+    services.profile_rate_set(profile=early, by=finance_a, amount="60")
+    services.profile_rate_set(profile=late, by=finance_b, amount="40")
+
+    assert names(viewer, week=NEXT) == ["Early"]
+    assert names(viewer, week=NEXT + timedelta(weeks=3)) == ["Early", "Late"]
+    assert names(viewer, within_weeks=2) == ["Early"]
+    assert names(viewer, within_weeks=4) == ["Early", "Late"]
+    assert names(viewer, min_hours=Decimal("3")) == ["Late"]
+    assert names(viewer, week=NEXT + timedelta(weeks=3), min_hours=Decimal("3")) == ["Late"]
+    assert names(viewer, max_rate=Decimal("50")) == ["Late"]
+    assert names(viewer, sort="soonest") == ["Early", "Late"]
+    assert names(viewer, sort="rate") == ["Late", "Early"]
+
+    WeekSlot.objects.filter(profile=early, week_start=NEXT).update(status=SlotStatus.BOOKED)
+    assert names(viewer, week=NEXT) == []
+    results = specialist_search(viewer=viewer, params=SearchParams(sort="soonest"))
+    assert [s.week_start for s in results[0].open_weeks][:1] == [NEXT + timedelta(weeks=1)]
+
+
+def test_queries_per_search_do_not_grow_with_results(viewer, other_council, django_assert_max_num_queries):
+    def run():
+        results = list(specialist_search(viewer=viewer, params=SearchParams(q="digital")))
+        for profile in results:
+            _ = (profile.council.name, profile.user.full_name, profile.matching_projects, profile.open_weeks)
+        return len(results)
+
+    one = specialist_profile(other_council, full_name="One", headline="Digital lead")
+    add_project(one, "Digital front door")
+    with django_assert_max_num_queries(3):
+        assert run() == 1
+    for i in range(12):
+        p = specialist_profile(other_council, full_name=f"Many {i}", headline="Digital lead")
+        add_project(p, f"Digital project {i}")
+    with django_assert_max_num_queries(3):
+        assert run() == 13
+
+
+def test_unknown_council_status_is_not_listed(viewer, other_council):
+    specialist_profile(other_council, full_name="Listed")
+    other_council.status = CouncilStatus.ONBOARDING
+    other_council.save()
+    assert names(viewer) == []
