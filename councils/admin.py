@@ -33,9 +33,7 @@ class UserAdmin(BaseUserAdmin):
         ("Council", {"fields": ["council", "roles", "membership_status"]}),
         ("Platform", {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
-    add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
-    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
     autocomplete_fields = ["council"]
 
 

@@ -12,11 +12,16 @@ def navigation(request):
     items = [("Home", reverse("home"))]
     if user.is_staff:
         items.append(("Councils", reverse("platform:dashboard")))
-    if (
-        user.council_id
-        and user.membership_status == MembershipStatus.ACTIVE
-        and Role.COUNCIL_ADMIN in user.roles
-    ):
+    member = user.council_id and user.membership_status == MembershipStatus.ACTIVE
+    if member:
+        items.append(("Find a specialist", reverse("pool:search")))
+        if Role.SPECIALIST in user.roles:
+            items += [("Your profile", reverse("pool:my_profile")), ("Your hours", reverse("pool:hours"))]
+        if Role.APPROVER in user.roles:
+            items.append(("Approvals", reverse("pool:approvals")))
+        if Role.FINANCE_OFFICER in user.roles or Role.COUNCIL_ADMIN in user.roles:
+            items.append(("Rates", reverse("pool:rates")))
+    if member and Role.COUNCIL_ADMIN in user.roles:
         items += [("Council set-up", reverse("council:setup")), ("People", reverse("council:people"))]
     # The item whose address is the longest prefix of this page's is the one shown as current.
     path = request.path

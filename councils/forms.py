@@ -14,13 +14,17 @@ class GovForm(forms.Form):
     submit_label = "Continue"
     submit_class = ""
 
-    def __init__(self, *args, submit_label: str | None = None, submit_class: str | None = None, **kwargs):
+    def __init__(
+        self, *args, submit_label: str | None = None, submit_class: str | None = None, action: str = "", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.submit_label = submit_label or self.submit_label
         self.submit_class = submit_class or self.submit_class
         self.helper = FormHelper()
         self.helper.form_show_errors = True
         self.helper.attrs = {"novalidate": ""}  # the server's messages, not the browser's
+        if action:
+            self.helper.form_action = action
         self.helper.layout = Layout(
             *self.layout_fields(), Submit("submit", self.submit_label, css_class=self.submit_class)
         )
@@ -199,9 +203,7 @@ class FinanceDetailsForm(GovForm):
 
 class AcceptInvitationForm(GovForm):
     submit_label = "Create account"
-    full_name = forms.CharField(
-        label="Full name", max_length=150, error_messages={"required": "Enter your full name"}
-    )
+    full_name = forms.CharField(label="Full name", max_length=150, error_messages={"required": "Enter your full name"})
     password1 = forms.CharField(
         label="Create a password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -240,9 +242,7 @@ class AcceptInvitationForm(GovForm):
 
 class CouncilSearchForm(forms.Form):
     q = forms.CharField(label="Search councils", required=False, max_length=100)
-    status = forms.ChoiceField(
-        label="Status", choices=[("", "Any status"), *CouncilStatus.choices], required=False
-    )
+    status = forms.ChoiceField(label="Status", choices=[("", "Any status"), *CouncilStatus.choices], required=False)
     nation = forms.ChoiceField(label="Nation", choices=[("", "Any nation"), *Nation.choices], required=False)
 
 

@@ -160,9 +160,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150)
-    council = models.ForeignKey(
-        Council, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
-    )
+    council = models.ForeignKey(Council, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
     membership_status = models.CharField(
         max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
@@ -181,9 +179,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name", "email"]
         constraints = [
             models.CheckConstraint(condition=Q(roles__contained_by=Role.values), name="user_roles_valid"),
-            models.CheckConstraint(
-                condition=Q(roles=[]) | Q(council__isnull=False), name="user_roles_need_council"
-            ),
+            models.CheckConstraint(condition=Q(roles=[]) | Q(council__isnull=False), name="user_roles_need_council"),
             models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
             models.CheckConstraint(
                 condition=Q(membership_status__in=MembershipStatus.values),
@@ -234,9 +230,7 @@ class Invitation(models.Model):
     send_count = models.PositiveSmallIntegerField(default=1)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -255,9 +249,7 @@ class Invitation(models.Model):
                 name="invitation_not_both_accepted_and_cancelled",
             ),
             models.CheckConstraint(condition=~Q(roles=[]), name="invitation_has_roles"),
-            models.CheckConstraint(
-                condition=Q(roles__contained_by=Role.values), name="invitation_roles_valid"
-            ),
+            models.CheckConstraint(condition=Q(roles__contained_by=Role.values), name="invitation_roles_valid"),
         ]
 
     def __str__(self) -> str:

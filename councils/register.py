@@ -81,9 +81,7 @@ class RegisterImportError(Exception):
         self.reason = reason
         self.path = path
         self.line = line
-        where = ", ".join(
-            part for part in (path.name if path else "", f"line {line}" if line else "") if part
-        )
+        where = ", ".join(part for part in (path.name if path else "", f"line {line}" if line else "") if part)
         super().__init__(f"{where}: {reason}" if where else reason)
 
 
@@ -199,9 +197,7 @@ def council_register_read(*, path: Path | None = None, govuk_path: Path | None =
     return entries
 
 
-def council_register_import(
-    *, path: Path | None = None, govuk_path: Path | None = None
-) -> RegisterImportResult:
+def council_register_import(*, path: Path | None = None, govuk_path: Path | None = None) -> RegisterImportResult:
     """Bring the councils in line with the register: create, update, and remove those that have gone.
 
     Both files are checked before anything is written; a problem raises RegisterImportError and nothing is
@@ -227,9 +223,7 @@ def _register_apply(*, entries: list[RegisterEntry], path: Path) -> RegisterImpo
     wanted = {entry.code: entry for entry in entries}
 
     absent = sorted(code for code in existing if code not in wanted)
-    in_use = set(
-        Council.objects.filter(code__in=absent).filter(_council_has_activity()).values_list("code", flat=True)
-    )
+    in_use = set(Council.objects.filter(code__in=absent).filter(_council_has_activity()).values_list("code", flat=True))
     kept = [existing[code] for code in absent if code in in_use]
     kept_slugs = {council.slug: council for council in kept}
     for entry in entries:
@@ -261,9 +255,7 @@ def _register_apply(*, entries: list[RegisterEntry], path: Path) -> RegisterImpo
             to_create.append(Council(code=entry.code, **entry.register_values()))
             result.created.append(entry.code)
             continue
-        changed_fields = [
-            name for name, value in entry.register_values().items() if getattr(council, name) != value
-        ]
+        changed_fields = [name for name, value in entry.register_values().items() if getattr(council, name) != value]
         if not changed_fields:
             result.unchanged.append(entry.code)
             continue
@@ -405,9 +397,7 @@ def _govuk_rows(*, path: Path) -> list[_Row]:
                     f"homepage_url {url!r} is not a web address", path=path, line=row.line
                 ) from None
             if len(url) > 200:
-                raise RegisterImportError(
-                    "homepage_url is longer than 200 characters", path=path, line=row.line
-                )
+                raise RegisterImportError("homepage_url is longer than 200 characters", path=path, line=row.line)
     return rows
 
 
@@ -489,9 +479,7 @@ def _csv_rows(*, path: Path, required: tuple[str, ...]) -> list[_Row]:
         header = [name.strip() for name in header]
         duplicates = sorted({name for name in header if header.count(name) > 1})
         if duplicates:
-            raise RegisterImportError(
-                f"column {', '.join(duplicates)} appears twice in the header", path=path, line=1
-            )
+            raise RegisterImportError(f"column {', '.join(duplicates)} appears twice in the header", path=path, line=1)
         missing = [name for name in required if name not in header]
         if missing:
             raise RegisterImportError(f"missing column {', '.join(missing)}", path=path, line=1)

@@ -30,10 +30,7 @@ def council_acceptance_latest(*, council: Council) -> AgreementAcceptance | None
 
 def council_has_accepted_current_agreement(*, council: Council) -> bool:
     current = agreement_current()
-    return (
-        current is not None
-        and AgreementAcceptance.objects.filter(council=council, agreement=current).exists()
-    )
+    return current is not None and AgreementAcceptance.objects.filter(council=council, agreement=current).exists()
 
 
 def council_can_transact(*, council: Council | None) -> bool:
@@ -64,9 +61,9 @@ def council_list(*, status: str = "", nation: str = "", q: str = "") -> QuerySet
         councils = councils.filter(
             Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__iexact=q) | Q(gss_code__iexact=q)
         )
-    return councils.annotate(
-        member_count=Count("users", filter=Q(users__membership_status="active"))
-    ).order_by("short_name")
+    return councils.annotate(member_count=Count("users", filter=Q(users__membership_status="active"))).order_by(
+        "short_name"
+    )
 
 
 def council_counts() -> dict:

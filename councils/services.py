@@ -71,9 +71,7 @@ def _locked(council: Council) -> Council:
 def council_suspend(*, council: Council, by: User, reason: str) -> Council:
     council = _locked(council)
     if council.status not in (CouncilStatus.ACTIVE, CouncilStatus.ONBOARDING):
-        raise CouncilError(
-            f"Only an active or onboarding council can be suspended; {council.short_name} is not."
-        )
+        raise CouncilError(f"Only an active or onboarding council can be suspended; {council.short_name} is not.")
     if not reason.strip():
         raise CouncilError("Enter the reason for suspending the council")
     _council_move(council=council, to_status=CouncilStatus.SUSPENDED, by=by, reason=reason.strip())
@@ -95,9 +93,7 @@ def council_reinstate(*, council: Council, by: User) -> Council:
         raise CouncilError(f"{council.short_name} is not suspended.")
     # A council suspended before it finished onboarding goes back to onboarding.
     was_active = council.activated_at is not None
-    _council_move(
-        council=council, to_status=CouncilStatus.ACTIVE if was_active else CouncilStatus.ONBOARDING, by=by
-    )
+    _council_move(council=council, to_status=CouncilStatus.ACTIVE if was_active else CouncilStatus.ONBOARDING, by=by)
     for admin in council_admins(council=council):
         email_enqueue(
             kind="council_reinstated",
@@ -163,9 +159,7 @@ def invitation_create(
     email = _normalise_email(email)
     roles = _clean_roles(roles)
     if council.status == CouncilStatus.SUSPENDED:
-        raise CouncilError(
-            f"{council.short_name} is suspended; nobody can be invited until it is reinstated."
-        )
+        raise CouncilError(f"{council.short_name} is suspended; nobody can be invited until it is reinstated.")
     if council.status == CouncilStatus.NOT_INVITED and Role.COUNCIL_ADMIN not in roles:
         raise CouncilError("The first person invited to a council must be its council administrator")
     existing = User.objects.filter(email=email).select_related("council").first()
@@ -204,9 +198,7 @@ def invitation_resend(*, invitation: Invitation, by: User) -> tuple[Invitation, 
     """Send a fresh link (the old one stops working) and restart the expiry clock."""
     invitation = Invitation.objects.select_for_update().select_related("council").get(pk=invitation.pk)
     if invitation.accepted_at or invitation.cancelled_at:
-        raise CouncilError(
-            f"The invitation to {invitation.email} has already been {invitation.state.lower()}"
-        )
+        raise CouncilError(f"The invitation to {invitation.email} has already been {invitation.state.lower()}")
     if invitation.council.status == CouncilStatus.SUSPENDED:
         raise CouncilError(f"{invitation.council.short_name} is suspended; invitations cannot be resent.")
     token = _new_token()
@@ -224,17 +216,13 @@ def invitation_resend(*, invitation: Invitation, by: User) -> tuple[Invitation, 
 def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.cancelled_at:
-        raise CouncilError(
-            f"The invitation to {invitation.email} has already been {invitation.state.lower()}"
-        )
+        raise CouncilError(f"The invitation to {invitation.email} has already been {invitation.state.lower()}")
     invitation.cancelled_at = timezone.now()
     invitation.cancelled_by = by
     invitation.save(update_fields=["cancelled_at", "cancelled_by"])
     council = _locked(invitation.council)
     if council.status == CouncilStatus.INVITED and not council.invitations.open().exists():
-        _council_move(
-            council=council, to_status=CouncilStatus.NOT_INVITED, by=by, reason="Invitation cancelled"
-        )
+        _council_move(council=council, to_status=CouncilStatus.NOT_INVITED, by=by, reason="Invitation cancelled")
     return invitation
 
 
@@ -252,27 +240,20 @@ def _invitation_refuse_unusable(invitation: Invitation | None) -> None:
             "use the link in the most recent e-mail, or ask whoever invited you to send it again."
         )
     if invitation.accepted_at:
-        raise CouncilError(
-            "This invitation has already been used. Sign in with your e-mail address and password."
-        )
+        raise CouncilError("This invitation has already been used. Sign in with your e-mail address and password.")
     if invitation.cancelled_at:
         raise CouncilError("This invitation has been cancelled. Ask whoever invited you to send a new one.")
     if invitation.is_expired:
         raise CouncilError("This invitation has expired. Ask whoever invited you to send it again.")
     if invitation.council.status == CouncilStatus.SUSPENDED:
-        raise CouncilError(
-            f"{invitation.council.short_name} is suspended, so this invitation cannot be accepted."
-        )
+        raise CouncilError(f"{invitation.council.short_name} is suspended, so this invitation cannot be accepted.")
 
 
 @transaction.atomic
 def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     """Create the invited person's account (e-mail verified by the link) and end the invitation."""
     invitation = (
-        Invitation.objects.select_for_update()
-        .select_related("council")
-        .filter(token_hash=token_digest(token))
-        .first()
+        Invitation.objects.select_for_update().select_related("council").filter(token_hash=token_digest(token)).first()
     )
     _invitation_refuse_unusable(invitation)
     if User.objects.filter(email=invitation.email).exists():
@@ -280,9 +261,7 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     full_name = full_name.strip()
     if not full_name:
         raise CouncilError("Enter your full name")
-    user = User(
-        email=invitation.email, full_name=full_name, council=invitation.council, roles=invitation.roles
-    )
+    user = User(email=invitation.email, full_name=full_name, council=invitation.council, roles=invitation.roles)
     validate_password(password, user)
     user.set_password(password)
     user.save()
@@ -294,9 +273,7 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     if council.status == CouncilStatus.INVITED:
         _council_move(council=council, to_status=CouncilStatus.ONBOARDING, by=user)
         # Other invitations to be the first administrator are no longer needed.
-        council.invitations.open().exclude(pk=invitation.pk).update(
-            cancelled_at=timezone.now(), cancelled_by=user
-        )
+        council.invitations.open().exclude(pk=invitation.pk).update(cancelled_at=timezone.now(), cancelled_by=user)
     return user
 
 
@@ -358,9 +335,7 @@ def council_finance_update(
     if not clean_domains:
         raise CouncilError("Enter at least one e-mail domain your colleagues use")
     taken = (
-        CouncilDomain.objects.filter(domain__in=clean_domains)
-        .exclude(council=council)
-        .values_list("domain", flat=True)
+        CouncilDomain.objects.filter(domain__in=clean_domains).exclude(council=council).values_list("domain", flat=True)
     )
     if taken:
         raise CouncilError(f"{', '.join(sorted(taken))} is already used by another council")
@@ -396,15 +371,11 @@ def _member_locked(*, member: User, council: Council) -> User:
 def _refuse_losing_last_admin(*, member: User, council: Council) -> None:
     others = (
         User.objects.select_for_update()
-        .filter(
-            council=council, membership_status=MembershipStatus.ACTIVE, roles__contains=[Role.COUNCIL_ADMIN]
-        )
+        .filter(council=council, membership_status=MembershipStatus.ACTIVE, roles__contains=[Role.COUNCIL_ADMIN])
         .exclude(pk=member.pk)
     )
     if not others.exists():
-        raise CouncilError(
-            f"{member} is the only council administrator. Make someone else an administrator first."
-        )
+        raise CouncilError(f"{member} is the only council administrator. Make someone else an administrator first.")
 
 
 @transaction.atomic

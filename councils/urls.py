@@ -8,12 +8,8 @@ platform_patterns = [
     path("councils/<str:code>/invite/", views.CouncilInviteView.as_view(), name="council_invite"),
     path("councils/<str:code>/suspend/", views.CouncilSuspendView.as_view(), name="council_suspend"),
     path("councils/<str:code>/reinstate/", views.CouncilReinstateView.as_view(), name="council_reinstate"),
-    path(
-        "invitations/<int:pk>/resend/", views.PlatformInvitationResendView.as_view(), name="invitation_resend"
-    ),
-    path(
-        "invitations/<int:pk>/cancel/", views.PlatformInvitationCancelView.as_view(), name="invitation_cancel"
-    ),
+    path("invitations/<int:pk>/resend/", views.PlatformInvitationResendView.as_view(), name="invitation_resend"),
+    path("invitations/<int:pk>/cancel/", views.PlatformInvitationCancelView.as_view(), name="invitation_cancel"),
 ]
 
 council_patterns = [
@@ -26,12 +22,8 @@ council_patterns = [
     path("people/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
     path("people/<int:pk>/review/", views.SignupReviewView.as_view(), name="signup_review"),
     path("people/<int:pk>/reject/", views.SignupRejectView.as_view(), name="signup_reject"),
-    path(
-        "invitations/<int:pk>/resend/", views.CouncilInvitationResendView.as_view(), name="invitation_resend"
-    ),
-    path(
-        "invitations/<int:pk>/cancel/", views.CouncilInvitationCancelView.as_view(), name="invitation_cancel"
-    ),
+    path("invitations/<int:pk>/resend/", views.CouncilInvitationResendView.as_view(), name="invitation_resend"),
+    path("invitations/<int:pk>/cancel/", views.CouncilInvitationCancelView.as_view(), name="invitation_cancel"),
 ]
 
 urlpatterns = [

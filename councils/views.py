@@ -130,9 +130,7 @@ class CouncilSuspendView(PlatformCouncilMixin, ServiceFormView):
     success_message = "{result.short_name} is suspended"
 
     def perform(self, form):
-        return services.council_suspend(
-            council=self.council, by=self.request.user, reason=form.cleaned_data["reason"]
-        )
+        return services.council_suspend(council=self.council, by=self.request.user, reason=form.cleaned_data["reason"])
 
 
 class CouncilReinstateView(PlatformCouncilMixin, ServiceFormView):
@@ -414,9 +412,7 @@ class MemberRolesView(MemberMixin, ServiceFormView):
         return {"roles": self.member.roles}
 
     def perform(self, form):
-        return services.member_roles_change(
-            member=self.member, roles=form.cleaned_data["roles"], by=self.request.user
-        )
+        return services.member_roles_change(member=self.member, roles=form.cleaned_data["roles"], by=self.request.user)
 
 
 class MemberRemoveView(MemberMixin, ServiceFormView):

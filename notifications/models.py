@@ -19,9 +19,7 @@ class OutboundEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx")
-        ]
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to}"

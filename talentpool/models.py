@@ -167,9 +167,7 @@ class PastProject(models.Model):
     class Meta:
         ordering = ["-year", "title"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(year__gte=1990, year__lte=2100), name="past_project_year_range"
-            ),
+            models.CheckConstraint(condition=Q(year__gte=1990, year__lte=2100), name="past_project_year_range"),
         ]
 
     def __str__(self) -> str:
@@ -192,9 +190,7 @@ class AvailabilityPattern(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="pattern_ends_after_start",
             ),
-            models.CheckConstraint(
-                condition=Q(hours__gte=Decimal("0.5"), hours__lte=48), name="pattern_hours_range"
-            ),
+            models.CheckConstraint(condition=Q(hours__gte=Decimal("0.5"), hours__lte=48), name="pattern_hours_range"),
         ]
 
     def __str__(self) -> str:
@@ -224,9 +220,7 @@ class WeekSlot(models.Model):
             models.UniqueConstraint(fields=["profile", "week_start"], name="slot_one_per_week"),
             # Django's week_day: 1 is Sunday, 2 is Monday.
             models.CheckConstraint(condition=Q(week_start__week_day=2), name="slot_week_starts_monday"),
-            models.CheckConstraint(
-                condition=Q(hours__gte=Decimal("0.5"), hours__lte=48), name="slot_hours_range"
-            ),
+            models.CheckConstraint(condition=Q(hours__gte=Decimal("0.5"), hours__lte=48), name="slot_hours_range"),
             models.CheckConstraint(
                 condition=Exact(Mod(F("hours") * 2, Value(1)), Value(0)), name="slot_hours_in_half_hours"
             ),

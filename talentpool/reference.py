@@ -29,6 +29,4 @@ def lgdss_choices() -> list[tuple[int, str]]:
 def lgsl_rows() -> list[tuple[int, str, str]]:
     """(code, description, providing tier) for each row of data/local_services.csv."""
     with (DATA / "local_services.csv").open(encoding="utf-8", newline="") as f:
-        return [
-            (int(r["LGSL"]), r["Description"].strip(), r["Providing Tier"].strip()) for r in csv.DictReader(f)
-        ]
+        return [(int(r["LGSL"]), r["Description"].strip(), r["Providing Tier"].strip()) for r in csv.DictReader(f)]

@@ -20,9 +20,9 @@ def profile_listed_filter(*, today: date) -> Q:
     """Listed and bookable: approved, approval current, and the council active on the current agreement."""
     current = PlatformAgreement.objects.order_by("-version").values("pk")[:1]
     on_current = Exists(AgreementAcceptance.objects.filter(council=OuterRef("council"), agreement=current))
-    return Q(
-        status=ProfileStatus.APPROVED, approval_ends_on__gte=today, council__status=CouncilStatus.ACTIVE
-    ) & Q(on_current)
+    return Q(status=ProfileStatus.APPROVED, approval_ends_on__gte=today, council__status=CouncilStatus.ACTIVE) & Q(
+        on_current
+    )
 
 
 @dataclass
@@ -50,16 +50,12 @@ def _open_slots(*, today: date, min_hours: Decimal | None):
     return slots
 
 
-def specialist_search(
-    *, viewer: User, params: SearchParams, today: date | None = None
-) -> QuerySet[SpecialistProfile]:
+def specialist_search(*, viewer: User, params: SearchParams, today: date | None = None) -> QuerySet[SpecialistProfile]:
     """Listed specialists of other councils matching `params`, ranked and with what a result shows
     prefetched: council, matching past projects, next open weeks. The number of queries does not grow
     with the number of results."""
     today = today or timezone.localdate()
-    profiles = SpecialistProfile.objects.filter(profile_listed_filter(today=today)).select_related(
-        "user", "council"
-    )
+    profiles = SpecialistProfile.objects.filter(profile_listed_filter(today=today)).select_related("user", "council")
     if viewer.council_id:
         profiles = profiles.exclude(council_id=viewer.council_id)
 
@@ -70,8 +66,7 @@ def specialist_search(
         profiles = profiles.filter(skills__pk=params.skill)
     if params.service_area:
         profiles = profiles.filter(
-            Q(service_areas__code=params.service_area)
-            | Q(past_projects__service_area__code=params.service_area)
+            Q(service_areas__code=params.service_area) | Q(past_projects__service_area__code=params.service_area)
         )
     if params.lgdss:
         profiles = profiles.filter(lgdss_points__contains=[params.lgdss])
@@ -132,13 +127,16 @@ def profile_detail(*, pk: int) -> SpecialistProfile | None:
         .prefetch_related(
             "skills",
             "service_areas",
-            Prefetch(
-                "past_projects", queryset=PastProject.objects.select_related("service_area", "verified_by")
-            ),
+            Prefetch("past_projects", queryset=PastProject.objects.select_related("service_area", "verified_by")),
         )
         .filter(pk=pk)
         .first()
     )
+
+
+def profile_detail_of_user(*, user: User) -> SpecialistProfile | None:
+    profile = SpecialistProfile.objects.filter(user=user).values_list("pk", flat=True).first()
+    return profile_detail(pk=profile) if profile else None
 
 
 def profile_is_listed(*, profile: SpecialistProfile, today: date | None = None) -> bool:
@@ -156,9 +154,7 @@ class WeekRow:
         return SlotStatus(self.slot.status).label if self.slot else "Not offered"
 
 
-def week_grid(
-    *, profile: SpecialistProfile, weeks: int = WINDOW_WEEKS, today: date | None = None
-) -> list[WeekRow]:
+def week_grid(*, profile: SpecialistProfile, weeks: int = WINDOW_WEEKS, today: date | None = None) -> list[WeekRow]:
     """The next `weeks` weeks, each with its slot (or none)."""
     today = today or timezone.localdate()
     first = first_future_monday(today)

@@ -227,6 +227,9 @@ PROFILE_MOVES: dict[str, set[str]] = {
 }
 
 
+SUBMITTABLE = {s for s, moves in PROFILE_MOVES.items() if ProfileStatus.SUBMITTED in moves}
+
+
 def _profile_move(*, profile: SpecialistProfile, to: str, by: User | None, note: str = "") -> None:
     if to not in PROFILE_MOVES[profile.status]:
         raise PoolError(
@@ -284,9 +287,7 @@ def profile_submit(*, profile: SpecialistProfile, by: User) -> SpecialistProfile
 
 
 def _require_approver(*, profile: SpecialistProfile, by: User) -> None:
-    _require_council_role(
-        user=by, council_id=profile.council_id, roles=(Role.APPROVER,), action="decide this"
-    )
+    _require_council_role(user=by, council_id=profile.council_id, roles=(Role.APPROVER,), action="decide this")
     if profile.user_id == by.pk:
         raise PoolError("You cannot approve your own profile: another approver at your council must")
 
@@ -307,7 +308,10 @@ def profile_approve(
     if profile.council.status != CouncilStatus.ACTIVE:
         raise PoolError("Your council is not active, so nobody at it can be listed")
     _profile_move(
-        profile=profile, to=ProfileStatus.APPROVED, by=by, note=f"Cap {hours_text(cap)} hours until {ends_on:%d %B %Y}"
+        profile=profile,
+        to=ProfileStatus.APPROVED,
+        by=by,
+        note=f"Cap {hours_text(cap)} hours until {ends_on:%d %B %Y}",
     )
     profile.weekly_cap = cap
     profile.approval_ends_on = ends_on
@@ -349,9 +353,7 @@ def profile_return(*, profile: SpecialistProfile, by: User, reason: str) -> Spec
 def profile_withdraw(*, profile: SpecialistProfile, by: User, reason: str) -> SpecialistProfile:
     """Withdraw permission at once: the profile is unlisted; weeks already held or booked stay."""
     profile = _locked_profile(profile)
-    _require_council_role(
-        user=by, council_id=profile.council_id, roles=(Role.APPROVER,), action="withdraw permission"
-    )
+    _require_council_role(user=by, council_id=profile.council_id, roles=(Role.APPROVER,), action="withdraw permission")
     if not reason.strip():
         raise PoolError("Enter the reason for withdrawing permission")
     _profile_move(profile=profile, to=ProfileStatus.WITHDRAWN, by=by, note=reason.strip())
@@ -545,9 +547,7 @@ def slot_hours_set(
     slot = _editable_slot(profile=profile, by=by, week_start=week_start, today=today)
     hours = _hours(hours, cap=profile.weekly_cap)
     if slot is None:
-        return WeekSlot.objects.create(
-            profile=profile, week_start=week_start, hours=hours, from_pattern=False
-        )
+        return WeekSlot.objects.create(profile=profile, week_start=week_start, hours=hours, from_pattern=False)
     slot.hours = hours
     slot.status = SlotStatus.OPEN
     slot.from_pattern = False
@@ -556,9 +556,7 @@ def slot_hours_set(
 
 
 @transaction.atomic
-def slot_withdraw(
-    *, profile: SpecialistProfile, by: User, week_start: date, today: date | None = None
-) -> WeekSlot:
+def slot_withdraw(*, profile: SpecialistProfile, by: User, week_start: date, today: date | None = None) -> WeekSlot:
     today = today or _today()
     profile = _locked_profile(profile)
     slot = _editable_slot(profile=profile, by=by, week_start=week_start, today=today)

@@ -6,5 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
+    path("pool/", include("talentpool.pool_urls")),
+    path("bookings/", include("bookings.urls")),
     path("", include("councils.urls")),
 ]

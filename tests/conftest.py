@@ -15,16 +15,12 @@ def staff(db):
 
 @pytest.fixture
 def council(db):
-    return ActiveCouncilFactory(
-        code="AAA", name="Alphaton Borough Council", short_name="Alphaton", slug="alphaton"
-    )
+    return ActiveCouncilFactory(code="AAA", name="Alphaton Borough Council", short_name="Alphaton", slug="alphaton")
 
 
 @pytest.fixture
 def other_council(db):
-    return ActiveCouncilFactory(
-        code="BBB", name="Betaford City Council", short_name="Betaford", slug="betaford"
-    )
+    return ActiveCouncilFactory(code="BBB", name="Betaford City Council", short_name="Betaford", slug="betaford")
 
 
 @pytest.fixture

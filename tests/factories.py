@@ -104,9 +104,7 @@ def specialist_profile(
     from talentpool import services
     from talentpool.models import SpecialistProfile
 
-    user = UserFactory(
-        council=council, roles=[Role.SPECIALIST], **({"email": email} if email else {}), **user_kwargs
-    )
+    user = UserFactory(council=council, roles=[Role.SPECIALIST], **({"email": email} if email else {}), **user_kwargs)
     profile = services.profile_save(user=user, headline=headline, summary=summary)
     if approve:
         approver = UserFactory(council=council, roles=[Role.APPROVER])

@@ -131,9 +131,7 @@ CURRENCIES = ("GBP",)
 DEFAULT_CURRENCY = "GBP"
 
 # E-mail: console in development, SMTP in production (EMAIL_URL, e.g. smtp+tls://user:pass@host:587).
-DEFAULT_FROM_EMAIL = env(
-    "DEFAULT_FROM_EMAIL", default="LocalGov Talent Pool <noreply@talentpool.localgov.example>"
-)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LocalGov Talent Pool <noreply@talentpool.localgov.example>")
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 for _key in (

@@ -60,9 +60,7 @@ def test_platform_admin_onboards_a_council_whose_admin_invites_a_colleague(page,
     page.get_by_label("Full name").fill("Chris Chief")
     page.get_by_label("E-mail address").fill("chris.chief@newtown.gov.uk")
     page.get_by_role("button", name="Send invitation").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Invitation sent to chris.chief@newtown.gov.uk"
-    )
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Invitation sent to chris.chief@newtown.gov.uk")
     expect(page.locator("main .govuk-tag").first).to_have_text("Invited")
     axe.check(page)
     sign_out(page, axe)
@@ -100,9 +98,7 @@ def test_platform_admin_onboards_a_council_whose_admin_invites_a_colleague(page,
     page.get_by_label("VAT registration number").fill("GB123456789")
     page.get_by_label("E-mail domains your colleagues use").fill("newtown.gov.uk")
     page.get_by_role("button", name="Save finance details").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Payment terms must be between 1 and 120 days"
-    )
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Payment terms must be between 1 and 120 days")
     axe.check(page)
     page.get_by_label("Payment terms, in days").fill("30")
     page.get_by_role("button", name="Save finance details").click()

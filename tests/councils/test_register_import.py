@@ -220,10 +220,7 @@ def test_reimport_updates_register_fields_but_not_status_or_finance_details(tmp_
     result = council_register_import(path=path)
 
     assert result.changed == ["ABD"]
-    assert (
-        result.summary
-        == "382 councils: 0 created, 1 changed, 381 unchanged, 0 removed, 0 kept (have activity)"
-    )
+    assert result.summary == "382 councils: 0 created, 1 changed, 381 unchanged, 0 removed, 0 kept (have activity)"
     aberdeenshire.refresh_from_db()
     assert aberdeenshire.name == "Aberdeenshire Council (renamed)"
     assert aberdeenshire.gss_code == "S12000099"
@@ -271,10 +268,7 @@ def test_councils_gone_from_the_register_are_removed_unless_they_have_activity(t
 
     assert result.removed == ["AGB"]
     assert result.kept_with_activity == ["ABD", "ABE", "ADU"]
-    assert (
-        result.summary
-        == "378 councils: 0 created, 0 changed, 378 unchanged, 1 removed, 3 kept (have activity)"
-    )
+    assert result.summary == "378 councils: 0 created, 0 changed, 378 unchanged, 1 removed, 3 kept (have activity)"
     assert Council.objects.count() == 381
     assert not Council.objects.filter(code="AGB").exists()
     assert set(Council.objects.filter(code__in=gone).values_list("code", flat=True)) == {"ABD", "ABE", "ADU"}
@@ -305,9 +299,7 @@ MALFORMED = [
     pytest.param(_drop_column("nation").encode(), 1, "missing column nation", id="missing-column"),
     pytest.param(b"", 1, "the file is empty", id="empty-file"),
     pytest.param(REGISTER_TEXT.splitlines(keepends=True)[0].encode(), 2, "no rows", id="header-only"),
-    pytest.param(
-        _with_value("ABD", "local-authority-code", "").encode(), ABD_LINE, "no register code", id="no-code"
-    ),
+    pytest.param(_with_value("ABD", "local-authority-code", "").encode(), ABD_LINE, "no register code", id="no-code"),
     pytest.param(_with_value("WRX", "official-name", "").encode(), WRX_LINE, "no name", id="no-name"),
     pytest.param(
         _with_value("WRX", "nation", "Atlantis").encode(),
@@ -351,9 +343,7 @@ MALFORMED = [
         "unknown local-authority-type 'XYZ'",
         id="unknown-type",
     ),
-    pytest.param(
-        _with_value("WRX", "gss-code", "W6").encode(), WRX_LINE, "'W6' is not a GSS code", id="bad-gss-code"
-    ),
+    pytest.param(_with_value("WRX", "gss-code", "W6").encode(), WRX_LINE, "'W6' is not a GSS code", id="bad-gss-code"),
     pytest.param(
         _with_value("WRX", "nice-name", "Aberdeenshire").encode(),
         WRX_LINE,
@@ -407,9 +397,7 @@ def test_malformed_govuk_list_is_refused_and_nothing_is_imported(tmp_path):
     path = tmp_path / "govuk.csv"
     path.write_text(GOVUK_TEXT.replace("https://www.aberdeenshire.gov.uk/", "not a url"), encoding="utf-8")
 
-    with pytest.raises(
-        RegisterImportError, match=r"^govuk\.csv, line 3: homepage_url 'not a url' is not a web"
-    ):
+    with pytest.raises(RegisterImportError, match=r"^govuk\.csv, line 3: homepage_url 'not a url' is not a web"):
         council_register_import(govuk_path=path)
 
     _assert_database_untouched()
@@ -513,7 +501,5 @@ def test_command_line_exits_with_status_1_and_the_message_on_stderr(tmp_path, ca
         execute_from_command_line(["manage.py", "import_councils", str(path)])
 
     assert exited.value.code == 1
-    assert (
-        f"register.csv, line {ABD_LINE}: no name (column official-name is empty)" in capsys.readouterr().err
-    )
+    assert f"register.csv, line {ABD_LINE}: no name (column official-name is empty)" in capsys.readouterr().err
     assert Council.objects.count() == 0

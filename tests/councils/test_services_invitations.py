@@ -17,9 +17,7 @@ GOOD_PASSWORD = "a-long-and-unusual-passphrase"
 
 
 def invite_first_admin(council, staff, email="chief@newtown.gov.uk"):
-    return services.invitation_create(
-        council=council, email=email, roles=[Role.COUNCIL_ADMIN], invited_by=staff
-    )
+    return services.invitation_create(council=council, email=email, roles=[Role.COUNCIL_ADMIN], invited_by=staff)
 
 
 def test_inviting_a_councils_first_administrator_marks_it_invited_and_queues_the_email(

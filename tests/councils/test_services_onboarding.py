@@ -95,9 +95,7 @@ def test_agreement_and_finance_details_make_the_council_active(onboarding):
 def test_a_domain_already_used_by_another_council_is_refused_and_nothing_changes(onboarding, other_council):
     council, admin = onboarding
     with pytest.raises(services.CouncilError, match="betaford.gov.uk is already used by another council"):
-        services.council_finance_update(
-            council=council, by=admin, **{**FINANCE, "domains": ["betaford.gov.uk"]}
-        )
+        services.council_finance_update(council=council, by=admin, **{**FINANCE, "domains": ["betaford.gov.uk"]})
     council.refresh_from_db()
     assert council.finance_email == ""
     assert not council.domains.exists()
@@ -112,9 +110,7 @@ def test_malformed_domains_are_refused(onboarding, domain):
 
 
 def test_changing_domains_removes_the_ones_left_out(council, council_admin):
-    services.council_finance_update(
-        council=council, by=council_admin, **{**FINANCE, "domains": ["new.gov.uk"]}
-    )
+    services.council_finance_update(council=council, by=council_admin, **{**FINANCE, "domains": ["new.gov.uk"]})
     assert list(council.domains.values_list("domain", flat=True)) == ["new.gov.uk"]
 
 
@@ -124,10 +120,7 @@ def test_suspend_and_reinstate_tell_the_council_administrators(council, council_
     assert council.status == CouncilStatus.SUSPENDED
     assert not selectors.council_can_transact(council=council)
     assert OutboundEmail.objects.filter(kind="council_suspended", to=council_admin.email).exists()
-    assert (
-        "Unpaid invoices"
-        in OutboundEmail.objects.get(kind="council_suspended", to=council_admin.email).body_text
-    )
+    assert "Unpaid invoices" in OutboundEmail.objects.get(kind="council_suspended", to=council_admin.email).body_text
 
     services.council_reinstate(council=council, by=staff)
     council.refresh_from_db()
@@ -165,9 +158,7 @@ def test_the_last_council_administrator_cannot_drop_the_role(council, council_ad
 
 
 def test_roles_can_be_changed(council, council_admin, officer):
-    services.member_roles_change(
-        member=officer, roles=[Role.SPECIALIST, Role.FINANCE_OFFICER], by=council_admin
-    )
+    services.member_roles_change(member=officer, roles=[Role.SPECIALIST, Role.FINANCE_OFFICER], by=council_admin)
     officer.refresh_from_db()
     assert officer.roles == [Role.FINANCE_OFFICER, Role.SPECIALIST]
     with pytest.raises(services.CouncilError, match="Select at least one role"):

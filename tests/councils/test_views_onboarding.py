@@ -31,17 +31,13 @@ def test_dashboard_counts_councils_by_status_and_nation_and_searches(client, sta
 
 def test_dashboard_ignores_nonsense_filters(client, staff, council):
     client.force_login(staff)
-    response = client.get(
-        reverse("platform:dashboard"), {"status": "bogus", "nation": "Atlantis", "page": "999"}
-    )
+    response = client.get(reverse("platform:dashboard"), {"status": "bogus", "nation": "Atlantis", "page": "999"})
     assert response.status_code == 200
 
 
 def test_invite_form_shows_an_error_for_a_bad_address_and_sends_nothing(client, staff, new_council):
     client.force_login(staff)
-    response = client.post(
-        reverse("platform:council_invite", args=[new_council.code]), {"email": "not-an-email"}
-    )
+    response = client.post(reverse("platform:council_invite", args=[new_council.code]), {"email": "not-an-email"})
     body = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in body
@@ -63,18 +59,14 @@ def test_inviting_twice_shows_the_services_message(client, staff, new_council):
 
 def test_the_invitation_page_creates_the_account_and_signs_in(client, staff, new_council):
     client.force_login(staff)
-    client.post(
-        reverse("platform:council_invite", args=[new_council.code]), {"email": "chief@newtown.gov.uk"}
-    )
+    client.post(reverse("platform:council_invite", args=[new_council.code]), {"email": "chief@newtown.gov.uk"})
     client.logout()
     token = token_from_outbox("chief@newtown.gov.uk")
     url = reverse("invitation_accept", args=[token])
 
     page = client.get(url)
     assert "Create your account" in page.content.decode()
-    mismatch = client.post(
-        url, {"full_name": "Chris", "password1": "a-long-passphrase-1", "password2": "other"}
-    )
+    mismatch = client.post(url, {"full_name": "Chris", "password1": "a-long-passphrase-1", "password2": "other"})
     assert "The passwords do not match" in mismatch.content.decode()
     assert not User.objects.filter(email="chief@newtown.gov.uk").exists()
 

@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def enqueue(**kwargs):
-    return services.email_enqueue(
-        kind="test", to="a@example.gov.uk", subject="Hello", body_text="Body", **kwargs
-    )
+    return services.email_enqueue(kind="test", to="a@example.gov.uk", subject="Hello", body_text="Body", **kwargs)
 
 
 def test_a_message_is_written_in_the_callers_transaction_and_rolled_back_with_it(

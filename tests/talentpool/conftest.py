@@ -19,9 +19,7 @@ def specialist(council):
 
 @pytest.fixture
 def approver(council):
-    return UserFactory(
-        council=council, roles=[Role.APPROVER], email="ann@alphaton.gov.uk", full_name="Ann Approver"
-    )
+    return UserFactory(council=council, roles=[Role.APPROVER], email="ann@alphaton.gov.uk", full_name="Ann Approver")
 
 
 @pytest.fixture

@@ -52,9 +52,7 @@ def wales(db):
 
 
 def test_a_past_project_title_match_ranks_above_a_passing_mention(viewer, other_council):
-    mention = specialist_profile(
-        other_council, full_name="Mo Mention", summary="I once sat near a council tax reform."
-    )
+    mention = specialist_profile(other_council, full_name="Mo Mention", summary="I once sat near a council tax reform.")
     titled = specialist_profile(other_council, full_name="Tia Title")
     add_project(titled, "Council tax reform for 90,000 households")
     add_project(mention, "Parking permits", problem="Unrelated to council tax, mostly parking.")
@@ -102,9 +100,7 @@ def test_filters_by_skill_service_area_and_lgdss_point(viewer, other_council):
     research = Skill.objects.get(key="user research")
     area = ServiceArea.objects.order_by("code").first()
     a = specialist_profile(other_council, full_name="Alpha")
-    services.profile_save(
-        user=a.user, headline=a.headline, summary=a.summary, skills=[research], lgdss_points=[1, 3]
-    )
+    services.profile_save(user=a.user, headline=a.headline, summary=a.summary, skills=[research], lgdss_points=[1, 3])
     b = specialist_profile(other_council, full_name="Beta")
     add_project(b, "Something", service_area=area)
     assert names(viewer, skill=research.pk) == ["Alpha"]
@@ -115,9 +111,7 @@ def test_filters_by_skill_service_area_and_lgdss_point(viewer, other_council):
 
 def test_own_tags_are_normalised_into_one_skill(viewer, other_council, council):
     a = specialist_profile(other_council, full_name="Alpha")
-    services.profile_save(
-        user=a.user, headline="h", summary="s", own_tags="Housing Benefit,  housing   benefit"
-    )
+    services.profile_save(user=a.user, headline="h", summary="s", own_tags="Housing Benefit,  housing   benefit")
     b = specialist_profile(council, full_name="Beta")
     services.profile_save(user=b.user, headline="h", summary="s", own_tags="housing benefit")
     assert Skill.objects.filter(key="housing benefit").count() == 1
@@ -136,9 +130,7 @@ def test_filters_by_week_window_hours_and_rate_and_sorts(viewer, other_council, 
     early = specialist_profile(other_council, full_name="Early")
     late = specialist_profile(wales, full_name="Late")
     services.pattern_set(profile=early, by=early.user, hours="2", starts_on=NEXT, ends_on=None)
-    services.pattern_set(
-        profile=late, by=late.user, hours="5", starts_on=NEXT + timedelta(weeks=3), ends_on=None
-    )
+    services.pattern_set(profile=late, by=late.user, hours="5", starts_on=NEXT + timedelta(weeks=3), ends_on=None)
     finance_a = UserFactory(council=other_council, roles=["finance_officer"])
     finance_b = UserFactory(council=wales, roles=["finance_officer"])
     services.profile_rate_set(profile=early, by=finance_a, amount="60")

@@ -23,9 +23,7 @@ def test_submitting_tells_the_councils_approvers(profile, specialist, approver):
 def test_approval_sets_the_cap_and_end_date_and_lists_the_profile(profile, specialist, approver):
     services.profile_submit(profile=profile, by=specialist)
     with freeze_time(TODAY):
-        services.profile_approve(
-            profile=profile, by=approver, weekly_cap="4.5", ends_on=TODAY + timedelta(days=90)
-        )
+        services.profile_approve(profile=profile, by=approver, weekly_cap="4.5", ends_on=TODAY + timedelta(days=90))
         profile.refresh_from_db()
         assert profile.is_listed
     assert (profile.status, profile.weekly_cap, profile.approved_by) == (
@@ -93,9 +91,7 @@ def test_returning_needs_a_reason_and_tells_the_specialist(profile, specialist, 
     assert profile.status == ProfileStatus.SUBMITTED
 
 
-def test_withdrawing_unlists_at_once_keeps_booked_weeks_and_tells_both(
-    approved, specialist, approver, council_admin
-):
+def test_withdrawing_unlists_at_once_keeps_booked_weeks_and_tells_both(approved, specialist, approver, council_admin):
     services.pattern_set(profile=approved, by=specialist, hours="3", starts_on=TODAY, ends_on=None)
     booked = approved.slots.order_by("week_start").first()
     booked.status = SlotStatus.BOOKED

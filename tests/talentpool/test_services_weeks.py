@@ -102,9 +102,7 @@ def test_held_and_booked_weeks_cannot_be_changed_or_withdrawn_here(approved, spe
     set_pattern(approved, specialist)
     WeekSlot.objects.filter(profile=approved, week_start=NEXT_MONDAY).update(status=status)
     with pytest.raises(services.PoolError, match=f"is {status.label.lower()} by a booking"):
-        services.slot_hours_set(
-            profile=approved, by=specialist, week_start=NEXT_MONDAY, hours="1", today=TODAY
-        )
+        services.slot_hours_set(profile=approved, by=specialist, week_start=NEXT_MONDAY, hours="1", today=TODAY)
     with pytest.raises(services.PoolError, match="by a booking"):
         services.slot_withdraw(profile=approved, by=specialist, week_start=NEXT_MONDAY, today=TODAY)
     set_pattern(approved, specialist, hours="1", skip_weeks=[NEXT_MONDAY])  # the pattern leaves it alone too

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "bookings"
+
+urlpatterns = [
+    path("request/<int:profile>/<str:week>/", views.RequestWeekView.as_view(), name="request_week"),
+]

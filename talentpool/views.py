@@ -1,0 +1,515 @@
+"""Thin views over the pool's services and selectors."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+
+from councils.models import Role
+from councils.permissions import CouncilRoleRequiredMixin
+from councils.selectors import council_can_transact
+from councils.views import ServiceFormView
+
+from . import forms, selectors, services
+from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile
+from .reference import lgdss_points
+from .weeks import first_future_monday
+
+
+class PoolFormView(ServiceFormView):
+    """A pool form page: a PoolError from the service is shown in the error summary."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.PoolError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+
+
+# --- the specialist's own profile ---------------------------------------------------------------
+
+
+class SpecialistMixin(CouncilRoleRequiredMixin):
+    required_roles = (Role.SPECIALIST,)
+
+    @cached_property
+    def profile(self) -> SpecialistProfile | None:
+        return selectors.profile_detail_of_user(user=self.request.user)
+
+
+class MyProfileView(SpecialistMixin, TemplateView):
+    template_name = "pool/my_profile.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.profile is None:
+            return redirect("pool:profile_edit")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            profile=self.profile,
+            lgdss=lgdss_points(),
+            can_submit=self.profile.status in services.SUBMITTABLE,
+            **kwargs,
+        )
+
+
+class ProfileEditView(SpecialistMixin, PoolFormView):
+    form_class = forms.ProfileForm
+    template_name = "pool/profile_edit.html"
+    success_message = "Profile saved"
+
+    def get_initial(self):
+        p = self.profile
+        if p is None:
+            return {"contracted_hours": "37"}
+        controlled = [s for s in p.skills.all() if s.controlled]
+        own = [s.name for s in p.skills.all() if not s.controlled]
+        return {
+            "headline": p.headline,
+            "summary": p.summary,
+            "skills": controlled,
+            "own_tags": ", ".join(own),
+            "service_areas": list(p.service_areas.all()),
+            "lgdss_points": p.lgdss_points,
+            "contracted_hours": services.hours_text(p.contracted_hours),
+            "working_time_opt_out": p.working_time_opt_out,
+        }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.profile_save(
+            user=self.request.user,
+            headline=data["headline"],
+            summary=data["summary"],
+            skills=list(data["skills"]),
+            own_tags=data["own_tags"],
+            service_areas=list(data["service_areas"]),
+            lgdss_points=data["lgdss_points"],
+            contracted_hours=data["contracted_hours"],
+            working_time_opt_out=data["working_time_opt_out"],
+        )
+
+    def get_success_url(self):
+        return reverse("pool:my_profile")
+
+
+class PastProjectView(SpecialistMixin, PoolFormView):
+    form_class = forms.PastProjectForm
+    template_name = "pool/past_project.html"
+    success_message = "Past project saved"
+
+    @cached_property
+    def project(self) -> PastProject | None:
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(PastProject, pk=self.kwargs["pk"], profile__user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        if self.profile is None:
+            messages.info(request, "Write your profile first, then add past projects")
+            return redirect("pool:profile_edit")
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        if self.project is None:
+            return {}
+        p = self.project
+        return {
+            "title": p.title,
+            "problem": p.problem,
+            "what_i_did": p.what_i_did,
+            "outcome": p.outcome,
+            "service_area": p.service_area,
+            "year": p.year,
+            "link": p.link,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(project=self.project, **kwargs)
+
+    def perform(self, form):
+        if self.profile is None:
+            raise services.PoolError("Write your profile first, then add past projects")
+        return services.past_project_save(
+            profile=self.profile, by=self.request.user, project=self.project, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("pool:my_profile")
+
+
+class PastProjectDeleteView(SpecialistMixin, PoolFormView):
+    form_class = forms.GovForm
+    template_name = "pool/past_project_delete.html"
+    success_message = "Past project removed"
+
+    @cached_property
+    def project(self) -> PastProject:
+        return get_object_or_404(PastProject, pk=self.kwargs["pk"], profile__user=self.request.user)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "submit_label": "Remove past project",
+            "submit_class": "govuk-button--warning",
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(project=self.project, **kwargs)
+
+    def perform(self, form):
+        return services.past_project_delete(project=self.project, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("pool:my_profile")
+
+
+class ProfileSubmitView(SpecialistMixin, View):
+    def post(self, request, *args, **kwargs):
+        if self.profile is None:
+            raise Http404
+        try:
+            services.profile_submit(profile=self.profile, by=request.user)
+        except services.PoolError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Sent to your council’s approvers. We will e-mail you when they decide.")
+        return redirect("pool:my_profile")
+
+
+# --- weekly hours -------------------------------------------------------------------------------
+
+
+class HoursView(SpecialistMixin, PoolFormView):
+    form_class = forms.PatternForm
+    template_name = "pool/hours.html"
+    success_message = "Weekly hours saved"
+
+    def get(self, request, *args, **kwargs):
+        if self.profile is None:
+            messages.info(request, "Write your profile first, then set your hours")
+            return redirect("pool:profile_edit")
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        pattern = getattr(self.profile, "pattern", None) if self.profile else None
+        if pattern is None:
+            return {"starts_on": first_future_monday(timezone.localdate())}
+        return {
+            "hours": services.hours_text(pattern.hours),
+            "starts_on": pattern.starts_on,
+            "ends_on": pattern.ends_on,
+            "skip_weeks": [d.isoformat() for d in pattern.skip_weeks],
+        }
+
+    def get_context_data(self, **kwargs):
+        grid = selectors.week_grid(profile=self.profile) if self.profile else []
+        return super().get_context_data(profile=self.profile, grid=grid, **kwargs)
+
+    def perform(self, form):
+        if self.profile is None:
+            raise services.PoolError("Write your profile first, then set your hours")
+        data = form.cleaned_data
+        return services.pattern_set(
+            profile=self.profile,
+            by=self.request.user,
+            hours=data["hours"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            skip_weeks=data["skip_weeks"],
+        )
+
+    def get_success_url(self):
+        return reverse("pool:hours")
+
+
+class WeekView(SpecialistMixin, PoolFormView):
+    form_class = forms.WeekForm
+    template_name = "pool/week.html"
+    success_message = "Hours saved for the week of {form.week:%-d %B %Y}"
+
+    @cached_property
+    def week(self) -> date:
+        try:
+            return date.fromisoformat(self.kwargs["week"])
+        except ValueError as exc:
+            raise Http404 from exc
+
+    @cached_property
+    def slot(self):
+        return self.profile.slots.filter(week_start=self.week).first() if self.profile else None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.profile is None:
+            return redirect("pool:profile_edit")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.week = self.week
+        return form
+
+    def get_initial(self):
+        return {"hours": services.hours_text(self.slot.hours)} if self.slot else {}
+
+    def get_context_data(self, **kwargs):
+        locked = self.slot is not None and self.slot.status in (SlotStatus.HELD, SlotStatus.BOOKED)
+        return super().get_context_data(week=self.week, slot=self.slot, locked=locked, profile=self.profile, **kwargs)
+
+    def perform(self, form):
+        return services.slot_hours_set(
+            profile=self.profile, by=self.request.user, week_start=self.week, hours=form.cleaned_data["hours"]
+        )
+
+    def get_success_url(self):
+        return reverse("pool:hours")
+
+
+class WeekWithdrawView(WeekView):
+    def post(self, request, *args, **kwargs):
+        try:
+            services.slot_withdraw(profile=self.profile, by=request.user, week_start=self.week)
+        except services.PoolError as exc:
+            messages.error(request, str(exc))
+            return redirect("pool:week", week=self.week.isoformat())
+        messages.success(request, f"You are no longer offering hours in the week of {self.week:%-d %B %Y}")
+        return redirect("pool:hours")
+
+
+# --- approvers ----------------------------------------------------------------------------------
+
+
+class ApproverMixin(CouncilRoleRequiredMixin):
+    required_roles = (Role.APPROVER,)
+
+    @cached_property
+    def profile(self) -> SpecialistProfile:
+        return get_object_or_404(
+            SpecialistProfile.objects.select_related("user"),
+            pk=self.kwargs["pk"],
+            council=self.request.user.council,
+        )
+
+    def get_success_url(self):
+        return reverse("pool:approval", kwargs={"pk": self.profile.pk})
+
+
+class ApprovalsView(ApproverMixin, TemplateView):
+    template_name = "pool/approvals.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(profiles=selectors.profiles_for_approver(approver=self.request.user), **kwargs)
+
+
+class ApprovalView(ApproverMixin, PoolFormView):
+    form_class = forms.ApproveForm
+    template_name = "pool/approval.html"
+    success_message = "Approved: {result.user.full_name} is listed in the talent pool"
+
+    def get_initial(self):
+        p = self.profile
+        if p.weekly_cap:
+            return {"weekly_cap": services.hours_text(p.weekly_cap), "ends_on": p.approval_ends_on}
+        return {}
+
+    def get_context_data(self, **kwargs):
+        detail = selectors.profile_detail(pk=self.profile.pk)
+        return super().get_context_data(
+            profile=detail,
+            lgdss=lgdss_points(),
+            return_form=forms.ReasonForm(
+                action=reverse("pool:approval_return", kwargs={"pk": self.profile.pk}),
+                label="What do they need to change?",
+                submit_label="Return for changes",
+                submit_class="govuk-button--secondary",
+            ),
+            withdraw_form=forms.ReasonForm(
+                action=reverse("pool:approval_withdraw", kwargs={"pk": self.profile.pk}),
+                label="Why are you withdrawing permission?",
+                submit_label="Withdraw permission",
+                submit_class="govuk-button--warning",
+            ),
+            history=detail.status_changes.select_related("changed_by")[:10],
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return services.profile_approve(
+            profile=self.profile,
+            by=self.request.user,
+            weekly_cap=form.cleaned_data["weekly_cap"],
+            ends_on=form.cleaned_data["ends_on"],
+        )
+
+
+class ReasonActionView(ApproverMixin, PoolFormView):
+    """Return a profile for changes, or withdraw permission: both need a reason."""
+
+    form_class = forms.ReasonForm
+    template_name = "pool/reason.html"
+    action = ""  # "return" | "withdraw"
+
+    TEXT = {
+        "return": (
+            "Return for changes",
+            "What do they need to change?",
+            "Enter what the specialist needs to change",
+            "Returned to {result.user.full_name} for changes",
+            "govuk-button--secondary",
+        ),
+        "withdraw": (
+            "Withdraw permission",
+            "Why are you withdrawing permission?",
+            "Enter the reason for withdrawing permission",
+            "Permission withdrawn: {result.user.full_name} is no longer listed",
+            "govuk-button--warning",
+        ),
+    }
+
+    def get_form_kwargs(self):
+        title, label, required, _success, css = self.TEXT[self.action]
+        return {
+            **super().get_form_kwargs(),
+            "label": label,
+            "required_message": required,
+            "submit_label": title,
+            "submit_class": css,
+        }
+
+    @property
+    def success_message(self):
+        return self.TEXT[self.action][3]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(profile=self.profile, title=self.TEXT[self.action][0], **kwargs)
+
+    def perform(self, form):
+        act = services.profile_return if self.action == "return" else services.profile_withdraw
+        return act(profile=self.profile, by=self.request.user, reason=form.cleaned_data["reason"])
+
+
+class ProjectVerifyView(CouncilRoleRequiredMixin, View):
+    required_roles = (Role.APPROVER, Role.COUNCIL_ADMIN)
+
+    def post(self, request, *args, **kwargs):
+        project = get_object_or_404(PastProject, pk=kwargs["pk"], profile__council=request.user.council)
+        try:
+            services.past_project_verify(project=project, by=request.user)
+        except services.PoolError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"“{project.title}” is marked verified by your council")
+        if request.user.has_role(Role.APPROVER):
+            return redirect("pool:approval", pk=project.profile_id)
+        return redirect("pool:profile", pk=project.profile_id)
+
+
+# --- rates (finance officers and council administrators) ---------------------------------------
+
+
+class RatesMixin(CouncilRoleRequiredMixin):
+    required_roles = (Role.FINANCE_OFFICER, Role.COUNCIL_ADMIN)
+
+
+class RatesView(RatesMixin, TemplateView):
+    template_name = "pool/rates.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            profiles=selectors.profiles_of_council(council_id=self.request.user.council_id), **kwargs
+        )
+
+
+class RateView(RatesMixin, PoolFormView):
+    form_class = forms.RateForm
+    template_name = "pool/rate.html"
+    success_message = "Hourly rate saved for {result.user.full_name}"
+
+    @cached_property
+    def profile(self) -> SpecialistProfile:
+        return get_object_or_404(
+            SpecialistProfile.objects.select_related("user"),
+            pk=self.kwargs["pk"],
+            council=self.request.user.council,
+        )
+
+    def get_initial(self):
+        return {"hourly_rate": self.profile.hourly_rate.amount} if self.profile.hourly_rate else {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(profile=self.profile, **kwargs)
+
+    def perform(self, form):
+        return services.profile_rate_set(
+            profile=self.profile, by=self.request.user, amount=form.cleaned_data["hourly_rate"]
+        )
+
+    def get_success_url(self):
+        return reverse("pool:rates")
+
+
+# --- search and profile pages (any approved member of a council) --------------------------------
+
+
+class SearchView(CouncilRoleRequiredMixin, TemplateView):
+    template_name = "pool/search.html"
+
+    def get_context_data(self, **kwargs):
+        form = forms.SearchForm(self.request.GET or None)
+        params = form.params() if self.request.GET else forms.SearchForm({}).params()
+        results = selectors.specialist_search(viewer=self.request.user, params=params)
+        page = Paginator(results, selectors.PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            form=form,
+            page=page,
+            params=params,
+            query=query.urlencode(),
+            searched=bool(self.request.GET),
+            **kwargs,
+        )
+
+
+class ProfileView(CouncilRoleRequiredMixin, TemplateView):
+    """A specialist's page: listed profiles for everyone signed in; unlisted ones only for their council."""
+
+    template_name = "pool/profile.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        profile = selectors.profile_detail(pk=self.kwargs["pk"])
+        if profile is None:
+            raise Http404
+        listed = selectors.profile_is_listed(profile=profile)
+        same_council = profile.council_id == user.council_id
+        if not listed and not same_council:
+            raise Http404
+        can_request = (
+            listed
+            and not same_council
+            and user.has_role(Role.BOOKING_OFFICER)
+            and council_can_transact(council=user.council)
+        )
+        return super().get_context_data(
+            profile=profile,
+            listed=listed,
+            same_council=same_council,
+            can_request=can_request,
+            lgdss=lgdss_points(),
+            grid=selectors.week_grid(profile=profile, weeks=12),
+            can_verify=same_council
+            and (user.has_role(Role.APPROVER) or user.has_role(Role.COUNCIL_ADMIN))
+            and profile.user_id != user.pk,
+            ProfileStatus=ProfileStatus,
+            **kwargs,
+        )
