@@ -16,7 +16,7 @@ class RequestWeekView(CouncilRoleRequiredMixin, TemplateView):
     template_name = "bookings/request_week.html"
 
     def get_context_data(self, **kwargs):
-        profile = profile_detail(pk=self.kwargs["profile"])
+        profile = profile_detail(pk=self.kwargs["profile_pk"])
         try:
             week = date.fromisoformat(self.kwargs["week"])
         except ValueError as exc:
@@ -30,4 +30,5 @@ class RequestWeekView(CouncilRoleRequiredMixin, TemplateView):
         slot = profile.slots.filter(week_start=week, status=SlotStatus.OPEN).first()
         if slot is None:
             raise Http404
-        return super().get_context_data(profile=profile, week=week, slot=slot, **kwargs)
+        kwargs.update(profile=profile, week=week, slot=slot)
+        return super().get_context_data(**kwargs)

@@ -140,6 +140,7 @@ class PastProjectForm(GovForm):
         error_messages={"required": "Enter the year", "invalid": "The year must be a number, like 2024"},
     )
     link = forms.URLField(
+        assume_scheme="https",
         label="Link (optional)",
         help_text="A case study or blog post about it.",
         required=False,

@@ -1,0 +1,143 @@
+"""Pool pages through the client: who may see them, and what bad input says."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from talentpool import services
+from talentpool.models import ProfileStatus, SlotStatus, WeekSlot
+from talentpool.weeks import first_future_monday
+from tests.factories import UserFactory, specialist_profile
+
+pytestmark = pytest.mark.django_db
+
+NEXT = first_future_monday(timezone.localdate())
+
+
+@pytest.fixture
+def listed(other_council):
+    profile = specialist_profile(other_council, full_name="Lee Listed", headline="Council tax reform")
+    services.pattern_set(profile=profile, by=profile.user, hours="3", starts_on=NEXT, ends_on=None)
+    return profile
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"week": "2026-13-45"},
+        {"week": "not-a-date"},
+        {"week": (NEXT + timedelta(days=2)).isoformat()},
+        {"min_hours": "-3"},
+        {"min_hours": "lots"},
+        {"max_rate": "0"},
+        {"skill": "999999"},
+        {"service_area": "abc"},
+        {"lgdss": "99"},
+        {"nation": "Atlantis"},
+        {"council": "ZZZ"},
+        {"within_weeks": "1000"},
+        {"sort": "random"},
+        {"q": "x" * 5000},
+        {"page": "-1"},
+    ],
+)
+def test_nonsense_search_parameters_give_a_message_never_an_error_page(client, officer, listed, params):
+    client.force_login(officer)
+    response = client.get(reverse("pool:search"), params)
+    assert response.status_code == 200
+    body = response.content.decode()
+    if "page" not in params:
+        assert "There is a problem with your search" in body
+    assert "Lee Listed" in body  # the bad filter was left out, the rest still searched
+
+
+def test_search_finds_by_phrase_and_week_in_the_page(client, officer, listed):
+    client.force_login(officer)
+    body = client.get(reverse("pool:search"), {"q": "tax reform", "week": NEXT.isoformat()}).content.decode()
+    assert "Lee Listed" in body
+    assert "1 specialist matches your search" in body
+
+
+def test_search_page_queries_do_not_grow_with_results(client, officer, other_council, django_assert_max_num_queries):
+    client.force_login(officer)
+    specialist_profile(other_council, headline="Digital")
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("pool:search"), {"q": "digital"})
+    for _ in range(10):
+        specialist_profile(other_council, headline="Digital")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("pool:search"), {"q": "digital"})
+
+
+def test_an_unlisted_profile_is_hidden_from_other_councils_but_not_its_own(client, officer, other_council):
+    draft = specialist_profile(other_council, full_name="Dee Draft", approve=False)
+    client.force_login(officer)
+    assert client.get(reverse("pool:profile", args=[draft.pk])).status_code == 404
+    colleague = UserFactory(council=other_council, roles=["booking_officer"])
+    client.force_login(colleague)
+    assert "not listed" in client.get(reverse("pool:profile", args=[draft.pk])).content.decode()
+
+
+def test_a_booking_officer_of_another_council_is_offered_the_weeks_to_request(client, officer, listed):
+    client.force_login(officer)
+    body = client.get(reverse("pool:profile", args=[listed.pk])).content.decode()
+    assert reverse("bookings:request_week", args=[listed.pk, NEXT.isoformat()]) in body
+    page = client.get(reverse("bookings:request_week", args=[listed.pk, NEXT.isoformat()]))
+    assert page.status_code == 200
+
+
+def test_a_specialists_own_colleague_is_not_offered_a_request(client, listed, other_council):
+    colleague = UserFactory(council=other_council, roles=["booking_officer"])
+    client.force_login(colleague)
+    body = client.get(reverse("pool:profile", args=[listed.pk])).content.decode()
+    assert "/bookings/request/" not in body
+    assert client.get(reverse("bookings:request_week", args=[listed.pk, NEXT.isoformat()])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "role"),
+    [
+        ("pool:my_profile", "booking_officer"),
+        ("pool:hours", "booking_officer"),
+        ("pool:approvals", "specialist"),
+        ("pool:rates", "specialist"),
+    ],
+)
+def test_pool_pages_refuse_the_wrong_role(client, council, url, role):
+    client.force_login(UserFactory(council=council, roles=[role]))
+    assert client.get(reverse(url)).status_code == 403
+
+
+def test_approvers_and_finance_cannot_reach_another_councils_profiles(client, listed, council):
+    for role, url in (("approver", "pool:approval"), ("finance_officer", "pool:rate")):
+        client.force_login(UserFactory(council=council, roles=[role]))
+        assert client.get(reverse(url, args=[listed.pk])).status_code == 404
+        assert client.post(reverse(url, args=[listed.pk]), {"hourly_rate": "1"}).status_code == 404
+    listed.refresh_from_db()
+    assert listed.hourly_rate is None
+
+
+def test_approval_form_shows_errors_and_changes_nothing(client, other_council):
+    profile = specialist_profile(other_council, approve=False)
+    services.profile_submit(profile=profile, by=profile.user)
+    approver = UserFactory(council=other_council, roles=["approver"])
+    client.force_login(approver)
+    far = timezone.localdate() + timedelta(days=500)
+    response = client.post(
+        reverse("pool:approval", args=[profile.pk]),
+        {"weekly_cap": "5", "ends_on_0": far.day, "ends_on_1": far.month, "ends_on_2": far.year},
+    )
+    assert "no more than 12 months" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.status == ProfileStatus.SUBMITTED
+
+
+def test_a_booked_week_cannot_be_changed_from_the_hours_page(client, listed):
+    WeekSlot.objects.filter(profile=listed, week_start=NEXT).update(status=SlotStatus.BOOKED)
+    client.force_login(listed.user)
+    response = client.post(reverse("pool:week", args=[NEXT.isoformat()]), {"hours": "1"})
+    assert "by a booking" in response.content.decode()
+    assert WeekSlot.objects.get(profile=listed, week_start=NEXT).hours == 3
+    assert client.get(reverse("pool:week", args=["not-a-date"])).status_code == 404
