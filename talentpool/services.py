@@ -128,8 +128,9 @@ def profile_save(
 def profile_search_index(*, profile: SpecialistProfile) -> None:
     """Rebuild the profile's full-text vector: headline, skills and past-project titles weigh most (A),
     the summary next (B), the past projects' stories least (C)."""
-    projects = list(profile.past_projects.all())
-    skills = " ".join(profile.skills.values_list("name", flat=True))
+    # Fresh queries, not profile.past_projects: a caller's prefetched copy may predate this change.
+    projects = list(PastProject.objects.filter(profile=profile))
+    skills = " ".join(Skill.objects.filter(profiles=profile).values_list("name", flat=True))
     titles = " ".join(p.title for p in projects)
     stories = " ".join(f"{p.problem} {p.what_i_did} {p.outcome}" for p in projects)
     vector = (

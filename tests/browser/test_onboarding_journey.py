@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from councils.models import Council, CouncilStatus, Invitation, Role, User
 from notifications.models import OutboundEmail
+from tests.browser.helpers import sign_in, sign_out
 from tests.conftest import PASSWORD
 from tests.factories import CouncilFactory, StaffFactory, agreement_ensure
 
@@ -16,20 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def invitation_link(to: str) -> str:
     body = OutboundEmail.objects.filter(kind="invitation", to=to).latest("created_at").body_text
     return re.search(r"https?://\S+/invitation/\S+/", body).group(0)
-
-
-def sign_in(page, axe, email, password):
-    page.goto("/accounts/login/")
-    axe.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def sign_out(page, axe):
-    page.goto("/accounts/logout/")
-    axe.check(page)
-    page.get_by_role("button", name="Sign out").click()
 
 
 def test_platform_admin_onboards_a_council_whose_admin_invites_a_colleague(page, axe):

@@ -175,3 +175,13 @@ def test_unknown_council_status_is_not_listed(viewer, other_council):
     other_council.status = CouncilStatus.ONBOARDING
     other_council.save()
     assert names(viewer) == []
+
+
+def test_a_project_added_through_a_prefetched_profile_is_searchable(viewer, other_council):
+    from talentpool.selectors import profile_detail
+
+    profile = specialist_profile(other_council, full_name="Pre Fetched")
+    prefetched = profile_detail(pk=profile.pk)
+    _ = list(prefetched.past_projects.all())  # the page has already read the (empty) list
+    add_project(prefetched, "Garden waste subscriptions")
+    assert names(viewer, q="garden waste") == ["Pre Fetched"]
