@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -162,6 +163,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "notifications.tasks.outbox_flush", "schedule": 60.0},
+    "pool-slots-extend": {"task": "talentpool.tasks.slots_extend", "schedule": crontab(hour=2, minute=0)},
+    "pool-profiles-expire": {"task": "talentpool.tasks.profiles_expire", "schedule": crontab(hour=0, minute=5)},
+    "pool-approval-reminders": {"task": "talentpool.tasks.approval_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 
 LOGGING = {

@@ -1,0 +1,21 @@
+"""Thin beat tasks over the pool services: each is idempotent, so running it twice changes nothing."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="talentpool.tasks.slots_extend")
+def slots_extend() -> int:
+    """Roll every pattern's 26-week window forward."""
+    return services.slots_extend_all().created
+
+
+@shared_task(name="talentpool.tasks.profiles_expire")
+def profiles_expire() -> int:
+    return services.profiles_expire()
+
+
+@shared_task(name="talentpool.tasks.approval_reminders")
+def approval_reminders() -> int:
+    return services.approval_reminders_send()
