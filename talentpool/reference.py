@@ -30,3 +30,21 @@ def lgsl_rows() -> list[tuple[int, str, str]]:
     """(code, description, providing tier) for each row of data/local_services.csv."""
     with (DATA / "local_services.csv").open(encoding="utf-8", newline="") as f:
         return [(int(r["LGSL"]), r["Description"].strip(), r["Providing Tier"].strip()) for r in csv.DictReader(f)]
+
+
+CONTROLLED_SKILLS = [
+    "Accessibility", "Agile coaching", "Business analysis", "Change management", "Content design",
+    "CRM configuration", "Cyber security", "Data analysis", "Data engineering", "Delivery management",
+    "Digital inclusion", "GIS and mapping", "Information governance", "Interaction design", "Low-code platforms",
+    "Open data", "Performance analysis", "Procurement", "Product management", "Project management",
+    "Service design", "Software development", "Technical architecture", "User research", "Web development",
+]  # fmt: skip
+
+
+def reference_data_load(*, service_area, skill) -> None:
+    """Load the LGSL service areas and the controlled skills (idempotent). Takes the model classes so the
+    data migration can pass its historical models."""
+    for code, description, tier in lgsl_rows():
+        service_area.objects.update_or_create(code=code, defaults={"description": description, "tier": tier})
+    for name in CONTROLLED_SKILLS:
+        skill.objects.update_or_create(key=" ".join(name.split()).lower(), defaults={"name": name, "controlled": True})

@@ -6,6 +6,14 @@ from django.utils import timezone
 from councils.models import Council, CouncilDomain, CouncilStatus, MembershipStatus, Nation, Role, User
 
 
+def reference_data_ensure():
+    """The pool's reference lists (loaded by migration 0002; see agreement_ensure for why)."""
+    from talentpool.models import ServiceArea, Skill
+    from talentpool.reference import reference_data_load
+
+    reference_data_load(service_area=ServiceArea, skill=Skill)
+
+
 def agreement_ensure():
     """The current agreement. Migration 0002 publishes version 1, but transactional tests (browser,
     worker) flush the database afterwards, so later tests may find none."""

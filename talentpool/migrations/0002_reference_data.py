@@ -2,28 +2,10 @@
 
 from django.db import migrations
 
-CONTROLLED_SKILLS = [
-    "Accessibility", "Agile coaching", "Business analysis", "Change management", "Content design",
-    "CRM configuration", "Cyber security", "Data analysis", "Data engineering", "Delivery management",
-    "Digital inclusion", "GIS and mapping", "Information governance", "Interaction design", "Low-code platforms",
-    "Open data", "Performance analysis", "Procurement", "Product management", "Project management",
-    "Service design", "Software development", "Technical architecture", "User research", "Web development",
-]  # fmt: skip
-
-
-def skill_key(name: str) -> str:
-    return " ".join(name.split()).lower()
-
-
 def load(apps, schema_editor):
-    from talentpool.reference import lgsl_rows
+    from talentpool.reference import reference_data_load
 
-    ServiceArea = apps.get_model("talentpool", "ServiceArea")
-    Skill = apps.get_model("talentpool", "Skill")
-    for code, description, tier in lgsl_rows():
-        ServiceArea.objects.update_or_create(code=code, defaults={"description": description, "tier": tier})
-    for name in CONTROLLED_SKILLS:
-        Skill.objects.update_or_create(key=skill_key(name), defaults={"name": name, "controlled": True})
+    reference_data_load(service_area=apps.get_model("talentpool", "ServiceArea"), skill=apps.get_model("talentpool", "Skill"))
 
 
 class Migration(migrations.Migration):

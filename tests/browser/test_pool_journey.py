@@ -11,13 +11,14 @@ from councils.models import Role
 from talentpool.models import ProfileStatus, SpecialistProfile
 from talentpool.weeks import first_future_monday
 from tests.browser.helpers import sign_in, sign_out
-from tests.factories import ActiveCouncilFactory, UserFactory, agreement_ensure
+from tests.factories import ActiveCouncilFactory, UserFactory, agreement_ensure, reference_data_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_specialist_is_approved_sets_hours_and_is_found_by_another_council(page, axe):
     agreement_ensure()
+    reference_data_ensure()
     home = ActiveCouncilFactory(code="HOM", name="Homeshire Council", short_name="Homeshire", slug="homeshire")
     other = ActiveCouncilFactory(code="OTH", name="Otherton Council", short_name="Otherton", slug="otherton")
     UserFactory(council=home, roles=[Role.SPECIALIST], email="sam@homeshire.gov.uk", full_name="Sam Specialist")
