@@ -22,6 +22,7 @@ class ServiceFormView(FormView):
     template_name = "form_page.html"
     title = ""
     success_message = ""
+    refusals: tuple[type[Exception], ...] = (services.CouncilError,)  # the domain errors a person should read
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, **kwargs)
@@ -29,7 +30,7 @@ class ServiceFormView(FormView):
     def form_valid(self, form):
         try:
             result = self.perform(form)
-        except services.CouncilError as exc:
+        except self.refusals as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
         if self.success_message:

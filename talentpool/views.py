@@ -26,12 +26,7 @@ from .weeks import first_future_monday
 class PoolFormView(ServiceFormView):
     """A pool form page: a PoolError from the service is shown in the error summary."""
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.PoolError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
+    refusals = (services.PoolError,)
 
 
 # --- the specialist's own profile ---------------------------------------------------------------
@@ -39,10 +34,18 @@ class PoolFormView(ServiceFormView):
 
 class SpecialistMixin(CouncilRoleRequiredMixin):
     required_roles = (Role.SPECIALIST,)
+    profile_first = ""  # pages that need a profile: what to tell someone who has none yet
 
     @cached_property
     def profile(self) -> SpecialistProfile | None:
         return selectors.profile_detail_of_user(user=self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if self.profile_first and user.is_authenticated and user.has_role(Role.SPECIALIST) and self.profile is None:
+            messages.info(request, self.profile_first)
+            return redirect("pool:profile_edit")
+        return super().dispatch(request, *args, **kwargs)
 
 
 class MyProfileView(SpecialistMixin, TemplateView):
@@ -106,18 +109,13 @@ class PastProjectView(SpecialistMixin, PoolFormView):
     form_class = forms.PastProjectForm
     template_name = "pool/past_project.html"
     success_message = "Past project saved"
+    profile_first = "Write your profile first, then add past projects"
 
     @cached_property
     def project(self) -> PastProject | None:
         if "pk" not in self.kwargs:
             return None
         return get_object_or_404(PastProject, pk=self.kwargs["pk"], profile__user=self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if self.profile is None:
-            messages.info(request, "Write your profile first, then add past projects")
-            return redirect("pool:profile_edit")
-        return super().get(request, *args, **kwargs)
 
     def get_initial(self):
         if self.project is None:
@@ -137,8 +135,6 @@ class PastProjectView(SpecialistMixin, PoolFormView):
         return super().get_context_data(project=self.project, **kwargs)
 
     def perform(self, form):
-        if self.profile is None:
-            raise services.PoolError("Write your profile first, then add past projects")
         return services.past_project_save(
             profile=self.profile, by=self.request.user, project=self.project, **form.cleaned_data
         )
@@ -149,6 +145,7 @@ class PastProjectView(SpecialistMixin, PoolFormView):
 
 class PastProjectDeleteView(SpecialistMixin, PoolFormView):
     form_class = forms.GovForm
+    profile_first = "Write your profile first"
     template_name = "pool/past_project_delete.html"
     success_message = "Past project removed"
 
@@ -174,9 +171,9 @@ class PastProjectDeleteView(SpecialistMixin, PoolFormView):
 
 
 class ProfileSubmitView(SpecialistMixin, View):
+    profile_first = "Write your profile first, then send it for approval"
+
     def post(self, request, *args, **kwargs):
-        if self.profile is None:
-            raise Http404
         try:
             services.profile_submit(profile=self.profile, by=request.user)
         except services.PoolError as exc:
@@ -193,15 +190,10 @@ class HoursView(SpecialistMixin, PoolFormView):
     form_class = forms.PatternForm
     template_name = "pool/hours.html"
     success_message = "Weekly hours saved"
-
-    def get(self, request, *args, **kwargs):
-        if self.profile is None:
-            messages.info(request, "Write your profile first, then set your hours")
-            return redirect("pool:profile_edit")
-        return super().get(request, *args, **kwargs)
+    profile_first = "Write your profile first, then set your hours"
 
     def get_initial(self):
-        pattern = getattr(self.profile, "pattern", None) if self.profile else None
+        pattern = getattr(self.profile, "pattern", None)
         if pattern is None:
             return {"starts_on": first_future_monday(timezone.localdate())}
         return {
@@ -212,12 +204,10 @@ class HoursView(SpecialistMixin, PoolFormView):
         }
 
     def get_context_data(self, **kwargs):
-        grid = selectors.week_grid(profile=self.profile) if self.profile else []
+        grid = selectors.week_grid(profile=self.profile)
         return super().get_context_data(profile=self.profile, grid=grid, **kwargs)
 
     def perform(self, form):
-        if self.profile is None:
-            raise services.PoolError("Write your profile first, then set your hours")
         data = form.cleaned_data
         return services.pattern_set(
             profile=self.profile,
@@ -235,6 +225,7 @@ class HoursView(SpecialistMixin, PoolFormView):
 class WeekView(SpecialistMixin, PoolFormView):
     form_class = forms.WeekForm
     template_name = "pool/week.html"
+    profile_first = "Write your profile first, then set your hours"
     success_message = "Hours saved for the week of {form.week:%-d %B %Y}"
 
     @cached_property
@@ -246,12 +237,7 @@ class WeekView(SpecialistMixin, PoolFormView):
 
     @cached_property
     def slot(self):
-        return self.profile.slots.filter(week_start=self.week).first() if self.profile else None
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.profile is None:
-            return redirect("pool:profile_edit")
-        return super().dispatch(request, *args, **kwargs)
+        return self.profile.slots.filter(week_start=self.week).first()
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)

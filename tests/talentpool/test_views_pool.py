@@ -141,3 +141,11 @@ def test_a_booked_week_cannot_be_changed_from_the_hours_page(client, listed):
     assert "by a booking" in response.content.decode()
     assert WeekSlot.objects.get(profile=listed, week_start=NEXT).hours == 3
     assert client.get(reverse("pool:week", args=["not-a-date"])).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["pool:hours", "pool:project_add", "pool:my_profile"])
+def test_a_specialist_without_a_profile_is_sent_to_write_one(client, council, url):
+    client.force_login(UserFactory(council=council, roles=["specialist"]))
+    response = client.get(reverse(url))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("pool:profile_edit")
