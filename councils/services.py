@@ -361,6 +361,20 @@ def council_finance_update(
 # --- members ------------------------------------------------------------------------------------
 
 
+def _refuse_unless_still_admin(*, by: User, council: Council) -> None:
+    """Checked under the council's lock: the page was opened by an administrator, who may have lost the
+    role (or been removed) since."""
+    still = User.objects.filter(
+        pk=by.pk,
+        council=council,
+        is_active=True,
+        membership_status=MembershipStatus.ACTIVE,
+        roles__contains=[Role.COUNCIL_ADMIN],
+    ).exists()
+    if not still:
+        raise CouncilError("You are no longer a council administrator, so you cannot change people’s access")
+
+
 def _member_locked(*, member: User, council: Council) -> User:
     member = User.objects.select_for_update().filter(pk=member.pk, council=council).first()
     if member is None:
@@ -381,6 +395,7 @@ def _refuse_losing_last_admin(*, member: User, council: Council) -> None:
 @transaction.atomic
 def member_roles_change(*, member: User, roles: Iterable[str], by: User) -> User:
     council = _locked(by.council)
+    _refuse_unless_still_admin(by=by, council=council)
     member = _member_locked(member=member, council=council)
     if member.membership_status != MembershipStatus.ACTIVE:
         raise CouncilError(f"{member} is not an active member")
@@ -395,6 +410,7 @@ def member_roles_change(*, member: User, roles: Iterable[str], by: User) -> User
 @transaction.atomic
 def member_remove(*, member: User, by: User) -> User:
     council = _locked(by.council)
+    _refuse_unless_still_admin(by=by, council=council)
     member = _member_locked(member=member, council=council)
     if member.pk == by.pk:
         raise CouncilError("You cannot remove yourself. Ask another council administrator.")
@@ -411,6 +427,7 @@ def member_remove(*, member: User, by: User) -> User:
 @transaction.atomic
 def member_signup_approve(*, member: User, roles: Iterable[str], by: User) -> User:
     council = _locked(by.council)
+    _refuse_unless_still_admin(by=by, council=council)
     member = _member_locked(member=member, council=council)
     if member.membership_status != MembershipStatus.PENDING:
         raise CouncilError(f"{member} is not waiting for approval")
@@ -430,6 +447,7 @@ def member_signup_approve(*, member: User, roles: Iterable[str], by: User) -> Us
 @transaction.atomic
 def member_signup_reject(*, member: User, by: User) -> User:
     council = _locked(by.council)
+    _refuse_unless_still_admin(by=by, council=council)
     member = _member_locked(member=member, council=council)
     if member.membership_status != MembershipStatus.PENDING:
         raise CouncilError(f"{member} is not waiting for approval")
