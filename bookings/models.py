@@ -1,1 +1,103 @@
-"""Models of the bookings app arrive with its issue; the app is installed from the start."""
+"""Booking requests and the weeks they hold or book, with the history of every move."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from djmoney.models.fields import MoneyField
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Booking(models.Model):
+    """One officer's request for one or more weeks of one specialist's time."""
+
+    profile = models.ForeignKey("talentpool.SpecialistProfile", on_delete=models.PROTECT, related_name="bookings")
+    supplier_council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="bookings_supplied")
+    customer_council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="bookings_made")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings_made")
+    brief = models.TextField(max_length=3000)
+    po_number = models.CharField("purchase order number", max_length=40, blank=True)
+    cost_centre = models.CharField(max_length=40, blank=True)
+    hourly_rate = MoneyField(max_digits=8, decimal_places=2, default_currency="GBP")  # copied when requested
+    status = models.CharField(max_length=10, choices=BookingStatus.choices, default=BookingStatus.REQUESTED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    answer_by = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status", "answer_by"], name="booking_expiry_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=BookingStatus.values), name="booking_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(supplier_council=models.F("customer_council")), name="booking_between_two_councils"
+            ),
+            models.CheckConstraint(condition=Q(hourly_rate__gt=0), name="booking_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Booking {self.pk}: {self.profile} for {self.customer_council}"
+
+    @property
+    def answer_by_day(self):
+        """The last day to answer (answer_by is the midnight that ends it)."""
+        return (timezone.localtime(self.answer_by) - timedelta(microseconds=1)).date()
+
+
+class WeekStatus(models.TextChoices):
+    HELD = "held", "Held"
+    BOOKED = "booked", "Booked"
+    RELEASED = "released", "Released"
+
+
+class BookingWeek(models.Model):
+    """One week of a booking. At most one live (held or booked) booking week per slot: the database says so."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="weeks")
+    slot = models.ForeignKey("talentpool.WeekSlot", on_delete=models.PROTECT, related_name="booking_weeks")
+    week_start = models.DateField()
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+    status = models.CharField(max_length=10, choices=WeekStatus.choices, default=WeekStatus.HELD)
+    released_reason = models.CharField(max_length=20, blank=True)  # declined, expired, cancelled
+
+    class Meta:
+        ordering = ["week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"], condition=Q(status__in=["held", "booked"]), name="one_live_booking_per_week"
+            ),
+            models.UniqueConstraint(fields=["booking", "week_start"], name="booking_week_once"),
+            models.CheckConstraint(condition=Q(hours__gte=0.5, hours__lte=48), name="booking_week_hours_range"),
+            models.CheckConstraint(condition=Q(status__in=WeekStatus.values), name="booking_week_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} week of {self.week_start}: {self.hours}h {self.status}"
+
+
+class BookingEvent(models.Model):
+    """History: who moved a booking (or one of its weeks), from what, to what, when and why."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    week = models.ForeignKey(BookingWeek, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.from_status or '–'} → {self.to_status}"

@@ -182,3 +182,7 @@ ACCOUNT_FORMS = {
     "reset_password": "councils.account_forms.ResetPasswordForm",
     "reset_password_from_key": "councils.account_forms.ResetPasswordKeyForm",
 }
+
+# Bookings: working days (England and Wales) a specialist has to answer a request.
+BOOKING_ANSWER_WORKING_DAYS = env.int("BOOKING_ANSWER_WORKING_DAYS", default=2)
+WORKING_TIME_LIMIT_HOURS = 48

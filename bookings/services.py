@@ -1,0 +1,315 @@
+"""Booking rules: request (holds the weeks, all or none), accept, decline, expire, cancel.
+
+Every move is in `MOVES`; a forbidden one raises `BookingError`; each writes a `BookingEvent`. The slot
+rows are locked in week order before any is read, and a partial unique index allows one live booking per
+week, so a race for a week has exactly one winner.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from councils.models import Council, Role, User
+from councils.selectors import council_can_transact
+from notifications.services import email_enqueue
+from talentpool.models import SlotStatus, SpecialistProfile, WeekSlot
+from talentpool.selectors import profile_is_listed
+from talentpool.services import hours_text
+from talentpool.weeks import first_future_monday
+
+from .models import Booking, BookingEvent, BookingStatus, BookingWeek, WeekStatus
+from .working_days import working_days_deadline
+
+
+@dataclass
+class BookingError(Exception):
+    """A refused booking move. `open_weeks` offers the specialist's other open weeks after a lost race."""
+
+    message: str
+    open_weeks: list[date] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+MOVES: dict[str, set[str]] = {
+    BookingStatus.REQUESTED: {
+        BookingStatus.ACCEPTED,
+        BookingStatus.DECLINED,
+        BookingStatus.EXPIRED,
+        BookingStatus.CANCELLED,
+    },
+    BookingStatus.ACCEPTED: {BookingStatus.CANCELLED},
+    BookingStatus.DECLINED: set(),
+    BookingStatus.EXPIRED: set(),
+    BookingStatus.CANCELLED: set(),
+}
+
+
+def _move(*, booking: Booking, to: str, by: User | None, reason: str = "") -> None:
+    if to not in MOVES[booking.status]:
+        raise BookingError(
+            f"This booking is {BookingStatus(booking.status).label.lower()}, so it cannot be "
+            f"{BookingStatus(to).label.lower()}."
+        )
+    BookingEvent.objects.create(booking=booking, from_status=booking.status, to_status=to, by=by, reason=reason)
+    booking.status = to
+
+
+def _open_weeks(profile: SpecialistProfile, *, today: date) -> list[date]:
+    return list(
+        profile.slots.filter(status=SlotStatus.OPEN, week_start__gte=first_future_monday(today))
+        .order_by("week_start")
+        .values_list("week_start", flat=True)[:8]
+    )
+
+
+def _hours(value) -> Decimal:
+    try:
+        hours = Decimal(str(value)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise BookingError("Hours must be a number, like 3 or 2.5") from exc
+    if hours < Decimal("0.5") or (hours * 2) % 1:
+        raise BookingError("Hours must be at least half an hour, in half hours")
+    return hours
+
+
+def _tell(user: User, *, kind: str, subject: str, template: str, booking: Booking, **context) -> None:
+    email_enqueue(
+        kind=kind,
+        to=user.email,
+        subject=subject,
+        template=template,
+        context={"booking": booking, "recipient": user, **context},
+    )
+
+
+@transaction.atomic
+def booking_request(
+    *,
+    officer: User,
+    profile: SpecialistProfile,
+    weeks: Mapping[date, object],
+    brief: str,
+    po_number: str = "",
+    cost_centre: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Hold every requested week for `officer`'s council, or none of them."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if not officer.has_role(Role.BOOKING_OFFICER):
+        raise BookingError("Only a booking officer can request a specialist’s time")
+    customer = Council.objects.get(pk=officer.council_id)  # fresh: its status may have changed
+    if not council_can_transact(council=customer):
+        raise BookingError(
+            f"{customer.short_name} cannot book at the moment: it is not active on the current agreement"
+        )
+    profile = SpecialistProfile.objects.select_for_update().select_related("council", "user").get(pk=profile.pk)
+    if profile.council_id == customer.pk:
+        raise BookingError("You cannot book someone from your own council through the pool")
+    if not council_can_transact(council=profile.council):
+        raise BookingError(f"{profile.council.short_name} cannot be booked at the moment")
+    if not profile_is_listed(profile=profile, today=today):
+        raise BookingError(f"{profile.user.full_name} is no longer approved to offer time")
+    if profile.hourly_rate is None:
+        raise BookingError(f"{profile.council.short_name} has not set {profile.user.full_name}’s hourly rate yet")
+    if not weeks:
+        raise BookingError("Choose at least one week")
+    if not brief.strip():
+        raise BookingError("Enter a brief of the work")
+    if customer.po_required and not po_number.strip():
+        raise BookingError(f"{customer.short_name} needs a purchase order number on every booking")
+
+    wanted = {week: _hours(hours) for week, hours in weeks.items()}
+    # Lock the specialist's slots for these weeks, always in week order, before reading any of them.
+    slots = {
+        s.week_start: s
+        for s in WeekSlot.objects.select_for_update()
+        .filter(profile=profile, week_start__in=list(wanted))
+        .order_by("week_start")
+    }
+    for week, hours in sorted(wanted.items()):
+        slot = slots.get(week)
+        if week < first_future_monday(today):
+            raise BookingError(f"The week of {week:%-d %B %Y} has already started")
+        if slot is None or slot.status != SlotStatus.OPEN:
+            raise BookingError(
+                f"The week of {week:%-d %B %Y} has just been taken or is no longer offered. "
+                "Nothing has been requested.",
+                open_weeks=[w for w in _open_weeks(profile, today=today) if w not in wanted],
+            )
+        if hours > slot.hours:
+            raise BookingError(
+                f"{profile.user.full_name} offers {hours_text(slot.hours)} hours in the week of {week:%-d %B}"
+            )
+        if profile.weekly_cap is not None and hours > profile.weekly_cap:
+            raise BookingError(
+                f"That is more than {profile.council.short_name}’s weekly cap of {hours_text(profile.weekly_cap)} hours"
+            )
+        limit = settings.WORKING_TIME_LIMIT_HOURS
+        if not profile.working_time_opt_out and profile.contracted_hours + hours > limit:
+            raise BookingError(
+                f"{hours_text(hours)} hours in the week of {week:%-d %B} would take {profile.user.full_name} past "
+                f"{limit} hours that week with their contracted {hours_text(profile.contracted_hours)} hours"
+            )
+
+    booking = Booking.objects.create(
+        profile=profile,
+        supplier_council=profile.council,
+        customer_council=customer,
+        officer=officer,
+        brief=brief.strip(),
+        po_number=po_number.strip(),
+        cost_centre=cost_centre.strip(),
+        hourly_rate=profile.hourly_rate,
+        requested_at=now,
+        answer_by=working_days_deadline(now, settings.BOOKING_ANSWER_WORKING_DAYS),
+    )
+    try:
+        with transaction.atomic():
+            BookingWeek.objects.bulk_create(
+                [BookingWeek(booking=booking, slot=slots[w], week_start=w, hours=h) for w, h in sorted(wanted.items())]
+            )
+    except IntegrityError as exc:  # the database's own guard: one live booking per week
+        raise BookingError("One of those weeks has just been taken. Nothing has been requested.") from exc
+    WeekSlot.objects.filter(pk__in=[slots[w].pk for w in wanted]).update(status=SlotStatus.HELD)
+    BookingEvent.objects.create(booking=booking, to_status=BookingStatus.REQUESTED, by=officer)
+    _tell(
+        profile.user,
+        kind="booking_requested",
+        booking=booking,
+        template="emails/booking_requested",
+        subject=f"{customer.short_name} asks to book your time: please answer by {booking.answer_by_day:%-d %B}",
+    )
+    return booking
+
+
+def _locked(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update()
+        .select_related("profile__user", "officer", "customer_council")
+        .get(pk=booking.pk)
+    )
+
+
+def _release(booking: Booking, *, reason: str, today: date, weeks=None) -> None:
+    """Release live weeks: their slots open again if the week is still in the future."""
+    weeks = list(
+        weeks
+        if weeks is not None
+        else booking.weeks.select_for_update().filter(status__in=[WeekStatus.HELD, WeekStatus.BOOKED])
+    )
+    for week in weeks:
+        week.status = WeekStatus.RELEASED
+        week.released_reason = reason
+        week.save(update_fields=["status", "released_reason"])
+        future = week.week_start >= first_future_monday(today)
+        WeekSlot.objects.filter(pk=week.slot_id).update(status=SlotStatus.OPEN if future else SlotStatus.WITHDRAWN)
+
+
+@transaction.atomic
+def booking_accept(*, booking: Booking, by: User) -> Booking:
+    booking = _locked(booking)
+    if booking.profile.user_id != by.pk:
+        raise BookingError("Only the specialist can accept this request")
+    _move(booking=booking, to=BookingStatus.ACCEPTED, by=by)
+    booking.answered_at = timezone.now()
+    booking.save(update_fields=["status", "answered_at"])
+    live = booking.weeks.select_for_update().filter(status=WeekStatus.HELD)
+    WeekSlot.objects.filter(pk__in=live.values("slot_id")).update(status=SlotStatus.BOOKED)
+    live.update(status=WeekStatus.BOOKED)
+    _tell(
+        booking.officer,
+        kind="booking_accepted",
+        booking=booking,
+        template="emails/booking_accepted",
+        subject=f"{booking.profile.user.full_name} accepted your booking",
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_decline(*, booking: Booking, by: User, reason: str) -> Booking:
+    booking = _locked(booking)
+    if booking.profile.user_id != by.pk:
+        raise BookingError("Only the specialist can decline this request")
+    if not reason.strip():
+        raise BookingError("Enter why you are declining, so the officer can plan")
+    _move(booking=booking, to=BookingStatus.DECLINED, by=by, reason=reason.strip())
+    booking.answered_at = timezone.now()
+    booking.decline_reason = reason.strip()
+    booking.save(update_fields=["status", "answered_at", "decline_reason"])
+    _release(booking, reason="declined", today=timezone.localdate())
+    _tell(
+        booking.officer,
+        kind="booking_declined",
+        booking=booking,
+        template="emails/booking_declined",
+        subject=f"{booking.profile.user.full_name} declined your booking request",
+    )
+    return booking
+
+
+@transaction.atomic
+def bookings_expire(*, now: datetime | None = None) -> int:
+    """Beat: requests not answered in time expire and their weeks are released. Idempotent."""
+    now = now or timezone.now()
+    expired = 0
+    due = Booking.objects.select_for_update(skip_locked=True).select_related("profile__user", "officer")
+    for booking in due.filter(status=BookingStatus.REQUESTED, answer_by__lte=now):
+        _move(booking=booking, to=BookingStatus.EXPIRED, by=None, reason="Not answered in time")
+        booking.save(update_fields=["status"])
+        _release(booking, reason="expired", today=timezone.localdate(now))
+        for person in (booking.officer, booking.profile.user):
+            _tell(
+                person,
+                kind="booking_expired",
+                booking=booking,
+                template="emails/booking_expired",
+                subject="A booking request expired without an answer",
+            )
+        expired += 1
+    return expired
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by: User, reason: str, now: datetime | None = None) -> Booking:
+    """The booking council cancels before the first week starts, or the specialist cancels (for example
+    through illness). Weeks still in the future open again; the other side is told at once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    booking = _locked(booking)
+    is_specialist = booking.profile.user_id == by.pk
+    is_customer = by.council_id == booking.customer_council_id and (
+        by.has_role(Role.BOOKING_OFFICER) or by.has_role(Role.COUNCIL_ADMIN)
+    )
+    if not (is_specialist or is_customer):
+        raise BookingError("Only the specialist or the booking council can cancel this booking")
+    if not reason.strip():
+        raise BookingError("Enter the reason for cancelling")
+    live = list(booking.weeks.select_for_update().filter(status__in=[WeekStatus.HELD, WeekStatus.BOOKED]))
+    first = min((w.week_start for w in live), default=None)
+    if is_customer and not is_specialist and first is not None and first < first_future_monday(today):
+        raise BookingError("The booking has started, so your council can no longer cancel it")
+    future = [w for w in live if w.week_start >= first_future_monday(today)]
+    if not future:
+        raise BookingError("There are no weeks still to come to cancel")
+    _move(booking=booking, to=BookingStatus.CANCELLED, by=by, reason=reason.strip())
+    booking.save(update_fields=["status"])
+    _release(booking, reason="cancelled", today=today, weeks=future)
+    other = booking.officer if is_specialist else booking.profile.user
+    _tell(
+        other,
+        kind="booking_cancelled",
+        booking=booking,
+        template="emails/booking_cancelled",
+        reason=reason.strip(),
+        subject=f"Booking cancelled: {booking.profile.user.full_name} for {booking.customer_council.short_name}",
+    )
+    return booking
