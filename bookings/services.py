@@ -142,7 +142,7 @@ def booking_request(
             raise BookingError(
                 f"The week of {week:%-d %B %Y} has just been taken or is no longer offered. "
                 "Nothing has been requested.",
-                open_weeks=[w for w in _open_weeks(profile, today=today) if w not in wanted],
+                open_weeks=[w for w in _open_weeks(profile, today=today) if w != week],
             )
         if hours > slot.hours:
             raise BookingError(
