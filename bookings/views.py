@@ -1,34 +1,200 @@
-"""Bookings arrive with their own issue; for now the page a booking officer reaches from a profile."""
+"""Thin views over the booking services and selectors."""
 
 from datetime import date
 
+from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404
-from django.views.generic import TemplateView
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
 from councils.models import Role
 from councils.permissions import CouncilRoleRequiredMixin
+from councils.selectors import council_can_transact
+from talentpool.forms import ReasonForm
 from talentpool.models import SlotStatus
 from talentpool.selectors import profile_detail, profile_is_listed
+from talentpool.weeks import first_future_monday, window_end
+
+from . import selectors, services
+from .forms import BookingRequestForm
+from .models import BookingStatus
 
 
-class RequestWeekView(CouncilRoleRequiredMixin, TemplateView):
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+class RequestWeekView(CouncilRoleRequiredMixin, FormView):
+    """A booking officer of another council asks for one or more of a specialist's open weeks."""
+
     required_roles = (Role.BOOKING_OFFICER,)
     template_name = "bookings/request_week.html"
+    form_class = BookingRequestForm
 
-    def get_context_data(self, **kwargs):
+    @cached_property
+    def profile(self):
         profile = profile_detail(pk=self.kwargs["profile_pk"])
-        try:
-            week = date.fromisoformat(self.kwargs["week"])
-        except ValueError as exc:
-            raise Http404 from exc
         if (
             profile is None
             or profile.council_id == self.request.user.council_id
             or not profile_is_listed(profile=profile)
         ):
             raise Http404
-        slot = profile.slots.filter(week_start=week, status=SlotStatus.OPEN).first()
-        if slot is None:
+        return profile
+
+    @cached_property
+    def chosen(self) -> date | None:
+        try:
+            return date.fromisoformat(self.kwargs["week"])
+        except ValueError as exc:
+            raise Http404 from exc
+
+    def get_form_kwargs(self):
+        today = timezone.localdate()
+        # Open weeks, and any week this submission asked for that has been taken since the page was shown,
+        # so that the service can say so plainly.
+        asked = [k.removeprefix("week_") for k in self.request.POST if k.startswith("week_")]
+        slots = self.profile.slots.filter(
+            Q(status=SlotStatus.OPEN) | Q(week_start__in=[d for d in asked if _is_iso_date(d)]),
+            week_start__gte=first_future_monday(today),
+            week_start__lte=window_end(today),
+        ).order_by("week_start")
+        return {
+            **super().get_form_kwargs(),
+            "slots": slots,
+            "po_required": self.request.user.council.po_required,
+            "chosen": self.chosen,
+        }
+
+    def get_context_data(self, **kwargs):
+        can_book = council_can_transact(council=self.request.user.council)
+        return super().get_context_data(profile=self.profile, can_book=can_book, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            booking = services.booking_request(
+                officer=self.request.user,
+                profile=self.profile,
+                weeks=form.chosen_weeks(),
+                brief=data["brief"],
+                po_number=data["po_number"],
+                cost_centre=data["cost_centre"],
+            )
+        except services.BookingError as exc:
+            message = str(exc)
+            if exc.open_weeks:
+                message += " Open weeks: " + ", ".join(f"{w:%-d %B}" for w in exc.open_weeks) + "."
+            form.add_error(None, message)
+            return self.form_invalid(form)
+        who, day = self.profile.user.full_name, booking.answer_by_day
+        messages.success(self.request, f"Request sent. {who} has until the end of {day:%-d %B} to reply.")
+        return redirect("bookings:list")
+
+
+class BookingsView(CouncilRoleRequiredMixin, TemplateView):
+    """The officer's council's bookings; for administrators, also the bookings of their own specialists."""
+
+    required_roles = (Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
+    template_name = "bookings/list.html"
+
+    def get_context_data(self, **kwargs):
+        council_id = self.request.user.council_id
+        supplied = (
+            selectors.bookings_of_councils_specialists(council_id=council_id)
+            if self.request.user.has_role(Role.COUNCIL_ADMIN)
+            else None
+        )
+        return super().get_context_data(
+            made=selectors.bookings_made_by_council(council_id=council_id), supplied=supplied, **kwargs
+        )
+
+
+class SpecialistRequestsView(CouncilRoleRequiredMixin, TemplateView):
+    required_roles = (Role.SPECIALIST,)
+    template_name = "bookings/requests.html"
+
+    def get_context_data(self, **kwargs):
+        mine = selectors.bookings_for_specialist(user=self.request.user)
+        return super().get_context_data(
+            waiting=[b for b in mine if b.status == BookingStatus.REQUESTED],
+            accepted=[b for b in mine if b.status == BookingStatus.ACCEPTED],
+            ended=[b for b in mine if b.status not in (BookingStatus.REQUESTED, BookingStatus.ACCEPTED)],
+            **kwargs,
+        )
+
+
+class BookingMixin(CouncilRoleRequiredMixin):
+    @cached_property
+    def booking(self):
+        booking = selectors.booking_for(user=self.request.user, pk=self.kwargs["pk"])
+        if booking is None:
             raise Http404
-        kwargs.update(profile=profile, week=week, slot=slot)
-        return super().get_context_data(**kwargs)
+        return booking
+
+
+class AcceptView(BookingMixin, View):
+    required_roles = (Role.SPECIALIST,)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.booking_accept(booking=self.booking, by=request.user)
+        except services.BookingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"You accepted the booking from {self.booking.customer_council.short_name}")
+        return redirect("bookings:requests")
+
+
+class ReasonView(BookingMixin, FormView):
+    """Decline (specialist) or cancel (either side): both need a reason."""
+
+    form_class = ReasonForm
+    template_name = "bookings/reason.html"
+    action = ""
+    TEXT = {
+        "decline": (
+            "Decline the request",
+            "Why are you declining?",
+            "Enter why you are declining, so the officer can plan",
+        ),
+        "cancel": ("Cancel the booking", "Why are you cancelling?", "Enter the reason for cancelling"),
+    }
+
+    def get_form_kwargs(self):
+        title, label, required = self.TEXT[self.action]
+        return {
+            **super().get_form_kwargs(),
+            "label": label,
+            "required_message": required,
+            "submit_label": title,
+            "submit_class": "govuk-button--warning",
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(booking=self.booking, title=self.TEXT[self.action][0], **kwargs)
+
+    def form_valid(self, form):
+        reason = form.cleaned_data["reason"]
+        try:
+            if self.action == "decline":
+                services.booking_decline(booking=self.booking, by=self.request.user, reason=reason)
+            else:
+                services.booking_cancel(booking=self.booking, by=self.request.user, reason=reason)
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, "Declined" if self.action == "decline" else "Booking cancelled; the other side has been told"
+        )
+        is_specialist = self.booking.profile.user_id == self.request.user.pk
+        return redirect(reverse("bookings:requests") if is_specialist else reverse("bookings:list"))

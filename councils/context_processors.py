@@ -15,8 +15,14 @@ def navigation(request):
     member = user.council_id and user.membership_status == MembershipStatus.ACTIVE
     if member:
         items.append(("Find a specialist", reverse("pool:search")))
+        if Role.BOOKING_OFFICER in user.roles or Role.COUNCIL_ADMIN in user.roles:
+            items.append(("Bookings", reverse("bookings:list")))
         if Role.SPECIALIST in user.roles:
-            items += [("Your profile", reverse("pool:my_profile")), ("Your hours", reverse("pool:hours"))]
+            items += [
+                ("Your profile", reverse("pool:my_profile")),
+                ("Your hours", reverse("pool:hours")),
+                ("Your bookings", reverse("bookings:requests")),
+            ]
         if Role.APPROVER in user.roles:
             items.append(("Approvals", reverse("pool:approvals")))
         if Role.FINANCE_OFFICER in user.roles or Role.COUNCIL_ADMIN in user.roles:

@@ -140,4 +140,11 @@ def test_navigation_marks_only_the_current_section(client, council_admin):
     client.force_login(council_admin)
     items = client.get(reverse("council:people")).context["nav_items"]
     assert [item["text"] for item in items if item["active"]] == ["People"]
-    assert [item["text"] for item in items] == ["Home", "Find a specialist", "Rates", "Council set-up", "People"]
+    assert [item["text"] for item in items] == [
+        "Home",
+        "Find a specialist",
+        "Bookings",
+        "Rates",
+        "Council set-up",
+        "People",
+    ]

@@ -1,0 +1,63 @@
+"""Booking forms: parse and validate; the services decide."""
+
+from datetime import date
+
+from django import forms
+
+MAX_BRIEF = 3000
+
+
+class BookingRequestForm(forms.Form):
+    """One checkbox and one hours box per open week, then the brief, PO number and cost centre."""
+
+    brief = forms.CharField(
+        label="Brief",
+        help_text="What you need help with, so the specialist can decide.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_BRIEF,
+        error_messages={"required": "Enter a brief of the work"},
+    )
+    po_number = forms.CharField(label="Purchase order (PO) number", max_length=40, required=False)
+    cost_centre = forms.CharField(label="Cost centre (optional)", max_length=40, required=False)
+
+    def __init__(self, *args, slots, po_required: bool, chosen: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = list(slots)
+        self.week_fields = []
+        for slot in self.slots:
+            key = slot.week_start.isoformat()
+            self.fields[f"week_{key}"] = forms.BooleanField(
+                required=False,
+                initial=slot.week_start == chosen,
+                label=f"Request the week of {slot.week_start:%-d %B %Y}",
+            )
+            self.fields[f"hours_{key}"] = forms.CharField(
+                required=False,
+                max_length=6,
+                initial=f"{slot.hours.normalize():f}",
+                label=f"Hours in the week of {slot.week_start:%-d %B %Y}",
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+            )
+            self.week_fields.append((slot, self[f"week_{key}"], self[f"hours_{key}"]))
+        self.po_required = po_required
+        if po_required:
+            self.fields["po_number"].help_text = "Your council needs one on every booking."
+        else:
+            self.fields["po_number"].label = "Purchase order (PO) number (optional)"
+
+    def clean(self):
+        data = super().clean()
+        if self.po_required and not (data.get("po_number") or "").strip():
+            self.add_error("po_number", "Enter your purchase order number: your council needs one on every booking")
+        if not self.chosen_weeks():
+            first = self.slots[0].week_start.isoformat() if self.slots else None
+            self.add_error(f"week_{first}" if first else None, "Choose at least one week")
+        return data
+
+    def chosen_weeks(self) -> dict[date, str]:
+        data = getattr(self, "cleaned_data", {})
+        return {
+            slot.week_start: (data.get(f"hours_{slot.week_start.isoformat()}") or "").strip() or "0"
+            for slot in self.slots
+            if data.get(f"week_{slot.week_start.isoformat()}")
+        }

@@ -1,0 +1,115 @@
+"""Booking pages through the client: request, answer, cancel; who may see what; constant queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from bookings import services
+from bookings.models import Booking, BookingStatus
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def request_url(listed, week):
+    return reverse("bookings:request_week", args=[listed.pk, week.isoformat()])
+
+
+def test_an_officer_requests_two_weeks_through_the_page(client, booker, listed, next_monday):
+    client.force_login(booker)
+    second = next_monday + timedelta(weeks=1)
+    page = client.get(request_url(listed, next_monday))
+    assert page.status_code == 200
+    response = client.post(
+        request_url(listed, next_monday),
+        {
+            f"week_{next_monday}": "on",
+            f"hours_{next_monday}": "3",
+            f"week_{second}": "on",
+            f"hours_{second}": "2",
+            "brief": "Help us redesign repairs",
+            "po_number": "",
+            "cost_centre": "CC1",
+        },
+    )
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert [w.hours for w in booking.weeks.all()] == [3, 2]
+
+
+def test_the_request_page_explains_each_refusal_and_requests_nothing(client, booker, listed, next_monday):
+    client.force_login(booker)
+    empty = client.post(request_url(listed, next_monday), {"brief": ""})
+    body = empty.content.decode()
+    assert "Choose at least one week" in body
+    assert "Enter a brief of the work" in body
+    too_many = client.post(
+        request_url(listed, next_monday), {f"week_{next_monday}": "on", f"hours_{next_monday}": "9", "brief": "Help"}
+    )
+    assert "offers 3 hours" in too_many.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_a_lost_race_is_explained_with_other_open_weeks(client, booker, listed, next_monday, council):
+    rival = UserFactory(council=council, roles=["booking_officer"])
+    services.booking_request(officer=rival, profile=listed, weeks={next_monday: "3"}, brief="First")
+    client.force_login(booker)
+    response = client.post(
+        request_url(listed, next_monday), {f"week_{next_monday}": "on", f"hours_{next_monday}": "3", "brief": "Help"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "The week of" in body
+    assert "has just been taken" in body
+    assert f"Open weeks: {next_monday + timedelta(weeks=1):%-d %B}" in body
+    assert Booking.objects.filter(officer=booker).count() == 0
+
+
+def test_the_specialist_accepts_and_declines_from_their_page(client, booker, listed, next_monday):
+    first = services.booking_request(officer=booker, profile=listed, weeks={next_monday: "3"}, brief="One")
+    second = services.booking_request(
+        officer=booker, profile=listed, weeks={next_monday + timedelta(weeks=1): "3"}, brief="Two"
+    )
+    client.force_login(listed.user)
+    assert "Waiting for your answer" in client.get(reverse("bookings:requests")).content.decode()
+    client.post(reverse("bookings:accept", args=[first.pk]))
+    refused = client.post(reverse("bookings:decline", args=[second.pk]), {"reason": ""})
+    assert "Enter why you are declining" in refused.content.decode()
+    client.post(reverse("bookings:decline", args=[second.pk]), {"reason": "On leave"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (BookingStatus.ACCEPTED, BookingStatus.DECLINED)
+
+
+def test_nobody_else_can_answer_or_see_a_booking(client, booker, listed, next_monday, db):
+    from tests.factories import ActiveCouncilFactory
+
+    booking = services.booking_request(officer=booker, profile=listed, weeks={next_monday: "3"}, brief="One")
+    stranger_council = ActiveCouncilFactory(code="STR", slug="stranger")
+    stranger = UserFactory(council=stranger_council, roles=["specialist", "booking_officer", "council_admin"])
+    client.force_login(stranger)
+    assert client.post(reverse("bookings:accept", args=[booking.pk])).status_code == 404
+    assert client.post(reverse("bookings:cancel", args=[booking.pk]), {"reason": "x"}).status_code == 404
+    assert "Olly Officer" not in client.get(reverse("bookings:list")).content.decode()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.REQUESTED
+
+
+def test_booking_lists_cost_the_same_queries_whatever_their_length(
+    client, booker, listed, next_monday, django_assert_max_num_queries
+):
+    client.force_login(booker)
+    services.booking_request(officer=booker, profile=listed, weeks={next_monday: "1"}, brief="x")
+    with django_assert_max_num_queries(20) as one:
+        client.get(reverse("bookings:list"))
+    for i in range(1, 8):
+        services.booking_request(
+            officer=booker, profile=listed, weeks={next_monday + timedelta(weeks=i): "1"}, brief="x"
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(reverse("bookings:list"))
+    client.force_login(listed.user)
+    with django_assert_max_num_queries(20) as mine:
+        client.get(reverse("bookings:requests"))
+    assert len(mine.captured_queries) <= len(one.captured_queries) + 2
