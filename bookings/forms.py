@@ -2,7 +2,10 @@
 
 from datetime import date
 
+from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
+
+from councils.forms import GovForm
 
 MAX_BRIEF = 3000
 
@@ -61,3 +64,57 @@ class BookingRequestForm(forms.Form):
             for slot in self.slots
             if data.get(f"week_{slot.week_start.isoformat()}")
         }
+
+
+def _hours_box(label, help_text=""):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=6,
+        error_messages={"required": f"Enter the {label.lower()}"},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+    )
+
+
+class TimesheetForm(GovForm):
+    submit_label = "Record hours"
+    hours = _hours_box("Hours worked", "Not more than the hours booked; in half hours, like 2.5.")
+    note = forms.CharField(
+        label="Note (optional)",
+        help_text="What you did, briefly.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+    def layout_fields(self):
+        return [Field.text("hours", field_width=Fixed.FIVE), Field.textarea("note", rows=3)]
+
+
+class AgreedHoursForm(GovForm):
+    submit_label = "Record agreed hours"
+    hours = _hours_box("Agreed hours", "The hours both councils have agreed.")
+
+    def layout_fields(self):
+        return [Field.text("hours", field_width=Fixed.FIVE)]
+
+
+class FeedbackForm(GovForm):
+    submit_label = "Send feedback"
+    rating = forms.TypedChoiceField(
+        label="How would you rate the help you got?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[(5, "5: excellent"), (4, "4: good"), (3, "3: adequate"), (2, "2: poor"), (1, "1: very poor")],
+        error_messages={"required": "Choose a rating from 1 to 5"},
+    )
+    comment = forms.CharField(
+        label="Comment (optional)",
+        help_text="Shown on their profile.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+    def layout_fields(self):
+        return [Field.radios("rating", legend_size=Size.SMALL), Field.textarea("comment", rows=3)]

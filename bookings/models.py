@@ -69,6 +69,7 @@ class BookingWeek(models.Model):
     hours = models.DecimalField(max_digits=4, decimal_places=1)
     status = models.CharField(max_length=10, choices=WeekStatus.choices, default=WeekStatus.HELD)
     released_reason = models.CharField(max_length=20, blank=True)  # declined, expired, cancelled
+    timesheet_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["week_start"]
@@ -101,3 +102,79 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id}: {self.from_status or '–'} → {self.to_status}"
+
+
+class TimesheetStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISPUTED = "disputed", "Disputed"
+    RESOLVED = "resolved", "Agreed after a dispute"
+
+
+class Timesheet(models.Model):
+    """Hours actually worked in a booked week. Only confirmed or agreed hours are billable."""
+
+    week = models.OneToOneField(BookingWeek, on_delete=models.PROTECT, related_name="timesheet")
+    booked_hours = models.DecimalField(max_digits=4, decimal_places=1)  # copied, so the database can compare
+    hours_worked = models.DecimalField(max_digits=4, decimal_places=1)
+    note = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=TimesheetStatus.choices, default=TimesheetStatus.SUBMITTED)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    confirm_by = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # empty when confirmed automatically
+    dispute_reason = models.TextField(blank=True)
+    agreed_hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["week__week_start"]
+        indexes = [models.Index(fields=["status", "confirm_by"], name="timesheet_autoconfirm_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_worked__gte=0, hours_worked__lte=models.F("booked_hours")),
+                name="timesheet_hours_within_booking",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_hours__isnull=True)
+                | Q(agreed_hours__gte=0, agreed_hours__lte=models.F("booked_hours")),
+                name="timesheet_agreed_within_booking",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | Q(agreed_hours__isnull=False), name="timesheet_resolved_has_hours"
+            ),
+            models.CheckConstraint(condition=Q(status__in=TimesheetStatus.values), name="timesheet_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Timesheet for {self.week}"
+
+    @property
+    def billable_hours(self):
+        if self.status == TimesheetStatus.CONFIRMED:
+            return self.hours_worked
+        if self.status == TimesheetStatus.RESOLVED:
+            return self.agreed_hours
+        return None
+
+
+class Feedback(models.Model):
+    """After confirmed hours, the booking officer's rating and comment, shown on the profile."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField()
+    comment = models.TextField(max_length=1000, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5")]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 for booking {self.booking_id}"

@@ -1,10 +1,12 @@
 """Reads of bookings, with their joins done so list pages cost the same whatever their length."""
 
-from django.db.models import Prefetch, QuerySet
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from councils.models import User
 
-from .models import Booking, BookingStatus, BookingWeek
+from .models import Booking, BookingStatus, BookingWeek, Feedback, Timesheet, TimesheetStatus, WeekStatus
 
 
 def _with_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -40,3 +42,53 @@ def booking_for(*, user: User, pk: int) -> Booking | None:
     ):
         return booking
     return None
+
+
+def timesheets_due(*, user: User, today) -> QuerySet[BookingWeek]:
+    """The specialist's booked weeks that have ended with no hours recorded."""
+    return (
+        BookingWeek.objects.filter(
+            booking__profile__user=user,
+            status=WeekStatus.BOOKED,
+            timesheet__isnull=True,
+            week_start__lte=today - timedelta(days=7),
+        )
+        .select_related("booking__customer_council")
+        .order_by("week_start")
+    )
+
+
+def _timesheets() -> QuerySet[Timesheet]:
+    return Timesheet.objects.select_related(
+        "week__booking__profile__user", "week__booking__customer_council", "week__booking__supplier_council"
+    ).order_by("week__week_start")
+
+
+def timesheets_to_confirm(*, council_id: int) -> QuerySet[Timesheet]:
+    return _timesheets().filter(week__booking__customer_council_id=council_id, status=TimesheetStatus.SUBMITTED)
+
+
+def timesheets_disputed(*, council_id: int) -> QuerySet[Timesheet]:
+    return _timesheets().filter(
+        Q(week__booking__customer_council_id=council_id) | Q(week__booking__supplier_council_id=council_id),
+        status=TimesheetStatus.DISPUTED,
+    )
+
+
+def bookings_awaiting_feedback(*, council_id: int) -> QuerySet[Booking]:
+    confirmed = Timesheet.objects.filter(
+        week__booking=OuterRef("pk"), status__in=[TimesheetStatus.CONFIRMED, TimesheetStatus.RESOLVED]
+    )
+    return (
+        Booking.objects.filter(customer_council_id=council_id, feedback__isnull=True)
+        .filter(Exists(confirmed))
+        .select_related("profile__user", "supplier_council")
+    )
+
+
+def feedback_for_profile(*, profile_id: int) -> QuerySet[Feedback]:
+    return (
+        Feedback.objects.filter(booking__profile_id=profile_id)
+        .select_related("booking__customer_council")
+        .order_by("-at")
+    )

@@ -9,3 +9,17 @@ from . import services
 def bookings_expire() -> int:
     """Requests not answered within the working days allowed expire; their weeks open again."""
     return services.bookings_expire()
+
+
+@shared_task(name="bookings.tasks.timesheets_autoconfirm")
+def timesheets_autoconfirm() -> int:
+    from .timesheets import timesheets_autoconfirm as run
+
+    return run()
+
+
+@shared_task(name="bookings.tasks.timesheet_reminders")
+def timesheet_reminders() -> int:
+    from .timesheets import timesheet_reminders_send
+
+    return timesheet_reminders_send()

@@ -11,4 +11,11 @@ urlpatterns = [
     path("<int:pk>/accept/", views.AcceptView.as_view(), name="accept"),
     path("<int:pk>/decline/", views.ReasonView.as_view(action="decline"), name="decline"),
     path("<int:pk>/cancel/", views.ReasonView.as_view(action="cancel"), name="cancel"),
+    path("weeks/<int:pk>/timesheet/", views.TimesheetView.as_view(), name="timesheet"),
+    path("timesheets/<int:pk>/confirm/", views.TimesheetConfirmView.as_view(), name="timesheet_confirm"),
+    path("timesheets/<int:pk>/dispute/", views.TimesheetDisputeView.as_view(), name="timesheet_dispute"),
+    path("timesheets/<int:pk>/agree/", views.TimesheetResolveView.as_view(), name="timesheet_resolve"),
+    path("<int:pk>/feedback/", views.FeedbackView.as_view(), name="feedback"),
+    path("calendar/reset/", views.CalendarResetView.as_view(), name="calendar_reset"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar"),
 ]

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +16,13 @@ from councils.models import Role
 from councils.permissions import CouncilRoleRequiredMixin
 from councils.selectors import council_can_transact
 from talentpool.forms import ReasonForm
-from talentpool.models import SlotStatus
+from talentpool.models import SlotStatus, SpecialistProfile
 from talentpool.selectors import profile_detail, profile_is_listed
 from talentpool.weeks import first_future_monday, window_end
 
-from . import selectors, services
-from .forms import BookingRequestForm
-from .models import BookingStatus
+from . import selectors, services, timesheets
+from .forms import AgreedHoursForm, BookingRequestForm, FeedbackForm, TimesheetForm
+from .models import BookingStatus, BookingWeek, Timesheet
 
 
 def _is_iso_date(text: str) -> bool:
@@ -115,7 +115,14 @@ class BookingsView(CouncilRoleRequiredMixin, TemplateView):
             else None
         )
         return super().get_context_data(
-            made=selectors.bookings_made_by_council(council_id=council_id), supplied=supplied, **kwargs
+            made=selectors.bookings_made_by_council(council_id=council_id),
+            supplied=supplied,
+            to_confirm=selectors.timesheets_to_confirm(council_id=council_id),
+            disputes=selectors.timesheets_disputed(council_id=council_id)
+            if self.request.user.has_role(Role.COUNCIL_ADMIN)
+            else [],
+            feedback_due=selectors.bookings_awaiting_feedback(council_id=council_id),
+            **kwargs,
         )
 
 
@@ -125,7 +132,15 @@ class SpecialistRequestsView(CouncilRoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         mine = selectors.bookings_for_specialist(user=self.request.user)
+        profile = SpecialistProfile.objects.filter(user=self.request.user).first()
+        feed = (
+            self.request.build_absolute_uri(reverse("bookings:calendar", args=[profile.calendar_token]))
+            if profile
+            else ""
+        )
         return super().get_context_data(
+            due=selectors.timesheets_due(user=self.request.user, today=timezone.localdate()),
+            calendar_url=feed,
             waiting=[b for b in mine if b.status == BookingStatus.REQUESTED],
             accepted=[b for b in mine if b.status == BookingStatus.ACCEPTED],
             ended=[b for b in mine if b.status not in (BookingStatus.REQUESTED, BookingStatus.ACCEPTED)],
@@ -198,3 +213,160 @@ class ReasonView(BookingMixin, FormView):
         )
         is_specialist = self.booking.profile.user_id == self.request.user.pk
         return redirect(reverse("bookings:requests") if is_specialist else reverse("bookings:list"))
+
+
+# --- after the week -----------------------------------------------------------------------------
+
+
+class TimesheetView(CouncilRoleRequiredMixin, FormView):
+    """The specialist records the hours worked in a booked week that has ended."""
+
+    required_roles = (Role.SPECIALIST,)
+    form_class = TimesheetForm
+    template_name = "bookings/timesheet.html"
+
+    @cached_property
+    def week(self):
+        week = (
+            BookingWeek.objects.select_related("booking__customer_council")
+            .filter(pk=self.kwargs["pk"], booking__profile__user=self.request.user)
+            .first()
+        )
+        if week is None:
+            raise Http404
+        return week
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(week=self.week, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            timesheets.timesheet_submit(
+                week=self.week, by=self.request.user, hours=form.cleaned_data["hours"], note=form.cleaned_data["note"]
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Hours recorded for the week of {self.week.week_start:%-d %B}")
+        return redirect("bookings:requests")
+
+
+class TimesheetMixin(CouncilRoleRequiredMixin):
+    @cached_property
+    def timesheet(self):
+        timesheet = (
+            Timesheet.objects.select_related("week__booking__profile__user").filter(pk=self.kwargs["pk"]).first()
+        )
+        booking = timesheet.week.booking if timesheet else None
+        if booking is None or self.request.user.council_id not in (
+            booking.customer_council_id,
+            booking.supplier_council_id,
+        ):
+            raise Http404
+        return timesheet
+
+
+class TimesheetConfirmView(TimesheetMixin, View):
+    required_roles = (Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            timesheets.timesheet_confirm(timesheet=self.timesheet, by=request.user)
+        except services.BookingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Hours confirmed")
+        return redirect("bookings:list")
+
+
+class TimesheetDisputeView(TimesheetMixin, FormView):
+    required_roles = (Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
+    form_class = ReasonForm
+    template_name = "bookings/timesheet_dispute.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "label": "What is wrong with the hours?",
+            "required_message": "Enter what is wrong with the hours",
+            "submit_label": "Dispute hours",
+            "submit_class": "govuk-button--warning",
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(timesheet=self.timesheet, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            timesheets.timesheet_dispute(
+                timesheet=self.timesheet, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, "Hours disputed; both councils’ administrators have been told")
+        return redirect("bookings:list")
+
+
+class TimesheetResolveView(TimesheetMixin, FormView):
+    required_roles = (Role.COUNCIL_ADMIN,)
+    form_class = AgreedHoursForm
+    template_name = "bookings/timesheet_resolve.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(timesheet=self.timesheet, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            timesheets.timesheet_resolve(
+                timesheet=self.timesheet, by=self.request.user, agreed_hours=form.cleaned_data["hours"]
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, "Agreed hours recorded")
+        return redirect("bookings:list")
+
+
+class FeedbackView(BookingMixin, FormView):
+    required_roles = (Role.BOOKING_OFFICER,)
+    form_class = FeedbackForm
+    template_name = "bookings/feedback.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(booking=self.booking, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            timesheets.feedback_leave(
+                booking=self.booking,
+                by=self.request.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Thank you. Your feedback is shown on {self.booking.profile.user.full_name}’s profile"
+        )
+        return redirect("bookings:list")
+
+
+def calendar_feed(request, token):
+    body = timesheets.calendar_feed(token=token)
+    if body is None:
+        raise Http404
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+class CalendarResetView(CouncilRoleRequiredMixin, View):
+    required_roles = (Role.SPECIALIST,)
+
+    def post(self, request, *args, **kwargs):
+        profile = SpecialistProfile.objects.filter(user=request.user).first()
+        if profile is None:
+            raise Http404
+        timesheets.calendar_token_reset(profile=profile, by=request.user)
+        messages.success(request, "Your calendar has a new address. The old one no longer works.")
+        return redirect("bookings:requests")

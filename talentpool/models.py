@@ -1,5 +1,6 @@
 """The pool: specialist profiles, skills, service areas, past projects, employer approval and week slots."""
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,10 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from djmoney.models.fields import MoneyField
+
+
+def calendar_token_new() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Skill(models.Model):
@@ -82,6 +87,8 @@ class SpecialistProfile(models.Model):
     returned_reason = models.TextField(blank=True)
     approval_reminder_sent_for = models.DateField(null=True, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The secret in the specialist's private calendar feed address; resetting it breaks the old address.
+    calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from bookings.selectors import feedback_for_profile
 from councils.models import Role
 from councils.permissions import CouncilRoleRequiredMixin
 from councils.selectors import council_can_transact
@@ -496,6 +497,7 @@ class ProfileView(CouncilRoleRequiredMixin, TemplateView):
             can_verify=same_council
             and (user.has_role(Role.APPROVER) or user.has_role(Role.COUNCIL_ADMIN))
             and profile.user_id != user.pk,
+            feedback=feedback_for_profile(profile_id=profile.pk),
             ProfileStatus=ProfileStatus,
             **kwargs,
         )

@@ -62,11 +62,26 @@ def test_compose_describes_the_production_like_set(compose_binary, tmp_path):
     assert "healthz" in " ".join(services["web"]["healthcheck"]["test"])
 
 
-def test_a_broken_compose_file_is_refused(compose_binary, tmp_path):
+BREAKAGES = {
+    "unknown depends_on condition": (
+        "condition: service_healthy\n",
+        "condition: service_healthy_typo\n",
+        "condition value must be one of",
+    ),
+    "dependency on a missing service": (
+        "      migrate:\n        condition: service_completed_successfully\n",
+        "      migrat:\n        condition: service_completed_successfully\n",
+        'depends on undefined service "migrat"',
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "error"), BREAKAGES.values(), ids=BREAKAGES.keys())
+def test_a_broken_compose_file_is_refused(compose_binary, tmp_path, old, new, error):
+    original = COMPOSE_FILE.read_text()
+    assert old in original, "the breakage no longer applies to docker-compose.yml"
     broken = tmp_path / "docker-compose.yml"
-    broken.write_text(
-        COMPOSE_FILE.read_text().replace("condition: service_healthy", "condition: service_healthy_typo", 1)
-    )
+    broken.write_text(original.replace(old, new, 1))
     result = compose(compose_binary, broken, "config", "--quiet", tmp_path=tmp_path)
     assert result.returncode != 0
-    assert "service_healthy_typo" in result.stderr or "condition" in result.stderr
+    assert error in result.stderr

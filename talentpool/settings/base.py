@@ -166,6 +166,8 @@ CELERY_BEAT_SCHEDULE = {
     "pool-slots-extend": {"task": "talentpool.tasks.slots_extend", "schedule": crontab(hour=2, minute=0)},
     "pool-profiles-expire": {"task": "talentpool.tasks.profiles_expire", "schedule": crontab(hour=0, minute=5)},
     "bookings-expire": {"task": "bookings.tasks.bookings_expire", "schedule": 300.0},
+    "timesheets-autoconfirm": {"task": "bookings.tasks.timesheets_autoconfirm", "schedule": 900.0},
+    "timesheet-reminders": {"task": "bookings.tasks.timesheet_reminders", "schedule": crontab(hour=9, minute=0)},
     "pool-approval-reminders": {"task": "talentpool.tasks.approval_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 
@@ -187,3 +189,4 @@ ACCOUNT_FORMS = {
 # Bookings: working days (England and Wales) a specialist has to answer a request.
 BOOKING_ANSWER_WORKING_DAYS = env.int("BOOKING_ANSWER_WORKING_DAYS", default=2)
 WORKING_TIME_LIMIT_HOURS = 48
+TIMESHEET_CONFIRM_WORKING_DAYS = env.int("TIMESHEET_CONFIRM_WORKING_DAYS", default=5)
