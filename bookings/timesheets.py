@@ -163,7 +163,7 @@ def timesheet_reminders_send(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     due = (
-        BookingWeek.objects.select_for_update(skip_locked=True)
+        BookingWeek.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("booking__profile__user")
         .filter(
             status=WeekStatus.BOOKED,
