@@ -13,7 +13,7 @@ from councils.models import MembershipStatus, Role, User
 from councils.selectors import council_admins
 from talentpool.models import SpecialistProfile, calendar_token_new
 
-from .models import Booking, BookingWeek, Feedback, Timesheet, TimesheetStatus, WeekStatus
+from .models import Booking, BookingEvent, BookingWeek, Feedback, Timesheet, TimesheetStatus, WeekStatus
 from .services import BookingError, _tell
 from .working_days import working_days_deadline
 
@@ -62,6 +62,7 @@ def timesheet_submit(*, week: BookingWeek, by: User, hours, note: str = "", now:
             )
     except IntegrityError as exc:
         raise BookingError("Hours for this week have already been recorded") from exc
+    _event(timesheet, to=TimesheetStatus.SUBMITTED, by=by, reason=f"{hours.normalize():f} hours")
     _tell(
         booking.officer,
         kind="timesheet_to_confirm",
@@ -71,6 +72,18 @@ def timesheet_submit(*, week: BookingWeek, by: User, hours, note: str = "", now:
         timesheet=timesheet,
     )
     return timesheet
+
+
+def _event(timesheet: Timesheet, *, to: str, by: User | None, before: str = "", reason: str = "") -> None:
+    """Timesheet moves go in the booking's history too, against their week."""
+    BookingEvent.objects.create(
+        booking_id=timesheet.week.booking_id,
+        week_id=timesheet.week_id,
+        from_status=before,
+        to_status=f"hours {to}",
+        by=by,
+        reason=reason,
+    )
 
 
 def _locked_timesheet(timesheet: Timesheet) -> Timesheet:
@@ -93,6 +106,13 @@ def timesheet_confirm(*, timesheet: Timesheet, by: User | None, now: datetime | 
         _require_customer(timesheet, by)
     if timesheet.status != TimesheetStatus.SUBMITTED:
         raise BookingError(f"These hours are already {timesheet.get_status_display().lower()}")
+    _event(
+        timesheet,
+        before="submitted",
+        to=TimesheetStatus.CONFIRMED,
+        by=by,
+        reason="" if by else "Confirmed automatically",
+    )
     timesheet.status = TimesheetStatus.CONFIRMED
     timesheet.confirmed_at = now or timezone.now()
     timesheet.confirmed_by = by
@@ -108,6 +128,7 @@ def timesheet_dispute(*, timesheet: Timesheet, by: User, reason: str) -> Timeshe
         raise BookingError(f"These hours are already {timesheet.get_status_display().lower()}")
     if not reason.strip():
         raise BookingError("Enter what is wrong with the hours")
+    _event(timesheet, before="submitted", to=TimesheetStatus.DISPUTED, by=by, reason=reason.strip())
     timesheet.status = TimesheetStatus.DISPUTED
     timesheet.dispute_reason = reason.strip()
     timesheet.save(update_fields=["status", "dispute_reason"])
@@ -137,6 +158,13 @@ def timesheet_resolve(*, timesheet: Timesheet, by: User, agreed_hours) -> Timesh
     if timesheet.status != TimesheetStatus.DISPUTED:
         raise BookingError("Only disputed hours need agreeing")
     timesheet.agreed_hours = _hours(agreed_hours, booked=timesheet.booked_hours)
+    _event(
+        timesheet,
+        before="disputed",
+        to=TimesheetStatus.RESOLVED,
+        by=by,
+        reason=f"{timesheet.agreed_hours.normalize():f} hours agreed",
+    )
     timesheet.status = TimesheetStatus.RESOLVED
     timesheet.resolved_by = by
     timesheet.resolved_at = timezone.now()

@@ -132,3 +132,12 @@ def test_someone_else_cannot_record_hours(booked_week, council):
     stranger = UserFactory(council=council, roles=["specialist"])
     with pytest.raises(services.BookingError, match="Only the specialist"):
         timesheets.timesheet_submit(week=booked_week, by=stranger, hours="1")
+
+
+def test_timesheet_moves_are_in_the_bookings_history(booked_week, listed, booker):
+    from bookings.models import BookingEvent
+
+    timesheet = timesheets.timesheet_submit(week=booked_week, by=listed.user, hours="3")
+    timesheets.timesheet_confirm(timesheet=timesheet, by=booker)
+    moves = list(BookingEvent.objects.filter(week=booked_week).values_list("from_status", "to_status", "by"))
+    assert moves == [("", "hours submitted", listed.user.pk), ("submitted", "hours confirmed", booker.pk)]
