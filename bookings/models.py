@@ -33,6 +33,7 @@ class Booking(models.Model):
     answer_by = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

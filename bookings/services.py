@@ -7,7 +7,7 @@ week, so a race for a week has exactly one winner.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -279,9 +279,13 @@ def bookings_expire(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def booking_cancel(*, booking: Booking, by: User, reason: str, now: datetime | None = None) -> Booking:
-    """The booking council cancels before the first week starts, or the specialist cancels (for example
-    through illness). Weeks still in the future open again; the other side is told at once."""
+def booking_cancel(
+    *, booking: Booking, by: User, reason: str, week_start: date | None = None, now: datetime | None = None
+) -> Booking:
+    """Cancel every week still to come, or just `week_start`. The booking council may cancel before the
+    booking starts; the specialist may cancel any week still to come (for example through illness).
+    Cancelled weeks open again; the other side is told at once. The booking itself is cancelled when no
+    live week is left."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     booking = _locked(booking)
@@ -291,18 +295,34 @@ def booking_cancel(*, booking: Booking, by: User, reason: str, now: datetime | N
     )
     if not (is_specialist or is_customer):
         raise BookingError("Only the specialist or the booking council can cancel this booking")
+    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.ACCEPTED):
+        raise BookingError(f"This booking is {BookingStatus(booking.status).label.lower()}, so it cannot be cancelled.")
     if not reason.strip():
         raise BookingError("Enter the reason for cancelling")
     live = list(booking.weeks.select_for_update().filter(status__in=[WeekStatus.HELD, WeekStatus.BOOKED]))
     first = min((w.week_start for w in live), default=None)
     if is_customer and not is_specialist and first is not None and first < first_future_monday(today):
         raise BookingError("The booking has started, so your council can no longer cancel it")
-    future = [w for w in live if w.week_start >= first_future_monday(today)]
-    if not future:
+    targets = [w for w in live if w.week_start >= first_future_monday(today)]
+    if week_start is not None:
+        targets = [w for w in targets if w.week_start == week_start]
+        if not targets:
+            raise BookingError("That week has started or is not booked, so it cannot be cancelled")
+    if not targets:
         raise BookingError("There are no weeks still to come to cancel")
-    _move(booking=booking, to=BookingStatus.CANCELLED, by=by, reason=reason.strip())
-    booking.save(update_fields=["status"])
-    _release(booking, reason="cancelled", today=today, weeks=future)
+    for week in targets:
+        BookingEvent.objects.create(
+            booking=booking,
+            week=week,
+            from_status=week.status,
+            to_status=WeekStatus.RELEASED,
+            by=by,
+            reason=f"Cancelled: {reason.strip()}",
+        )
+    _release(booking, reason="cancelled", today=today, weeks=targets)
+    if len(targets) == len(live):
+        _move(booking=booking, to=BookingStatus.CANCELLED, by=by, reason=reason.strip())
+        booking.save(update_fields=["status"])
     other = booking.officer if is_specialist else booking.profile.user
     _tell(
         other,
@@ -310,6 +330,31 @@ def booking_cancel(*, booking: Booking, by: User, reason: str, now: datetime | N
         booking=booking,
         template="emails/booking_cancelled",
         reason=reason.strip(),
+        cancelled_weeks=targets,
         subject=f"Booking cancelled: {booking.profile.user.full_name} for {booking.customer_council.short_name}",
     )
     return booking
+
+
+@transaction.atomic
+def booking_reminders_send(*, now: datetime | None = None, within: timedelta = timedelta(hours=24)) -> int:
+    """Beat: remind the specialist, once, of a request that expires within a day."""
+    now = now or timezone.now()
+    due = Booking.objects.select_for_update(skip_locked=True, of=("self",)).select_related(
+        "profile__user", "customer_council"
+    )
+    sent = 0
+    for booking in due.filter(
+        status=BookingStatus.REQUESTED, reminded_at__isnull=True, answer_by__gt=now, answer_by__lte=now + within
+    ):
+        _tell(
+            booking.profile.user,
+            kind="booking_reminder",
+            booking=booking,
+            template="emails/booking_requested",
+            subject=f"Reminder: {booking.customer_council.short_name} is waiting for your answer (by the end of {booking.answer_by_day:%-d %B})",
+        )
+        booking.reminded_at = now
+        booking.save(update_fields=["reminded_at"])
+        sent += 1
+    return sent

@@ -23,3 +23,8 @@ def timesheet_reminders() -> int:
     from .timesheets import timesheet_reminders_send
 
     return timesheet_reminders_send()
+
+
+@shared_task(name="bookings.tasks.booking_reminders")
+def booking_reminders() -> int:
+    return services.booking_reminders_send()

@@ -122,6 +122,7 @@ class BookingsView(CouncilRoleRequiredMixin, TemplateView):
             if self.request.user.has_role(Role.COUNCIL_ADMIN)
             else [],
             feedback_due=selectors.bookings_awaiting_feedback(council_id=council_id),
+            first_future_monday=first_future_monday(timezone.localdate()),
             **kwargs,
         )
 
@@ -141,6 +142,7 @@ class SpecialistRequestsView(CouncilRoleRequiredMixin, TemplateView):
         return super().get_context_data(
             due=selectors.timesheets_due(user=self.request.user, today=timezone.localdate()),
             calendar_url=feed,
+            first_future_monday=first_future_monday(timezone.localdate()),
             waiting=[b for b in mine if b.status == BookingStatus.REQUESTED],
             accepted=[b for b in mine if b.status == BookingStatus.ACCEPTED],
             ended=[b for b in mine if b.status not in (BookingStatus.REQUESTED, BookingStatus.ACCEPTED)],
@@ -195,8 +197,15 @@ class ReasonView(BookingMixin, FormView):
             "submit_class": "govuk-button--warning",
         }
 
+    @cached_property
+    def week(self) -> date | None:
+        """Cancel one week only (?week=YYYY-MM-DD), or every week still to come."""
+        text = self.request.GET.get("week", "")
+        return date.fromisoformat(text) if _is_iso_date(text) else None
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(booking=self.booking, title=self.TEXT[self.action][0], **kwargs)
+        title = self.TEXT[self.action][0] + (f" for the week of {self.week:%-d %B %Y}" if self.week else "")
+        return super().get_context_data(booking=self.booking, title=title, week=self.week, **kwargs)
 
     def form_valid(self, form):
         reason = form.cleaned_data["reason"]
@@ -204,7 +213,7 @@ class ReasonView(BookingMixin, FormView):
             if self.action == "decline":
                 services.booking_decline(booking=self.booking, by=self.request.user, reason=reason)
             else:
-                services.booking_cancel(booking=self.booking, by=self.request.user, reason=reason)
+                services.booking_cancel(booking=self.booking, by=self.request.user, reason=reason, week_start=self.week)
         except services.BookingError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)

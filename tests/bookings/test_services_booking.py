@@ -198,3 +198,27 @@ def test_the_specialist_can_cancel_a_booked_week_and_the_officer_is_told(booker,
     services.booking_cancel(booking=booking, by=listed.user, reason="Illness")
     assert slot_status(listed, next_monday) == SlotStatus.OPEN
     assert "Illness" in OutboundEmail.objects.get(kind="booking_cancelled", to=booker.email).body_text
+
+
+def test_the_specialist_can_cancel_one_week_and_keep_the_rest(booker, listed, next_monday):
+    second = next_monday + timedelta(weeks=1)
+    booking = request(booker, listed, {next_monday: "3", second: "3"})
+    services.booking_accept(booking=booking, by=listed.user)
+    services.booking_cancel(booking=booking, by=listed.user, reason="Ill that week", week_start=second)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.ACCEPTED
+    assert slot_status(listed, second) == SlotStatus.OPEN
+    assert slot_status(listed, next_monday) == SlotStatus.BOOKED
+    with pytest.raises(services.BookingError, match="cannot be cancelled"):
+        services.booking_cancel(booking=booking, by=listed.user, reason="Again", week_start=second)
+    services.booking_cancel(booking=booking, by=listed.user, reason="Still ill", week_start=next_monday)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+
+
+def test_a_reminder_goes_once_on_the_last_day_to_answer(booker, listed, next_monday):
+    booking = request(booker, listed, {next_monday: "3"})
+    assert services.booking_reminders_send(now=booking.answer_by - timedelta(hours=30)) == 0
+    assert services.booking_reminders_send(now=booking.answer_by - timedelta(hours=20)) == 1
+    assert services.booking_reminders_send(now=booking.answer_by - timedelta(hours=10)) == 0
+    assert OutboundEmail.objects.filter(kind="booking_reminder", to=listed.user.email).count() == 1

@@ -113,3 +113,20 @@ def test_booking_lists_cost_the_same_queries_whatever_their_length(
     with django_assert_max_num_queries(20) as mine:
         client.get(reverse("bookings:requests"))
     assert len(mine.captured_queries) <= len(one.captured_queries) + 2
+
+
+def test_the_specialist_cancels_one_week_from_their_page(client, booker, listed, next_monday):
+    second = next_monday + timedelta(weeks=1)
+    booking = services.booking_request(
+        officer=booker, profile=listed, weeks={next_monday: "3", second: "3"}, brief="Two"
+    )
+    services.booking_accept(booking=booking, by=listed.user)
+    client.force_login(listed.user)
+    page = client.get(reverse("bookings:requests")).content.decode()
+    url = f"{reverse('bookings:cancel', args=[booking.pk])}?week={second.isoformat()}"
+    assert url.replace("&", "&amp;") in page or url in page
+    assert f"Cancel the booking for the week of {second:%-d %B %Y}" in client.get(url).content.decode()
+    client.post(url, {"reason": "Training course"})
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.ACCEPTED
+    assert [w.status for w in booking.weeks.order_by("week_start")] == ["booked", "released"]
