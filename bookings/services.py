@@ -352,7 +352,7 @@ def booking_reminders_send(*, now: datetime | None = None, within: timedelta = t
             kind="booking_reminder",
             booking=booking,
             template="emails/booking_requested",
-            subject=f"Reminder: {booking.customer_council.short_name} is waiting for your answer (by the end of {booking.answer_by_day:%-d %B})",
+            subject=f"Reminder: please answer by the end of {booking.answer_by_day:%-d %B}",
         )
         booking.reminded_at = now
         booking.save(update_fields=["reminded_at"])
