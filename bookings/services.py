@@ -8,7 +8,7 @@ week, so a race for a week has exactly one winner.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,7 +19,7 @@ from councils.selectors import council_can_transact
 from notifications.services import email_enqueue
 from talentpool.models import SlotStatus, SpecialistProfile, WeekSlot
 from talentpool.selectors import profile_is_listed
-from talentpool.services import hours_text
+from talentpool.services import hours_text, parse_hours
 from talentpool.weeks import first_future_monday
 
 from .models import Booking, BookingEvent, BookingStatus, BookingWeek, WeekStatus
@@ -70,10 +70,9 @@ def _open_weeks(profile: SpecialistProfile, *, today: date) -> list[date]:
 
 
 def _hours(value) -> Decimal:
-    try:
-        hours = Decimal(str(value)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError) as exc:
-        raise BookingError("Hours must be a number, like 3 or 2.5") from exc
+    hours = parse_hours(value)
+    if hours is None:
+        raise BookingError("Hours must be a number, like 3 or 2.5")
     if hours < Decimal("0.5") or (hours * 2) % 1:
         raise BookingError("Hours must be at least half an hour, in half hours")
     return hours
@@ -138,6 +137,11 @@ def booking_request(
         slot = slots.get(week)
         if week < first_future_monday(today):
             raise BookingError(f"The week of {week:%-d %B %Y} has already started")
+        if week > profile.approval_ends_on:
+            raise BookingError(
+                f"{profile.council.short_name}’s permission for {profile.user.full_name} ends on "
+                f"{profile.approval_ends_on:%-d %B %Y}, before the week of {week:%-d %B}"
+            )
         if slot is None or slot.status != SlotStatus.OPEN:
             raise BookingError(
                 f"The week of {week:%-d %B %Y} has just been taken or is no longer offered. "
@@ -218,6 +222,10 @@ def booking_accept(*, booking: Booking, by: User) -> Booking:
     booking = _locked(booking)
     if booking.profile.user_id != by.pk:
         raise BookingError("Only the specialist can accept this request")
+    if not profile_is_listed(profile=booking.profile):
+        raise BookingError(
+            "You can no longer accept: your council’s permission has ended or been withdrawn. Decline the request."
+        )
     _move(booking=booking, to=BookingStatus.ACCEPTED, by=by)
     booking.answered_at = timezone.now()
     booking.save(update_fields=["status", "answered_at"])

@@ -2,7 +2,7 @@
 specialist's private calendar feed."""
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import icalendar
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.utils import timezone
 from councils.models import MembershipStatus, Role, User
 from councils.selectors import council_admins
 from talentpool.models import SpecialistProfile, calendar_token_new
+from talentpool.services import parse_hours
 
 from .models import Booking, BookingEvent, BookingWeek, Feedback, Timesheet, TimesheetStatus, WeekStatus
 from .services import BookingError, _tell
@@ -19,10 +20,9 @@ from .working_days import working_days_deadline
 
 
 def _hours(value, *, booked: Decimal) -> Decimal:
-    try:
-        hours = Decimal(str(value)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError) as exc:
-        raise BookingError("Hours must be a number, like 3 or 2.5") from exc
+    hours = parse_hours(value)
+    if hours is None:
+        raise BookingError("Hours must be a number, like 3 or 2.5")
     if hours < 0 or (hours * 2) % 1:
         raise BookingError("Hours must be in half hours, like 3 or 2.5")
     if hours > booked:

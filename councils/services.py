@@ -214,13 +214,13 @@ def invitation_resend(*, invitation: Invitation, by: User) -> tuple[Invitation, 
 
 @transaction.atomic
 def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
+    council = _locked(invitation.council)  # council before invitation, the order invitation_create uses
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.cancelled_at:
         raise CouncilError(f"The invitation to {invitation.email} has already been {invitation.state.lower()}")
     invitation.cancelled_at = timezone.now()
     invitation.cancelled_by = by
     invitation.save(update_fields=["cancelled_at", "cancelled_by"])
-    council = _locked(invitation.council)
     if council.status == CouncilStatus.INVITED and not council.invitations.open().exists():
         _council_move(council=council, to_status=CouncilStatus.NOT_INVITED, by=by, reason="Invitation cancelled")
     return invitation
@@ -303,6 +303,31 @@ def agreement_publish(*, title: str, body: str) -> PlatformAgreement:
     )
 
 
+# Anyone can have an address here, so a council may not let them sign up as its staff.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "live.com",
+        "live.co.uk",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "btinternet.com",
+        "sky.com",
+        "protonmail.com",
+        "proton.me",
+        "gov.uk",
+        "nhs.net",
+    }
+)
+
+
 def _normalise_domain(domain: str) -> str:
     domain = domain.strip().lower().removeprefix("@").rstrip(".")
     labels = domain.split(".")
@@ -332,6 +357,9 @@ def council_finance_update(
 ) -> Council:
     council = _locked(council)
     clean_domains = sorted({_normalise_domain(d) for d in domains if d.strip()})
+    public = sorted(set(clean_domains) & PUBLIC_MAIL_DOMAINS)
+    if public:
+        raise CouncilError(f"{', '.join(public)} is a public e-mail service, not your council’s own domain")
     if not clean_domains:
         raise CouncilError("Enter at least one e-mail domain your colleagues use")
     taken = (

@@ -25,7 +25,8 @@ class ServiceFormView(FormView):
     refusals: tuple[type[Exception], ...] = (services.CouncilError,)  # the domain errors a person should read
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, **kwargs)
+        kwargs.setdefault("title", self.title)
+        return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
         try:

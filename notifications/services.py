@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -89,11 +90,19 @@ class EmailSendFailed(Exception):
     """The mail backend refused or failed; the attempt is recorded on the outbox row."""
 
 
+MAX_ATTEMPTS = 20
+FLUSH_AFTER_FAILURE = timedelta(minutes=30)
+
+
 def outbox_unsent_ids(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> list[int]:
-    """Messages still unsent some time after they were written (their queued task was lost or failed)."""
-    cutoff = timezone.now() - older_than
+    """Messages still unsent some time after they were written (their queued task was lost or failed).
+
+    A message whose last attempt failed recently is left to its own task's retries; one that has failed
+    MAX_ATTEMPTS times is left for a person to look at (it stays in the outbox, visible in the admin)."""
+    now = timezone.now()
     return list(
-        OutboundEmail.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
+        OutboundEmail.objects.filter(sent_at__isnull=True, created_at__lte=now - older_than, attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - FLUSH_AFTER_FAILURE))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

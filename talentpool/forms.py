@@ -1,7 +1,7 @@
 """Pool forms: parse and validate; the services decide."""
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
@@ -97,10 +97,11 @@ class ProfileForm(GovForm):
         ]
 
     def clean_contracted_hours(self):
-        try:
-            hours = Decimal(self.cleaned_data["contracted_hours"].strip())
-        except InvalidOperation as exc:
-            raise forms.ValidationError("Contracted hours must be a number, like 37 or 22.5") from exc
+        from .services import parse_hours
+
+        hours = parse_hours(self.cleaned_data["contracted_hours"])
+        if hours is None:
+            raise forms.ValidationError("Contracted hours must be a number, like 37 or 22.5")
         if not 0 <= hours <= 60:
             raise forms.ValidationError("Contracted hours must be between 0 and 60")
         return hours

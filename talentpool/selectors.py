@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
-from councils.models import AgreementAcceptance, CouncilStatus, PlatformAgreement, User
+from councils.models import AgreementAcceptance, CouncilStatus, MembershipStatus, PlatformAgreement, Role, User
 
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile, WeekSlot
 from .weeks import WINDOW_WEEKS, first_future_monday, mondays, window_end
@@ -20,9 +20,15 @@ def profile_listed_filter(*, today: date) -> Q:
     """Listed and bookable: approved, approval current, and the council active on the current agreement."""
     current = PlatformAgreement.objects.order_by("-version").values("pk")[:1]
     on_current = Exists(AgreementAcceptance.objects.filter(council=OuterRef("council"), agreement=current))
-    return Q(status=ProfileStatus.APPROVED, approval_ends_on__gte=today, council__status=CouncilStatus.ACTIVE) & Q(
-        on_current
-    )
+    return Q(
+        status=ProfileStatus.APPROVED,
+        approval_ends_on__gte=today,
+        council__status=CouncilStatus.ACTIVE,
+        # the specialist is still an active member holding the specialist role
+        user__is_active=True,
+        user__membership_status=MembershipStatus.ACTIVE,
+        user__roles__contains=[Role.SPECIALIST],
+    ) & Q(on_current)
 
 
 @dataclass
@@ -43,8 +49,10 @@ class SearchParams:
 
 def _open_slots(*, today: date, min_hours: Decimal | None):
     slots = WeekSlot.objects.filter(
-        status=SlotStatus.OPEN, week_start__gte=first_future_monday(today), week_start__lte=window_end(today)
-    )
+        status=SlotStatus.OPEN,
+        week_start__gte=first_future_monday(today),
+        week_start__lte=window_end(today),
+    ).filter(week_start__lte=F("profile__approval_ends_on"))  # no week after the employer's permission ends
     if min_hours:
         slots = slots.filter(hours__gte=min_hours)
     return slots

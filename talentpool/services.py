@@ -49,11 +49,21 @@ def hours_text(hours: Decimal) -> str:
     return f"{Decimal(hours).normalize():f}"
 
 
-def _hours(value, *, cap: Decimal | None = None, what: str = "Hours") -> Decimal:
+def parse_hours(value) -> Decimal | None:
+    """A finite decimal number of hours, unrounded (so 2.49 is not quietly taken as 2.5), or None."""
     try:
-        hours = Decimal(str(value)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError) as exc:
-        raise PoolError(f"{what} must be a number, like 3 or 2.5") from exc
+        hours = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not hours.is_finite() or abs(hours) > 1000:
+        return None
+    return hours.quantize(Decimal("0.1")) if hours == hours.quantize(Decimal("0.1")) else hours
+
+
+def _hours(value, *, cap: Decimal | None = None, what: str = "Hours") -> Decimal:
+    hours = parse_hours(value)
+    if hours is None:
+        raise PoolError(f"{what} must be a number, like 3 or 2.5")
     if hours < Decimal("0.5") or hours > 48:
         raise PoolError(f"{what} must be between 0.5 and 48")
     if (hours * 2) % 1:
@@ -203,10 +213,14 @@ def profile_rate_set(*, profile: SpecialistProfile, by: User, amount) -> Special
         roles=(Role.FINANCE_OFFICER, Role.COUNCIL_ADMIN),
         action="set a specialist’s hourly rate",
     )
+    if profile.user_id == by.pk:
+        raise PoolError("You cannot set your own hourly rate: another finance officer or administrator must")
     try:
         amount = Decimal(str(amount)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError) as exc:
         raise PoolError("Enter the hourly rate in pounds, like 45 or 45.50") from exc
+    if not amount.is_finite():
+        raise PoolError("Enter the hourly rate in pounds, like 45 or 45.50")
     if not Decimal("1") <= amount <= Decimal("1000"):
         raise PoolError("The hourly rate must be between £1 and £1,000")
     profile = SpecialistProfile.objects.select_for_update().get(pk=profile.pk)
@@ -363,13 +377,21 @@ def profile_withdraw(*, profile: SpecialistProfile, by: User, reason: str) -> Sp
         status__in=[SlotStatus.HELD, SlotStatus.BOOKED], week_start__gte=monday_of(_today())
     )
     _tell(
-        [profile.user, *council_admins(council=profile.council)],
+        [profile.user, *council_admins(council=profile.council), *_booking_officers_of(committed)],
         kind="profile_withdrawn",
         subject=f"Permission withdrawn: {profile.user.full_name} is no longer listed in the talent pool",
         template="emails/profile_withdrawn",
         context={"profile": profile, "reason": reason.strip(), "committed_weeks": list(committed)},
     )
     return profile
+
+
+def _booking_officers_of(slots) -> list[User]:
+    """The officers whose live bookings hold or book these weeks (the booking councils are told)."""
+    from bookings.models import BookingWeek, WeekStatus
+
+    weeks = BookingWeek.objects.filter(slot__in=slots, status__in=[WeekStatus.HELD, WeekStatus.BOOKED])
+    return list(User.objects.filter(pk__in=weeks.values("booking__officer")))
 
 
 @transaction.atomic
@@ -547,6 +569,10 @@ def slot_hours_set(
     profile = _locked_profile(profile)
     slot = _editable_slot(profile=profile, by=by, week_start=week_start, today=today)
     hours = _hours(hours, cap=profile.weekly_cap)
+    if profile.status == ProfileStatus.APPROVED and profile.approval_ends_on and week_start > profile.approval_ends_on:
+        raise PoolError(
+            f"Your council’s permission ends on {profile.approval_ends_on:%-d %B %Y}, so you cannot offer later weeks"
+        )
     if slot is None:
         return WeekSlot.objects.create(profile=profile, week_start=week_start, hours=hours, from_pattern=False)
     slot.hours = hours

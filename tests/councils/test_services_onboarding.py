@@ -213,3 +213,11 @@ def test_signup_domains_of_councils_that_are_not_active_do_not_count(db):
     assert services.council_for_signup_email(email="a@suspendedshire.gov.uk") is None
     assert services.council_for_signup_email(email="a@nowhere.gov.uk") is None
     assert suspended.domains.exists()
+
+
+@pytest.mark.parametrize("domain", ["gmail.com", "GOV.UK", "outlook.com"])
+def test_public_mail_domains_cannot_be_claimed(onboarding, domain):
+    council, admin = onboarding
+    with pytest.raises(services.CouncilError, match="is a public e-mail service"):
+        services.council_finance_update(council=council, by=admin, **{**FINANCE, "domains": ["newtown.gov.uk", domain]})
+    assert not CouncilDomain.objects.filter(council=council).exists()

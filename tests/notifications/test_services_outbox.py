@@ -101,3 +101,17 @@ def test_a_broker_outage_does_not_fail_the_change(django_capture_on_commit_callb
         email = enqueue()
     email.refresh_from_db()
     assert email.sent_at is None  # still in the outbox for outbox_flush
+
+
+def test_flush_leaves_recent_failures_to_their_retries_and_gives_up_after_many():
+    recent = enqueue()
+    stale = enqueue()
+    exhausted = enqueue()
+    now = timezone.now()
+    OutboundEmail.objects.filter(pk=recent.pk).update(attempts=1, last_attempt_at=now)
+    OutboundEmail.objects.filter(pk=stale.pk).update(attempts=3, last_attempt_at=now - timedelta(hours=1))
+    OutboundEmail.objects.filter(pk=exhausted.pk).update(
+        attempts=services.MAX_ATTEMPTS, last_attempt_at=now - timedelta(hours=1)
+    )
+    with freeze_time(now + timedelta(minutes=5)):
+        assert services.outbox_unsent_ids() == [stale.pk]
