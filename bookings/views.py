@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
@@ -15,6 +15,7 @@ from django.views.generic import FormView, TemplateView
 from councils.models import Role
 from councils.permissions import CouncilRoleRequiredMixin
 from councils.selectors import council_can_transact
+from councils.views import ServiceFormView
 from talentpool.forms import ReasonForm
 from talentpool.models import SlotStatus, SpecialistProfile
 from talentpool.selectors import profile_detail, profile_is_listed
@@ -172,7 +173,14 @@ class AcceptView(BookingMixin, View):
         return redirect("bookings:requests")
 
 
-class ReasonView(BookingMixin, FormView):
+class BookingFormView(ServiceFormView):
+    """A booking form page: a BookingError from the service is shown in the error summary."""
+
+    refusals = (services.BookingError,)
+    success_url = reverse_lazy("bookings:list")
+
+
+class ReasonView(BookingMixin, BookingFormView):
     """Decline (specialist) or cancel (either side): both need a reason."""
 
     form_class = ReasonForm
@@ -183,12 +191,18 @@ class ReasonView(BookingMixin, FormView):
             "Decline the request",
             "Why are you declining?",
             "Enter why you are declining, so the officer can plan",
+            "Declined",
         ),
-        "cancel": ("Cancel the booking", "Why are you cancelling?", "Enter the reason for cancelling"),
+        "cancel": (
+            "Cancel the booking",
+            "Why are you cancelling?",
+            "Enter the reason for cancelling",
+            "Booking cancelled; the other side has been told",
+        ),
     }
 
     def get_form_kwargs(self):
-        title, label, required = self.TEXT[self.action]
+        title, label, required, _done = self.TEXT[self.action]
         return {
             **super().get_form_kwargs(),
             "label": label,
@@ -196,6 +210,10 @@ class ReasonView(BookingMixin, FormView):
             "submit_label": title,
             "submit_class": "govuk-button--warning",
         }
+
+    @property
+    def success_message(self):
+        return self.TEXT[self.action][3]
 
     @cached_property
     def week(self) -> date | None:
@@ -207,32 +225,28 @@ class ReasonView(BookingMixin, FormView):
         title = self.TEXT[self.action][0] + (f" for the week of {self.week:%-d %B %Y}" if self.week else "")
         return super().get_context_data(booking=self.booking, title=title, week=self.week, **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         reason = form.cleaned_data["reason"]
-        try:
-            if self.action == "decline":
-                services.booking_decline(booking=self.booking, by=self.request.user, reason=reason)
-            else:
-                services.booking_cancel(booking=self.booking, by=self.request.user, reason=reason, week_start=self.week)
-        except services.BookingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(
-            self.request, "Declined" if self.action == "decline" else "Booking cancelled; the other side has been told"
-        )
+        if self.action == "decline":
+            return services.booking_decline(booking=self.booking, by=self.request.user, reason=reason)
+        return services.booking_cancel(booking=self.booking, by=self.request.user, reason=reason, week_start=self.week)
+
+    def get_success_url(self):
         is_specialist = self.booking.profile.user_id == self.request.user.pk
-        return redirect(reverse("bookings:requests") if is_specialist else reverse("bookings:list"))
+        return reverse("bookings:requests") if is_specialist else reverse("bookings:list")
 
 
 # --- after the week -----------------------------------------------------------------------------
 
 
-class TimesheetView(CouncilRoleRequiredMixin, FormView):
+class TimesheetView(CouncilRoleRequiredMixin, BookingFormView):
     """The specialist records the hours worked in a booked week that has ended."""
 
     required_roles = (Role.SPECIALIST,)
     form_class = TimesheetForm
     template_name = "bookings/timesheet.html"
+    success_message = "Hours recorded for the week of {result.week.week_start:%-d %B}"
+    success_url = reverse_lazy("bookings:requests")
 
     @cached_property
     def week(self):
@@ -248,16 +262,9 @@ class TimesheetView(CouncilRoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(week=self.week, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            timesheets.timesheet_submit(
-                week=self.week, by=self.request.user, hours=form.cleaned_data["hours"], note=form.cleaned_data["note"]
-            )
-        except services.BookingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, f"Hours recorded for the week of {self.week.week_start:%-d %B}")
-        return redirect("bookings:requests")
+    def perform(self, form):
+        data = form.cleaned_data
+        return timesheets.timesheet_submit(week=self.week, by=self.request.user, hours=data["hours"], note=data["note"])
 
 
 class TimesheetMixin(CouncilRoleRequiredMixin):
@@ -274,6 +281,9 @@ class TimesheetMixin(CouncilRoleRequiredMixin):
             raise Http404
         return timesheet
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(timesheet=self.timesheet, **kwargs)
+
 
 class TimesheetConfirmView(TimesheetMixin, View):
     required_roles = (Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
@@ -288,10 +298,11 @@ class TimesheetConfirmView(TimesheetMixin, View):
         return redirect("bookings:list")
 
 
-class TimesheetDisputeView(TimesheetMixin, FormView):
+class TimesheetDisputeView(TimesheetMixin, BookingFormView):
     required_roles = (Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
     form_class = ReasonForm
     template_name = "bookings/timesheet_dispute.html"
+    success_message = "Hours disputed; both councils’ administrators have been told"
 
     def get_form_kwargs(self):
         return {
@@ -302,64 +313,38 @@ class TimesheetDisputeView(TimesheetMixin, FormView):
             "submit_class": "govuk-button--warning",
         }
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(timesheet=self.timesheet, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            timesheets.timesheet_dispute(
-                timesheet=self.timesheet, by=self.request.user, reason=form.cleaned_data["reason"]
-            )
-        except services.BookingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, "Hours disputed; both councils’ administrators have been told")
-        return redirect("bookings:list")
+    def perform(self, form):
+        return timesheets.timesheet_dispute(
+            timesheet=self.timesheet, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
 
 
-class TimesheetResolveView(TimesheetMixin, FormView):
+class TimesheetResolveView(TimesheetMixin, BookingFormView):
     required_roles = (Role.COUNCIL_ADMIN,)
     form_class = AgreedHoursForm
     template_name = "bookings/timesheet_resolve.html"
+    success_message = "Agreed hours recorded"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(timesheet=self.timesheet, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            timesheets.timesheet_resolve(
-                timesheet=self.timesheet, by=self.request.user, agreed_hours=form.cleaned_data["hours"]
-            )
-        except services.BookingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, "Agreed hours recorded")
-        return redirect("bookings:list")
+    def perform(self, form):
+        return timesheets.timesheet_resolve(
+            timesheet=self.timesheet, by=self.request.user, agreed_hours=form.cleaned_data["hours"]
+        )
 
 
-class FeedbackView(BookingMixin, FormView):
+class FeedbackView(BookingMixin, BookingFormView):
     required_roles = (Role.BOOKING_OFFICER,)
     form_class = FeedbackForm
     template_name = "bookings/feedback.html"
+    success_message = "Thank you. Your feedback is shown on {result.booking.profile.user.full_name}’s profile"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(booking=self.booking, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            timesheets.feedback_leave(
-                booking=self.booking,
-                by=self.request.user,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
-        except services.BookingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"Thank you. Your feedback is shown on {self.booking.profile.user.full_name}’s profile"
+    def perform(self, form):
+        data = form.cleaned_data
+        return timesheets.feedback_leave(
+            booking=self.booking, by=self.request.user, rating=data["rating"], comment=data["comment"]
         )
-        return redirect("bookings:list")
 
 
 def calendar_feed(request, token):
