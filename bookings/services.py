@@ -290,8 +290,8 @@ def bookings_expire(*, now: datetime | None = None) -> int:
 def booking_cancel(
     *, booking: Booking, by: User, reason: str, week_start: date | None = None, now: datetime | None = None
 ) -> Booking:
-    """Cancel every week still to come, or just `week_start`. The booking council may cancel before the
-    booking starts; the specialist may cancel any week still to come (for example through illness).
+    """Cancel every week still to come, or just `week_start`. Either side may cancel a week before it
+    starts (the specialist for example through illness); a week that has started stays.
     Cancelled weeks open again; the other side is told at once. The booking itself is cancelled when no
     live week is left."""
     now = now or timezone.now()
@@ -308,9 +308,6 @@ def booking_cancel(
     if not reason.strip():
         raise BookingError("Enter the reason for cancelling")
     live = list(booking.weeks.select_for_update().filter(status__in=[WeekStatus.HELD, WeekStatus.BOOKED]))
-    first = min((w.week_start for w in live), default=None)
-    if is_customer and not is_specialist and first is not None and first < first_future_monday(today):
-        raise BookingError("The booking has started, so your council can no longer cancel it")
     targets = [w for w in live if w.week_start >= first_future_monday(today)]
     if week_start is not None:
         targets = [w for w in targets if w.week_start == week_start]

@@ -183,13 +183,19 @@ def test_working_days_skip_weekends():
     assert working_days_deadline(friday, 2) == timezone.make_aware(datetime(2027, 1, 13, 0, 0))  # ends Tuesday
 
 
-def test_the_booking_council_cannot_cancel_once_the_booking_has_started(booker, listed, next_monday):
-    booking = request(booker, listed, {next_monday: "3", next_monday + timedelta(weeks=1): "3"})
+def test_the_booking_council_can_cancel_only_weeks_that_have_not_started(booker, listed, next_monday):
+    second = next_monday + timedelta(weeks=1)
+    booking = request(booker, listed, {next_monday: "3", second: "3"})
     services.booking_accept(booking=booking, by=listed.user)
-    with pytest.raises(services.BookingError, match="has started"):
+    during_first_week = timezone.now() + timedelta(days=(next_monday - timezone.localdate()).days + 2)
+    with pytest.raises(services.BookingError, match="has started or is not booked"):
         services.booking_cancel(
-            booking=booking, by=booker, reason="Changed plans", now=timezone.now() + timedelta(days=8)
+            booking=booking, by=booker, reason="Late", week_start=next_monday, now=during_first_week
         )
+    services.booking_cancel(booking=booking, by=booker, reason="Enough help", now=during_first_week)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.ACCEPTED  # the started week stays booked
+    assert [w.status for w in booking.weeks.order_by("week_start")] == ["booked", "released"]
 
 
 def test_the_specialist_can_cancel_a_booked_week_and_the_officer_is_told(booker, listed, next_monday):
