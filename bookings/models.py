@@ -132,6 +132,7 @@ class Timesheet(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    invoiced_at = models.DateTimeField(null=True, blank=True)  # set by the settlement run that billed it
 
     class Meta:
         ordering = ["week__week_start"]

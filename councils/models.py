@@ -31,6 +31,11 @@ class VatStatus(models.TextChoices):
     NOT_REGISTERED = "not_registered", "Not VAT registered"
 
 
+class RechargeVat(models.TextChoices):
+    OUTSIDE_SCOPE = "outside_scope", "Outside the scope of VAT (recharge between authorities)"
+    STANDARD = "standard", "Standard rated (20%)"
+
+
 class Council(models.Model):
     """A principal council from the register. Created by `import_councils`, never by a user."""
 
@@ -52,6 +57,12 @@ class Council(models.Model):
     po_required = models.BooleanField("purchase order number required", default=False)
     vat_status = models.CharField(max_length=20, choices=VatStatus.choices, blank=True)
     vat_number = models.CharField("VAT registration number", max_length=14, blank=True)
+    recharge_vat = models.CharField(
+        "VAT on recharges to other councils",
+        max_length=15,
+        choices=RechargeVat.choices,
+        default=RechargeVat.OUTSIDE_SCOPE,
+    )
     finance_details_updated_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,1 +1,133 @@
-"""Models of the payments app arrive with its issue; the app is installed from the start."""
+"""Monthly settlement: invoices between councils (never edited), credit notes, payments, number series."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from djmoney.models.fields import MoneyField
+
+
+class NumberSeries(models.Model):
+    """The last number used per council, document kind and year. Locked while a number is taken, in the
+    same transaction as the document, so numbers are gapless."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=3)  # INV or CN
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["council", "kind", "year"], name="number_series_once")]
+
+    def __str__(self) -> str:
+        return f"{self.council_id} {self.kind} {self.year}: {self.last}"
+
+
+class SettlementRun(models.Model):
+    period = models.DateField(unique=True)  # the first day of the month settled
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period"]
+        constraints = [models.CheckConstraint(condition=Q(period__day=1), name="run_period_is_first_of_month")]
+
+    def __str__(self) -> str:
+        return f"Settlement for {self.period:%B %Y}"
+
+
+class InvoiceStatus(models.TextChoices):
+    ISSUED = "issued", "Issued"
+    PAID = "paid", "Paid"
+
+
+class Invoice(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="invoices")
+    supplier = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="invoices_issued")
+    customer = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="invoices_received")
+    issue_date = models.DateField()
+    due_date = models.DateField()
+    net = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
+    vat = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
+    gross = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
+    status = models.CharField(max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issue_date", "number"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(supplier=models.F("customer")), name="invoice_between_two_councils"),
+            models.CheckConstraint(
+                condition=Q(gross=models.F("net") + models.F("vat")), name="invoice_gross_is_net_plus_vat"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InvoiceLine(models.Model):
+    """One confirmed booking week. A timesheet is billed once: the database says so."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    timesheet = models.OneToOneField("bookings.Timesheet", on_delete=models.PROTECT, related_name="invoice_line")
+    booking_reference = models.CharField(max_length=20)
+    specialist = models.CharField(max_length=150)
+    week_start = models.DateField()
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+    rate = MoneyField(max_digits=8, decimal_places=2, default_currency="GBP")
+    net = MoneyField(max_digits=10, decimal_places=2, default_currency="GBP")
+    vat = MoneyField(max_digits=10, decimal_places=2, default_currency="GBP")
+    gross = MoneyField(max_digits=10, decimal_places=2, default_currency="GBP")
+    po_number = models.CharField(max_length=40, blank=True)
+    cost_centre = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["week_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gross=models.F("net") + models.F("vat")), name="line_gross_is_net_plus_vat"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.specialist} {self.week_start}"
+
+
+class CreditNote(models.Model):
+    """A correction to an issued invoice, which itself never changes."""
+
+    number = models.CharField(max_length=20, unique=True)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    amount = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")  # gross amount credited
+    reason = models.TextField()
+    issue_date = models.DateField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["issue_date", "number"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_positive")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Payment(models.Model):
+    """Money received against an invoice, recorded by finance (append-only)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
+    paid_on = models.DateField()
+    reference = models.CharField(max_length=60)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.invoice}"

@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
     "pool-slots-extend": {"task": "talentpool.tasks.slots_extend", "schedule": crontab(hour=2, minute=0)},
     "pool-profiles-expire": {"task": "talentpool.tasks.profiles_expire", "schedule": crontab(hour=0, minute=5)},
     "bookings-expire": {"task": "bookings.tasks.bookings_expire", "schedule": 300.0},
+    "settle-previous-month": {
+        "task": "payments.tasks.settle_previous_month",
+        "schedule": crontab(hour=2, minute=0, day_of_month=1),
+    },
     "booking-reminders": {"task": "bookings.tasks.booking_reminders", "schedule": 3600.0},
     "timesheets-autoconfirm": {"task": "bookings.tasks.timesheets_autoconfirm", "schedule": 900.0},
     "timesheet-reminders": {"task": "bookings.tasks.timesheet_reminders", "schedule": crontab(hour=9, minute=0)},
