@@ -27,6 +27,8 @@ def navigation(request):
             items.append(("Approvals", reverse("pool:approvals")))
         if Role.FINANCE_OFFICER in user.roles or Role.COUNCIL_ADMIN in user.roles:
             items.append(("Rates", reverse("pool:rates")))
+        if Role.FINANCE_OFFICER in user.roles:
+            items.append(("Finance", reverse("payments:home")))
     if member and Role.COUNCIL_ADMIN in user.roles:
         items += [("Council set-up", reverse("council:setup")), ("People", reverse("council:people"))]
     # The item whose address is the longest prefix of this page's is the one shown as current.

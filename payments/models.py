@@ -41,6 +41,14 @@ class InvoiceStatus(models.TextChoices):
     PAID = "paid", "Paid"
 
 
+class Agreement(models.TextChoices):
+    """The customer's answer in the agreement of balances."""
+
+    UNANSWERED = "unanswered", "Not yet confirmed"
+    CONFIRMED = "confirmed", "Confirmed by the customer"
+    DISPUTED = "disputed", "Disputed by the customer"
+
+
 class Invoice(models.Model):
     number = models.CharField(max_length=20, unique=True)
     run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="invoices")
@@ -53,6 +61,13 @@ class Invoice(models.Model):
     gross = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
     status = models.CharField(max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED)
     created_at = models.DateTimeField(default=timezone.now)
+    agreement = models.CharField(max_length=10, choices=Agreement.choices, default=Agreement.UNANSWERED)
+    agreement_note = models.TextField(blank=True)
+    agreement_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agreement_at = models.DateTimeField(null=True, blank=True)
+    overdue_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issue_date", "number"]
@@ -65,6 +80,11 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def outstanding(self):
+        """Gross less payments and credits; needs the `paid` and `credited` annotations of the selector."""
+        return self.gross.amount - self.paid - self.credited
 
 
 class InvoiceLine(models.Model):

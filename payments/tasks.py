@@ -1,10 +1,11 @@
-"""Beat: settle the previous month at 02:00 on the 1st."""
+"""Beat: settle the previous month at 02:00 on the 1st; remind customers of overdue invoices daily."""
 
 from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
 
+from . import services
 from .settlement import settlement_run
 
 
@@ -13,3 +14,8 @@ def settle_previous_month() -> int:
     first = timezone.localdate().replace(day=1)
     previous = (first - timedelta(days=1)).replace(day=1)
     return len(settlement_run(period=previous).invoices)
+
+
+@shared_task(name="payments.tasks.invoices_overdue")
+def invoices_overdue() -> int:
+    return services.invoices_overdue_remind()

@@ -1,1 +1,212 @@
-# Create your views here.
+"""Finance pages and downloads, for finance officers of the councils concerned only."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+
+from councils.models import Role
+from councils.permissions import CouncilRoleRequiredMixin
+from councils.views import ServiceFormView
+
+from . import reports, selectors, services
+from .forms import AnswerForm, CreditNoteForm, PaymentForm
+from .models import Invoice, SettlementRun
+from .settlement import SettlementError, month_start
+
+
+class FinanceMixin(CouncilRoleRequiredMixin):
+    required_roles = (Role.FINANCE_OFFICER,)
+
+
+class RunMixin(FinanceMixin):
+    @cached_property
+    def run(self) -> SettlementRun:
+        try:
+            period = month_start(self.kwargs["month"])
+        except SettlementError as exc:
+            raise Http404 from exc
+        return get_object_or_404(SettlementRun, period=period)
+
+
+class FinanceHomeView(FinanceMixin, TemplateView):
+    template_name = "payments/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(runs=SettlementRun.objects.all()[:24], **kwargs)
+
+
+class StatementView(RunMixin, TemplateView):
+    template_name = "payments/statement.html"
+
+    def get_context_data(self, **kwargs):
+        council = self.request.user.council
+        return super().get_context_data(
+            run=self.run,
+            statement=selectors.statement_for(council=council, run=self.run),
+            netting=selectors.netting_for(run=self.run),
+            month=self.run.period.strftime("%Y-%m"),
+            **kwargs,
+        )
+
+
+def _csv_response(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class SettlementCsvView(RunMixin, View):
+    def get(self, request, *args, **kwargs):
+        council = request.user.council
+        body = reports.settlement_csv(council=council, run=self.run)
+        return _csv_response(body, f"settlement-{council.code}-{self.run.period:%Y-%m}.csv")
+
+
+class StatementCsvView(RunMixin, View):
+    def get(self, request, *args, **kwargs):
+        council = request.user.council
+        statement = selectors.statement_for(council=council, run=self.run)
+        return _csv_response(
+            reports.statement_csv(statement=statement), f"statement-{council.code}-{self.run.period:%Y-%m}.csv"
+        )
+
+
+class PayrollCsvView(FinanceMixin, View):
+    def get(self, request, *args, **kwargs):
+        try:
+            period = month_start(kwargs["month"])
+        except SettlementError as exc:
+            raise Http404 from exc
+        council = request.user.council
+        return _csv_response(
+            reports.payroll_csv(council=council, period=period), f"overtime-{council.code}-{period:%Y-%m}.csv"
+        )
+
+
+class InvoiceMixin(FinanceMixin):
+    @cached_property
+    def invoice(self) -> Invoice:
+        invoice = selectors.invoices_with_balance().filter(number=self.kwargs["number"]).first()
+        if invoice is None or self.request.user.council_id not in (invoice.supplier_id, invoice.customer_id):
+            raise Http404
+        return invoice
+
+    def get_success_url(self):
+        return reverse("payments:invoice", kwargs={"number": self.invoice.number})
+
+
+class InvoiceView(InvoiceMixin, TemplateView):
+    template_name = "payments/invoice.html"
+
+    def get_context_data(self, **kwargs):
+        invoice = self.invoice
+        is_supplier = invoice.supplier_id == self.request.user.council_id
+        return super().get_context_data(
+            invoice=invoice,
+            lines=invoice.lines.all(),
+            payments=invoice.payments.all(),
+            credit_notes=invoice.credit_notes.all(),
+            balance=services.invoice_balance(invoice),
+            is_supplier=is_supplier,
+            payment_form=PaymentForm(action=reverse("payments:pay", args=[invoice.number])),
+            answer_form=AnswerForm(action=reverse("payments:answer", args=[invoice.number])),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class InvoicePdfView(InvoiceMixin, View):
+    def get(self, request, *args, **kwargs):
+        pdf = reports.invoice_pdf(invoice=self.invoice, lines=self.invoice.lines.all())
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{self.invoice.number}.pdf"'
+        return response
+
+
+class CreditNotePdfView(InvoiceMixin, View):
+    def get(self, request, *args, **kwargs):
+        note = get_object_or_404(self.invoice.credit_notes, number=kwargs["note"])
+        from django.template.loader import render_to_string
+        from weasyprint import HTML
+
+        html = render_to_string(
+            "payments/invoice_pdf.html", {"invoice": self.invoice, "credit_note": note, "title": "Credit note"}
+        )
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{note.number}.pdf"'
+        return response
+
+
+class PaymentView(InvoiceMixin, ServiceFormView):
+    form_class = PaymentForm
+    template_name = "payments/invoice_form.html"
+    refusals = (services.PaymentError,)
+    title = "Record a payment"
+    success_message = "Payment of £{result.amount.amount} recorded"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(invoice=self.invoice, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.payment_record(
+            invoice=self.invoice,
+            by=self.request.user,
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            reference=data["reference"],
+        )
+
+
+class CreditNoteView(InvoiceMixin, ServiceFormView):
+    form_class = CreditNoteForm
+    template_name = "payments/invoice_form.html"
+    refusals = (services.PaymentError,)
+    title = "Issue a credit note"
+    success_message = "Credit note {result.number} issued"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(invoice=self.invoice, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.credit_note_issue(
+            invoice=self.invoice, by=self.request.user, amount=data["amount"], reason=data["reason"]
+        )
+
+
+class AnswerView(InvoiceMixin, ServiceFormView):
+    form_class = AnswerForm
+    template_name = "payments/invoice_form.html"
+    refusals = (services.PaymentError,)
+    title = "Confirm or dispute this invoice"
+    success_message = "Your answer is recorded and visible to both finance teams"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(invoice=self.invoice, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.invoice_answer(
+            invoice=self.invoice, by=self.request.user, agree=data["answer"] == "confirm", note=data["note"]
+        )
+
+
+def today_month() -> date:
+    return timezone.localdate().replace(day=1)
+
+
+class RedirectLatest(FinanceMixin, View):
+    def get(self, request, *args, **kwargs):
+        run = SettlementRun.objects.first()
+        if run is None:
+            messages.info(request, "No month has been settled yet")
+            return redirect("payments:home")
+        return redirect("payments:statement", month=run.period.strftime("%Y-%m"))

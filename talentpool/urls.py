@@ -8,5 +8,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("pool/", include("talentpool.pool_urls")),
     path("bookings/", include("bookings.urls")),
+    path("finance/", include("payments.urls")),
     path("", include("councils.urls")),
 ]

@@ -170,6 +170,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.settle_previous_month",
         "schedule": crontab(hour=2, minute=0, day_of_month=1),
     },
+    "invoices-overdue": {"task": "payments.tasks.invoices_overdue", "schedule": crontab(hour=7, minute=30)},
     "booking-reminders": {"task": "bookings.tasks.booking_reminders", "schedule": 3600.0},
     "timesheets-autoconfirm": {"task": "bookings.tasks.timesheets_autoconfirm", "schedule": 900.0},
     "timesheet-reminders": {"task": "bookings.tasks.timesheet_reminders", "schedule": crontab(hour=9, minute=0)},

@@ -1,0 +1,61 @@
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Fixed, Size
+from django import forms
+
+from councils.forms import GovForm
+
+
+def _amount_field(label, help_text=""):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=15,
+        error_messages={"required": f"Enter the {label.lower()}"},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+    )
+
+
+class PaymentForm(GovForm):
+    submit_label = "Record payment"
+    amount = _amount_field("Amount received, in pounds", "For example, 250.50. Part payments are fine.")
+    paid_on = DateInputField(label="Date received", help_text="For example, 14 12 2026.")
+    reference = forms.CharField(
+        label="Payment reference", max_length=60, error_messages={"required": "Enter the payment reference"}
+    )
+
+    def layout_fields(self):
+        return [
+            Field.text("amount", field_width=Fixed.TEN),
+            Field("paid_on"),
+            Field.text("reference", field_width=Fixed.TWENTY),
+        ]
+
+
+class CreditNoteForm(GovForm):
+    submit_label = "Issue credit note"
+    amount = _amount_field("Amount to credit, in pounds")
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Enter the reason for the credit note"},
+    )
+
+    def layout_fields(self):
+        return [Field.text("amount", field_width=Fixed.TEN), Field.textarea("reason", rows=3)]
+
+
+class AnswerForm(GovForm):
+    submit_label = "Send answer"
+    answer = forms.ChoiceField(
+        label="Do you agree this invoice is right?",
+        widget=forms.RadioSelect,
+        choices=[("confirm", "Yes, we agree it"), ("dispute", "No, we dispute it")],
+        error_messages={"required": "Choose whether you agree the invoice"},
+    )
+    note = forms.CharField(
+        label="If you dispute it, why?", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, required=False
+    )
+
+    def layout_fields(self):
+        return [Field.radios("answer", legend_size=Size.SMALL), Field.textarea("note", rows=3)]

@@ -1,0 +1,148 @@
+"""Payments, credit notes and the agreement of balances. Issued invoices never change: money moves as
+append-only payments and credit notes, and a balance is always a sum."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from djmoney.money import Money
+
+from councils.models import Role, User
+
+from .models import Agreement, CreditNote, Invoice, InvoiceStatus, Payment
+from .settlement import number_take
+
+
+class PaymentError(Exception):
+    """A refused finance move; the message is shown to the person."""
+
+
+def invoice_balance(invoice: Invoice) -> Decimal:
+    """What the customer still owes: gross, less credit notes, less payments."""
+    credited = invoice.credit_notes.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    paid = invoice.payments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    return invoice.gross.amount - credited - paid
+
+
+def _amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip().replace(",", "").removeprefix("£"))
+    except (InvalidOperation, ValueError) as exc:
+        raise PaymentError("Enter an amount in pounds, like 250 or 250.50") from exc
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise PaymentError("Enter an amount in pounds and pence, like 250.50")
+    if amount <= 0:
+        raise PaymentError("The amount must be more than £0")
+    return amount
+
+
+def _require_finance(user: User, council_id: int, what: str) -> None:
+    if user.council_id != council_id or not user.has_role(Role.FINANCE_OFFICER):
+        raise PaymentError(f"Only a finance officer of the {what} council can do this")
+
+
+def _locked(invoice: Invoice) -> Invoice:
+    return Invoice.objects.select_for_update().select_related("supplier", "customer").get(pk=invoice.pk)
+
+
+def _settle_if_cleared(invoice: Invoice) -> None:
+    if invoice_balance(invoice) == 0 and invoice.status != InvoiceStatus.PAID:
+        invoice.status = InvoiceStatus.PAID
+        invoice.save(update_fields=["status"])
+
+
+@transaction.atomic
+def payment_record(*, invoice: Invoice, by: User, amount, paid_on: date, reference: str) -> Payment:
+    """The supplier's finance officer records money received. A payment above what is owed is refused:
+    issue a credit note or refund instead."""
+    invoice = _locked(invoice)
+    _require_finance(by, invoice.supplier_id, "supplying")
+    amount = _amount(amount)
+    if not reference.strip():
+        raise PaymentError("Enter the payment reference from the bank statement")
+    if paid_on > timezone.localdate():
+        raise PaymentError("The payment date cannot be in the future")
+    balance = invoice_balance(invoice)
+    if amount > balance:
+        raise PaymentError(f"That is more than the £{balance} outstanding on {invoice.number}")
+    payment = Payment.objects.create(
+        invoice=invoice, amount=Money(amount, "GBP"), paid_on=paid_on, reference=reference.strip(), recorded_by=by
+    )
+    _settle_if_cleared(invoice)
+    return payment
+
+
+@transaction.atomic
+def credit_note_issue(*, invoice: Invoice, by: User, amount, reason: str) -> CreditNote:
+    invoice = _locked(invoice)
+    _require_finance(by, invoice.supplier_id, "supplying")
+    amount = _amount(amount)
+    if not reason.strip():
+        raise PaymentError("Enter the reason for the credit note")
+    if amount > invoice_balance(invoice):
+        raise PaymentError(f"A credit note cannot be more than the £{invoice_balance(invoice)} outstanding")
+    today = timezone.localdate()
+    note = CreditNote.objects.create(
+        number=number_take(council=invoice.supplier, kind="CN", year=today.year),
+        invoice=invoice,
+        amount=Money(amount, "GBP"),
+        reason=reason.strip(),
+        issue_date=today,
+        by=by,
+    )
+    _settle_if_cleared(invoice)
+    return note
+
+
+@transaction.atomic
+def invoice_answer(*, invoice: Invoice, by: User, agree: bool, note: str = "") -> Invoice:
+    """Agreement of balances: the customer's finance officer confirms the invoice, or disputes it."""
+    invoice = _locked(invoice)
+    _require_finance(by, invoice.customer_id, "customer")
+    if not agree and not note.strip():
+        raise PaymentError("Enter why you dispute the invoice")
+    invoice.agreement = Agreement.CONFIRMED if agree else Agreement.DISPUTED
+    invoice.agreement_note = note.strip()
+    invoice.agreement_by = by
+    invoice.agreement_at = timezone.now()
+    invoice.save(update_fields=["agreement", "agreement_note", "agreement_by", "agreement_at"])
+    return invoice
+
+
+@transaction.atomic
+def invoices_overdue_remind(*, today: date | None = None) -> int:
+    """Beat: tell the customer's finance team, once a week at most, about each unpaid invoice past due."""
+    from datetime import timedelta
+
+    from notifications.services import email_enqueue
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    due = Invoice.objects.select_for_update(skip_locked=True, of=("self",)).select_related("customer", "supplier")
+    sent = 0
+    for invoice in due.filter(status=InvoiceStatus.ISSUED, due_date__lt=today):
+        if invoice.overdue_reminded_at and invoice.overdue_reminded_at > now - timedelta(days=7):
+            continue
+        balance = invoice_balance(invoice)
+        recipients = {
+            u.email
+            for u in User.objects.filter(
+                council=invoice.customer, roles__contains=[Role.FINANCE_OFFICER], is_active=True
+            )
+        }
+        if invoice.customer.finance_email:
+            recipients.add(invoice.customer.finance_email)
+        for to in sorted(recipients):
+            email_enqueue(
+                kind="invoice_overdue",
+                to=to,
+                template="emails/invoice_overdue",
+                subject=f"Overdue: invoice {invoice.number} from {invoice.supplier.short_name}, £{balance} outstanding",
+                context={"invoice": invoice, "balance": balance},
+            )
+        invoice.overdue_reminded_at = now
+        invoice.save(update_fields=["overdue_reminded_at"])
+        sent += 1
+    return sent
