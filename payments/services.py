@@ -35,7 +35,7 @@ def _amount(value) -> Decimal:
         raise PaymentError("Enter an amount in pounds and pence, like 250.50")
     if amount <= 0:
         raise PaymentError("The amount must be more than £0")
-    return amount
+    return amount.quantize(Decimal("0.01"))
 
 
 def _require_finance(user: User, council_id: int, what: str) -> None:

@@ -51,8 +51,7 @@ class StatementView(RunMixin, TemplateView):
             run=self.run,
             statement=selectors.statement_for(council=council, run=self.run),
             netting=selectors.netting_for(run=self.run),
-            month=self.run.period.strftime("%Y-%m"),
-            **kwargs,
+            **kwargs,  # includes `month` from the URL
         )
 
 

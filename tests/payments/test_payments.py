@@ -170,3 +170,12 @@ def test_recording_a_payment_through_the_page(client, invoices, finance):
     assert "more than the £50.00 outstanding" in bad.content.decode()
     assert client.post(url, form).status_code == 302
     assert Invoice.objects.get(number="BBB-2026-00001").status == InvoiceStatus.PAID
+
+
+def test_the_statement_page_shows_the_position_and_the_netting(client, invoices, finance):
+    client.force_login(finance["a"])
+    body = client.get(reverse("payments:statement", args=["2026-11"])).content.decode()
+    assert "£382.20 owed to you" in body
+    assert "Paying every invoice takes 3 payments moving £482.20" in body
+    assert "Netted, 2 transfers moving £382.20" in body
+    assert client.get(reverse("payments:statement", args=["2026-13"])).status_code == 404
