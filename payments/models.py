@@ -151,3 +151,23 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.invoice}"
+
+
+class StripeEvent(models.Model):
+    """Every webhook delivery: valid events once each (by Stripe's event id), bad signatures recorded."""
+
+    event_id = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=100, blank=True)
+    signature_valid = models.BooleanField()
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="stripe_events")
+    outcome = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event_id"], condition=~Q(event_id=""), name="stripe_event_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.event_id or f"rejected delivery at {self.received_at}"

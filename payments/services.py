@@ -64,11 +64,15 @@ def payment_record(*, invoice: Invoice, by: User, amount, paid_on: date, referen
         raise PaymentError("Enter the payment reference from the bank statement")
     if paid_on > timezone.localdate():
         raise PaymentError("The payment date cannot be in the future")
+    return _payment_add(invoice=invoice, amount=amount, paid_on=paid_on, reference=reference.strip(), by=by)
+
+
+def _payment_add(*, invoice: Invoice, amount: Decimal, paid_on: date, reference: str, by: User | None) -> Payment:
     balance = invoice_balance(invoice)
     if amount > balance:
         raise PaymentError(f"That is more than the £{balance} outstanding on {invoice.number}")
     payment = Payment.objects.create(
-        invoice=invoice, amount=Money(amount, "GBP"), paid_on=paid_on, reference=reference.strip(), recorded_by=by
+        invoice=invoice, amount=Money(amount, "GBP"), paid_on=paid_on, reference=reference, recorded_by=by
     )
     _settle_if_cleared(invoice)
     return payment

@@ -19,4 +19,6 @@ urlpatterns = [
     path("invoices/<str:number>/payment/", views.PaymentView.as_view(), name="pay"),
     path("invoices/<str:number>/credit-note/", views.CreditNoteView.as_view(), name="credit"),
     path("invoices/<str:number>/answer/", views.AnswerView.as_view(), name="answer"),
+    path("invoices/<str:number>/pay-by-card/", views.StripeCheckoutView.as_view(), name="stripe_checkout"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
 ]

@@ -9,13 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from councils.models import Role
 from councils.permissions import CouncilRoleRequiredMixin
 from councils.views import ServiceFormView
 
-from . import reports, selectors, services
+from . import reports, selectors, services, stripe_adapter
 from .forms import AnswerForm, CreditNoteForm, PaymentForm
 from .models import Invoice, SettlementRun
 from .settlement import SettlementError, month_start
@@ -117,6 +119,7 @@ class InvoiceView(InvoiceMixin, TemplateView):
             payment_form=PaymentForm(action=reverse("payments:pay", args=[invoice.number])),
             answer_form=AnswerForm(action=reverse("payments:answer", args=[invoice.number])),
             today=timezone.localdate(),
+            stripe=stripe_adapter.stripe_enabled(),
             **kwargs,
         )
 
@@ -209,3 +212,25 @@ class RedirectLatest(FinanceMixin, View):
             messages.info(request, "No month has been settled yet")
             return redirect("payments:home")
         return redirect("payments:statement", month=run.period.strftime("%Y-%m"))
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe calls this; the signature, not a session, proves who it is."""
+    if not stripe_adapter.stripe_enabled():
+        raise Http404
+    try:
+        stripe_adapter.webhook_handle(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
+    except stripe_adapter.WebhookRefused:
+        return HttpResponse("bad signature", status=400)
+    return HttpResponse("ok")
+
+
+class StripeCheckoutView(InvoiceMixin, View):
+    def post(self, request, *args, **kwargs):
+        invoice = self.invoice
+        if not stripe_adapter.stripe_enabled() or invoice.customer_id != request.user.council_id:
+            raise Http404
+        here = request.build_absolute_uri(reverse("payments:invoice", args=[invoice.number]))
+        return redirect(stripe_adapter.checkout_url(invoice=invoice, success_url=here, cancel_url=here))

@@ -196,3 +196,7 @@ ACCOUNT_FORMS = {
 BOOKING_ANSWER_WORKING_DAYS = env.int("BOOKING_ANSWER_WORKING_DAYS", default=2)
 WORKING_TIME_LIMIT_HOURS = 48
 TIMESHEET_CONFIRM_WORKING_DAYS = env.int("TIMESHEET_CONFIRM_WORKING_DAYS", default=5)
+
+# Stripe is optional: both keys set turns on "Pay by card" for invoices and the signed webhook.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
