@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 
-.PHONY: help install assets run test test-fast lint format check-deploy services chromium clean
+.PHONY: help install assets run test test-fast bench lint format check-deploy services chromium clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ test: install assets services chromium ## Run the whole suite (unit, integration
 
 test-fast: install ## Run the suite without the browser and worker tests
 	$(PY) -m pytest -m "not browser and not worker"
+
+bench: install services ## National-scale benchmark: generate data (database talentpool_bench), print figures
+	$(PY) benchmarks/run.py
 
 lint: install ## ruff check and format check
 	.venv/bin/ruff check .

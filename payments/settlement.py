@@ -6,6 +6,7 @@ run invoices what is left. Timesheets are locked and marked as they are billed (
 bills a timesheet once), so two concurrent runs produce each line once.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,6 +21,7 @@ from councils.models import Council, RechargeVat
 from .models import Invoice, InvoiceLine, NumberSeries, SettlementRun
 
 PENNY = Decimal("0.01")
+PAIRS_PER_TRANSACTION = 200
 VAT_RATE = {RechargeVat.OUTSIDE_SCOPE: Decimal("0"), RechargeVat.STANDARD: Decimal("0.20")}
 
 
@@ -45,13 +47,18 @@ def next_month(period: date) -> date:
     return (period + timedelta(days=32)).replace(day=1)
 
 
-def number_take(*, council: Council, kind: str, year: int) -> str:
-    """The next gapless number in the council's series (call inside the document's transaction)."""
+def number_block(*, council: Council, kind: str, year: int, count: int) -> list[str]:
+    """The next `count` gapless numbers in the council's series (call inside the documents' transaction)."""
     series, _created = NumberSeries.objects.select_for_update().get_or_create(council=council, kind=kind, year=year)
-    series.last += 1
+    first = series.last + 1
+    series.last += count
     series.save(update_fields=["last"])
     prefix = council.code if kind == "INV" else f"{council.code}-CN"
-    return f"{prefix}-{year}-{series.last:05d}"
+    return [f"{prefix}-{year}-{n:05d}" for n in range(first, series.last + 1)]
+
+
+def number_take(*, council: Council, kind: str, year: int) -> str:
+    return number_block(council=council, kind=kind, year=year, count=1)[0]
 
 
 def _billable(period: date):
@@ -77,13 +84,19 @@ def settlement_run(*, period, today: date | None = None) -> RunResult:
         raise SettlementError(f"{period:%B %Y} has not ended yet, so it cannot be settled")
     run, _created = SettlementRun.objects.get_or_create(period=period)
     result = RunResult(run=run)
-    pairs = set(
-        _billable(period).values_list("week__booking__supplier_council_id", "week__booking__customer_council_id")
+    # One read groups every billable timesheet by (supplier, customer); each pair is then invoiced in its
+    # own transaction, locking just its timesheets by primary key.
+    by_pair: dict[tuple[int, int], list[int]] = defaultdict(list)
+    rows = _billable(period).values_list(
+        "pk", "week__booking__supplier_council_id", "week__booking__customer_council_id"
     )
-    for supplier_id, customer_id in sorted(pairs):
-        invoice = _invoice_pair(run=run, period=period, supplier_id=supplier_id, customer_id=customer_id, today=today)
-        if invoice is not None:
-            result.invoices.append(invoice)
+    for pk, supplier_id, customer_id in rows.iterator(chunk_size=10000):
+        by_pair[(supplier_id, customer_id)].append(pk)
+    councils = Council.objects.in_bulk({c for pair in by_pair for c in pair})
+    pairs = sorted(by_pair.items())
+    for i in range(0, len(pairs), PAIRS_PER_TRANSACTION):
+        batch = [(supplier, customer, ids) for (supplier, customer), ids in pairs[i : i + PAIRS_PER_TRANSACTION]]
+        result.invoices += _invoice_batch(run=run, batch=batch, councils=councils, today=today)
     if run.completed_at is None:
         run.completed_at = timezone.now()
         run.save(update_fields=["completed_at"])
@@ -91,56 +104,70 @@ def settlement_run(*, period, today: date | None = None) -> RunResult:
 
 
 @transaction.atomic
-def _invoice_pair(*, run, period, supplier_id, customer_id, today) -> Invoice | None:
-    supplier = Council.objects.get(pk=supplier_id)
-    customer = Council.objects.get(pk=customer_id)
-    # Lock this pair's billable timesheets; a concurrent run waits here, then finds them invoiced.
-    timesheets = list(
-        _billable(period)
-        .filter(week__booking__supplier_council=supplier, week__booking__customer_council=customer)
+def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
+    """Invoice several (supplier, customer) pairs in one transaction: whole invoices or none."""
+    all_ids = sorted(pk for _s, _c, ids in batch for pk in ids)
+    # Lock in primary-key order (so concurrent runs cannot deadlock); a concurrent run waits here, then
+    # finds the rows invoiced, as the condition on invoiced_at is re-checked on locked rows.
+    locked = {
+        t.pk: t
+        for t in Timesheet.objects.filter(pk__in=all_ids, invoiced_at__isnull=True)
         .select_for_update(of=("self",))
         .select_related("week__booking__profile__user")
-        .order_by("week__week_start", "pk")
-    )
-    if not timesheets:
-        return None
-    rate_vat = VAT_RATE[supplier.recharge_vat]
-    lines = []
-    for t in timesheets:
-        booking = t.week.booking
-        hours = t.billable_hours
-        net = money(hours * booking.hourly_rate.amount)
-        vat = money(net.amount * rate_vat)
-        lines.append(
-            InvoiceLine(
-                timesheet=t,
-                booking_reference=f"B{booking.pk:06d}",
-                specialist=booking.profile.user.full_name,
-                week_start=t.week.week_start,
-                hours=hours,
-                rate=booking.hourly_rate,
-                net=net,
-                vat=vat,
-                gross=money(net.amount + vat.amount),
-                po_number=booking.po_number,
-                cost_centre=booking.cost_centre,
+        .order_by("pk")
+    }
+    plan = []
+    for supplier_id, customer_id, ids in batch:
+        timesheets = sorted((locked[pk] for pk in ids if pk in locked), key=lambda t: (t.week.week_start, t.pk))
+        if timesheets:
+            plan.append((councils[supplier_id], councils[customer_id], timesheets))
+    numbers = {}
+    for supplier in sorted({p[0] for p in plan}, key=lambda c: c.pk):
+        count = sum(1 for p in plan if p[0] is supplier)
+        numbers[supplier.pk] = iter(number_block(council=supplier, kind="INV", year=today.year, count=count))
+    invoices, lines_of = [], []
+    for supplier, customer, timesheets in plan:
+        rate_vat = VAT_RATE[supplier.recharge_vat]
+        lines = []
+        for t in timesheets:
+            booking = t.week.booking
+            net = money(t.billable_hours * booking.hourly_rate.amount)
+            vat = money(net.amount * rate_vat)
+            lines.append(
+                InvoiceLine(
+                    timesheet=t,
+                    booking_reference=f"B{booking.pk:06d}",
+                    specialist=booking.profile.user.full_name,
+                    week_start=t.week.week_start,
+                    hours=t.billable_hours,
+                    rate=booking.hourly_rate,
+                    net=net,
+                    vat=vat,
+                    gross=money(net.amount + vat.amount),
+                    po_number=booking.po_number,
+                    cost_centre=booking.cost_centre,
+                )
+            )
+        net = sum((line.net.amount for line in lines), Decimal("0"))
+        vat = sum((line.vat.amount for line in lines), Decimal("0"))
+        invoices.append(
+            Invoice(
+                number=next(numbers[supplier.pk]),
+                run=run,
+                supplier=supplier,
+                customer=customer,
+                issue_date=today,
+                due_date=today + timedelta(days=customer.payment_terms_days or 30),
+                net=money(net),
+                vat=money(vat),
+                gross=money(net + vat),
             )
         )
-    net = sum((line.net.amount for line in lines), Decimal("0"))
-    vat = sum((line.vat.amount for line in lines), Decimal("0"))
-    invoice = Invoice.objects.create(
-        number=number_take(council=supplier, kind="INV", year=today.year),
-        run=run,
-        supplier=supplier,
-        customer=customer,
-        issue_date=today,
-        due_date=today + timedelta(days=customer.payment_terms_days or 30),
-        net=money(net),
-        vat=money(vat),
-        gross=money(net + vat),
-    )
-    for line in lines:
-        line.invoice = invoice
-    InvoiceLine.objects.bulk_create(lines)
-    Timesheet.objects.filter(pk__in=[t.pk for t in timesheets]).update(invoiced_at=timezone.now())
-    return invoice
+        lines_of.append(lines)
+    Invoice.objects.bulk_create(invoices)
+    for invoice, lines in zip(invoices, lines_of, strict=True):
+        for line in lines:
+            line.invoice = invoice
+    InvoiceLine.objects.bulk_create([line for lines in lines_of for line in lines], batch_size=2000)
+    Timesheet.objects.filter(pk__in=list(locked)).update(invoiced_at=timezone.now())
+    return invoices

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from councils.models import AgreementAcceptance, CouncilStatus, MembershipStatus, PlatformAgreement, Role, User
@@ -47,12 +47,15 @@ class SearchParams:
     sort: str = "relevance"  # relevance | soonest | rate
 
 
-def _open_slots(*, today: date, min_hours: Decimal | None):
+def _open_slots(*, today: date, min_hours: Decimal | None, correlated: bool = False):
+    """Open weeks in the window and within the employer's permission. `correlated`: for a subquery on
+    profiles, compare with the outer profile's end date (no join back to the profile)."""
+    ends = OuterRef("approval_ends_on") if correlated else F("profile__approval_ends_on")
     slots = WeekSlot.objects.filter(
         status=SlotStatus.OPEN,
         week_start__gte=first_future_monday(today),
         week_start__lte=window_end(today),
-    ).filter(week_start__lte=F("profile__approval_ends_on"))  # no week after the employer's permission ends
+    ).filter(week_start__lte=ends)
     if min_hours:
         slots = slots.filter(hours__gte=min_hours)
     return slots
@@ -70,12 +73,18 @@ def specialist_search(*, viewer: User, params: SearchParams, today: date | None 
     query = SearchQuery(params.q, config="english", search_type="websearch") if params.q.strip() else None
     if query is not None:
         profiles = profiles.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    # Filters on related rows are EXISTS subqueries: no join fan-out, so no DISTINCT and no GROUP BY.
     if params.skill:
-        profiles = profiles.filter(skills__pk=params.skill)
-    if params.service_area:
-        profiles = profiles.filter(
-            Q(service_areas__code=params.service_area) | Q(past_projects__service_area__code=params.service_area)
+        links = SpecialistProfile.skills.through.objects.filter(
+            specialistprofile_id=OuterRef("pk"), skill_id=params.skill
         )
+        profiles = profiles.filter(Exists(links))
+    if params.service_area:
+        areas = SpecialistProfile.service_areas.through.objects.filter(
+            specialistprofile_id=OuterRef("pk"), servicearea__code=params.service_area
+        )
+        projects = PastProject.objects.filter(profile_id=OuterRef("pk"), service_area__code=params.service_area)
+        profiles = profiles.filter(Exists(areas) | Exists(projects))
     if params.lgdss:
         profiles = profiles.filter(lgdss_points__contains=[params.lgdss])
     if params.nation:
@@ -88,30 +97,25 @@ def specialist_search(*, viewer: User, params: SearchParams, today: date | None 
         profiles = profiles.filter(hourly_rate__lte=params.max_rate)
 
     open_slots = _open_slots(today=today, min_hours=params.min_hours)
+    candidate_slots = _open_slots(today=today, min_hours=params.min_hours, correlated=True)
     if params.week:
-        profiles = profiles.filter(Exists(open_slots.filter(profile=OuterRef("pk"), week_start=params.week)))
+        profiles = profiles.filter(Exists(candidate_slots.filter(profile=OuterRef("pk"), week_start=params.week)))
     elif params.within_weeks:
         last = first_future_monday(today) + timedelta(weeks=params.within_weeks - 1)
-        profiles = profiles.filter(Exists(open_slots.filter(profile=OuterRef("pk"), week_start__lte=last)))
+        profiles = profiles.filter(Exists(candidate_slots.filter(profile=OuterRef("pk"), week_start__lte=last)))
     elif params.min_hours:
-        profiles = profiles.filter(Exists(open_slots.filter(profile=OuterRef("pk"))))
+        profiles = profiles.filter(Exists(candidate_slots.filter(profile=OuterRef("pk"))))
 
-    profiles = profiles.distinct().annotate(
-        soonest=Min(
-            "slots__week_start",
-            filter=Q(
-                slots__status=SlotStatus.OPEN,
-                slots__week_start__gte=first_future_monday(today),
-                **({"slots__hours__gte": params.min_hours} if params.min_hours else {}),
-            ),
-        )
-    )
+    soonest = candidate_slots.filter(profile=OuterRef("pk")).order_by("week_start").values("week_start")[:1]
+    profiles = profiles.annotate(soonest=Subquery(soonest))
     order = {
-        "soonest": [F("soonest").asc(nulls_last=True), "user__full_name"],
-        "rate": [F("hourly_rate").asc(nulls_last=True), "user__full_name"],
+        "soonest": [F("soonest").asc(nulls_last=True), "user__full_name", "pk"],
+        "rate": [F("hourly_rate").asc(nulls_last=True), "user__full_name", "pk"],
     }.get(params.sort)
     if order is None:
-        order = [F("rank").desc(), "user__full_name"] if query is not None else ["soonest", "user__full_name"]
+        order = (
+            [F("rank").desc(), "user__full_name", "pk"] if query is not None else ["soonest", "user__full_name", "pk"]
+        )
     profiles = profiles.order_by(*order)
 
     matching = PastProject.objects.select_related("service_area")

@@ -78,8 +78,9 @@ def test_a_month_that_has_not_ended_cannot_be_settled(db):
 
 
 @pytest.mark.django_db
-def test_a_run_killed_half_way_leaves_whole_invoices_and_the_next_run_completes_it(november_hours):
-    real = settlement._invoice_pair
+def test_a_run_killed_half_way_leaves_whole_invoices_and_the_next_run_completes_it(november_hours, monkeypatch):
+    monkeypatch.setattr(settlement, "PAIRS_PER_TRANSACTION", 1)
+    real = settlement._invoice_batch
     calls = []
 
     def dies_on_the_second(**kwargs):
@@ -88,7 +89,7 @@ def test_a_run_killed_half_way_leaves_whole_invoices_and_the_next_run_completes_
             raise KeyboardInterrupt("the machine was switched off")
         return real(**kwargs)
 
-    with mock.patch.object(settlement, "_invoice_pair", dies_on_the_second), pytest.raises(KeyboardInterrupt):
+    with mock.patch.object(settlement, "_invoice_batch", dies_on_the_second), pytest.raises(KeyboardInterrupt):
         settlement.settlement_run(period="2026-11", today=TODAY)
     assert Invoice.objects.count() == 1
     assert all(i.lines.exists() for i in Invoice.objects.all())

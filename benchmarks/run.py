@@ -1,0 +1,348 @@
+"""`make bench`: measure the service at national scale on this machine and print a table.
+
+Real PostgreSQL (database `talentpool_bench`), a real gunicorn on loopback, real HTTP. Each page is timed
+on the server (Server-Timing header) and by the client, with its SQL query count (X-Query-Count). Results
+are printed and written to benchmarks/results/<time>.json. Set BENCH_SCALE (default 1) for smaller runs.
+"""
+
+import json
+import os
+import random
+import re
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/talentpool_bench")
+os.environ["DATABASE_URL"] = DB_URL
+os.environ["DJANGO_SETTINGS_MODULE"] = "talentpool.settings.bench"
+PORT = int(os.environ.get("BENCH_PORT", "8099"))
+BASE = f"http://127.0.0.1:{PORT}"
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    name = DB_URL.rsplit("/", 1)[1]
+    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else 0.0
+
+
+def summary(name, samples):
+    server = [s["server_ms"] for s in samples]
+    client = [s["client_ms"] for s in samples]
+    queries = [s["queries"] for s in samples]
+    return {
+        "measure": name,
+        "n": len(samples),
+        "median_ms": statistics.median(server),
+        "p95_ms": pct(server, 95),
+        "client_median_ms": statistics.median(client),
+        "client_p95_ms": pct(client, 95),
+        "queries_median": statistics.median(queries),
+        "queries_max": max(queries),
+    }
+
+
+def timed(session, method, path, **kwargs):
+    started = time.perf_counter()
+    response = session.request(method, BASE + path, allow_redirects=False, timeout=60, **kwargs)
+    client_ms = (time.perf_counter() - started) * 1000
+    if response.status_code >= 500:
+        raise RuntimeError(f"{method} {path}: {response.status_code}")
+    server_ms = float(re.search(r"dur=([\d.]+)", response.headers.get("Server-Timing", "dur=0")).group(1))
+    return response, {
+        "server_ms": server_ms,
+        "client_ms": client_ms,
+        "queries": int(response.headers.get("X-Query-Count", 0)),
+    }
+
+
+def signed_in(user):
+    import requests
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    session = requests.Session()
+    session.cookies.set("sessionid", store.session_key, domain="127.0.0.1")
+    return session
+
+
+def main() -> None:
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from benchmarks.generator import generate
+    from bookings.models import BookingWeek
+    from councils.models import User
+    from talentpool.models import ServiceArea, Skill, SlotStatus, SpecialistProfile, WeekSlot
+    from talentpool.weeks import first_future_monday
+
+    results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "scale": SCALE, "measures": []}
+    if not SpecialistProfile.objects.filter(user__email__endswith=".bench.example").exists():
+        g = generate(specialists=int(20000 * SCALE))
+        results["generation"] = {
+            "seconds": round(g.seconds["total"], 1),
+            **{k: v for k, v in vars(g).items() if k != "seconds"},
+        }
+    results["data"] = {
+        "specialists": SpecialistProfile.objects.count(),
+        "week_slots": WeekSlot.objects.count(),
+        "booking_weeks": BookingWeek.objects.count(),
+    }
+
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "talentpool.wsgi:application",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "talentpool.settings.bench"},
+    )
+    try:
+        import requests
+
+        for _ in range(100):
+            try:
+                requests.get(BASE + "/healthz", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        rng = random.Random(7)
+        officers = list(
+            User.objects.filter(email__startswith="booking-officer@", email__endswith=".bench.example").order_by("pk")
+        )
+        viewer = signed_in(officers[0])
+        for _ in range(20):  # warm up both workers
+            timed(viewer, "GET", "/")
+
+        floor = [timed(viewer, "GET", "/")[1] for _ in range(200)]
+        results["measures"].append(summary("floor: home page, signed in", floor))
+
+        words = [
+            "council tax",
+            "housing repairs",
+            "waste collection",
+            "contact centre",
+            "case management",
+            "payments",
+            "data warehouse",
+            "mobile app",
+            "parking",
+            "school admissions",
+            "benefits",
+            "CRM",
+        ]
+        skills = list(Skill.objects.filter(controlled=True).values_list("pk", flat=True))
+        areas = list(ServiceArea.objects.values_list("code", flat=True))
+        first = first_future_monday(timezone.localdate())
+        searches = []
+        for i in range(200):
+            params = {"q": rng.choice(words)}
+            if i % 2:
+                params["week"] = (first + timedelta(weeks=rng.randrange(26))).isoformat()
+            if i % 3 == 0:
+                params["skill"] = rng.choice(skills)
+            if i % 5 == 0:
+                params["service_area"] = rng.choice(areas)
+            if i % 7 == 0:
+                params["nation"] = "Wales"
+            if i % 4 == 0:
+                params["sort"] = rng.choice(["soonest", "rate"])
+            if i % 6 == 0:
+                params["min_hours"] = "2"
+            searches.append(timed(viewer, "GET", "/pool/search/", params=params)[1])
+        results["measures"].append(summary("search page (200 varied searches)", searches))
+
+        profile_ids = list(
+            SpecialistProfile.objects.exclude(council=officers[0].council_id).values_list("pk", flat=True)[:5000]
+        )
+        profiles = [timed(viewer, "GET", f"/pool/specialists/{rng.choice(profile_ids)}/")[1] for _ in range(200)]
+        results["measures"].append(summary("profile page", profiles))
+
+        # Booking under contention: 32 officers of different councils over HTTP.
+        clients = officers[1:33]
+        open_slots = list(
+            WeekSlot.objects.filter(status=SlotStatus.OPEN, week_start__gte=first)
+            .order_by("?")
+            .values_list("profile_id", "week_start", "profile__council_id")[:2400]
+        )
+        distinct, contested = open_slots[:2000], open_slots[2000:2200]
+        work = {c.pk: [] for c in clients}
+        for i, slot in enumerate(distinct):
+            work[clients[i % len(clients)].pk].append(slot)
+        for slot in contested:
+            for c in rng.sample(clients, 8):
+                work[c.pk].append(slot)
+        samples, outcomes, lock = [], {"held": 0, "refused": 0}, threading.Lock()
+
+        def book(officer):
+            session = signed_in(officer)
+            rng_local = random.Random(officer.pk)
+            jobs = [j for j in work[officer.pk] if j[2] != officer.council_id]
+            # The request form sets the CSRF cookie and carries the token every POST then sends.
+            first_profile, first_week, _council = jobs[0]
+            page = session.get(f"{BASE}/bookings/request/{first_profile}/{first_week.isoformat()}/", timeout=60)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+            rng_local.shuffle(jobs)
+            for profile_id, week, council_id in jobs:
+                if council_id == officer.council_id:
+                    continue
+                w = week.isoformat()
+                response, sample = timed(
+                    session,
+                    "POST",
+                    f"/bookings/request/{profile_id}/{w}/",
+                    data={"csrfmiddlewaretoken": token, f"week_{w}": "on", f"hours_{w}": "2", "brief": "Benchmark"},
+                    headers={"Referer": BASE + "/"},
+                )
+                with lock:
+                    samples.append(sample)
+                    outcomes["held" if response.status_code == 302 else "refused"] += 1
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=book, args=(c,)) for c in clients]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT slot_id FROM bookings_bookingweek WHERE status IN ('held','booked') GROUP BY slot_id HAVING count(*) > 1) x"
+            )
+            doubles = cursor.fetchone()[0]
+        booking = summary("booking request (32 clients, contended)", samples)
+        booking.update(
+            requests=len(samples),
+            requests_per_second=round(len(samples) / wall, 1),
+            double_bookings=doubles,
+            **outcomes,
+        )
+        results["measures"].append(booking)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    results["settlement"] = settlement_measures()
+    floor_median = results["measures"][0]["median_ms"]
+    for m in results["measures"]:
+        m["ratio_to_floor"] = round(m["median_ms"] / floor_median, 2) if floor_median else None
+    print_table(results)
+    out = ROOT / "benchmarks" / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+
+
+def settlement_measures():
+    from django.db import connection
+    from django.utils import timezone
+
+    from bookings.models import Timesheet
+    from payments import settlement
+    from payments.models import CreditNote, Invoice, InvoiceLine, NumberSeries, Payment, SettlementRun
+
+    def reset():
+        for model in (Payment, CreditNote, InvoiceLine, Invoice, SettlementRun, NumberSeries):
+            model.objects.all().delete()
+        Timesheet.objects.update(invoiced_at=None)
+
+    def measure(period):
+        count = [0]
+
+        def counter(execute, sql, params, many, context):
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        billable = settlement._billable(period).count()
+        # Timed without tracemalloc (it slows allocation-heavy code several times over); memory is the
+        # process's peak resident size, which only grows, so the year's figure includes the month's.
+        started = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            result = settlement.settlement_run(period=period, today=timezone.localdate())
+        seconds = time.perf_counter() - started
+        return {
+            "period": period.isoformat(),
+            "timesheets": billable,
+            "invoices": len(result.invoices),
+            "seconds": round(seconds, 2),
+            "process_max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "queries": count[0],
+            "queries_per_invoice": round(count[0] / max(len(result.invoices), 1), 1),
+        }
+
+    from bookings.models import BookingWeek
+
+    earliest = BookingWeek.objects.order_by("week_start").values_list("week_start", flat=True).first()
+    latest_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    reset()
+    month = measure(settlement.month_start(earliest))
+    reset()
+    year = measure(latest_month)
+    reset()
+    return [month, year]
+
+
+def print_table(results):
+    print(
+        f"\nMachine: {results['machine']['cpus']} CPUs, Python {results['machine']['python']}; scale {results['scale']}"
+    )
+    print(f"Data: {results['data']}")
+    if "generation" in results:
+        print(f"Generation: {results['generation']['seconds']} s")
+    print(f"\n{'measure':44} {'n':>5} {'median ms':>10} {'p95 ms':>8} {'x floor':>8} {'queries':>8}")
+    for m in results["measures"]:
+        print(
+            f"{m['measure']:44} {m['n']:>5} {m['median_ms']:>10.1f} {m['p95_ms']:>8.1f} {m['ratio_to_floor']:>8} {m['queries_max']:>8}"
+        )
+    booking = results["measures"][-1]
+    print(
+        f"\nBooking: {booking['requests']} requests, {booking['requests_per_second']} per second, "
+        f"{booking['held']} held, {booking['refused']} refused, double bookings: {booking['double_bookings']}"
+    )
+    for s in results["settlement"]:
+        print(
+            f"Settlement from {s['period']}: {s['timesheets']} timesheets, {s['invoices']} invoices, {s['seconds']} s, "
+            f"peak process memory {s['process_max_rss_mb']} MB, {s['queries']} queries "
+            f"({s['queries_per_invoice']} per invoice)"
+        )
+
+
+if __name__ == "__main__":
+    main()
