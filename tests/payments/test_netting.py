@@ -46,3 +46,36 @@ def test_a_worked_example():
     assert positions == {1: Decimal("382.20"), 2: Decimal("-200.00"), 3: Decimal("-182.20")}
     plan = netting_plan(positions)
     assert [(t.payer, t.payee, t.amount) for t in plan] == [(2, 1, Decimal("200.00")), (3, 1, Decimal("182.20"))]
+
+
+def _most_zero_sum_groups(values: list[Decimal]) -> int:
+    """Brute force over every way to split the values (fine for a handful)."""
+    if not values:
+        return 0
+    first, rest = values[0], values[1:]
+    best = 0
+    for mask in range(1 << len(rest)):
+        group = [first] + [v for i, v in enumerate(rest) if mask >> i & 1]
+        if sum(group) == 0:
+            others = [v for i, v in enumerate(rest) if not mask >> i & 1]
+            best = max(best, 1 + _most_zero_sum_groups(others))
+    return best
+
+
+small_debts = st.lists(
+    st.tuples(st.integers(1, 7), st.integers(1, 7), st.integers(1, 6).map(Decimal)).filter(lambda d: d[0] != d[1]),
+    max_size=12,
+)
+
+
+@given(small_debts)
+def test_the_plan_uses_the_fewest_transfers_possible(rows):
+    positions = net_positions(rows)
+    active = [v for v in positions.values() if v != 0]
+    assert len(netting_plan(positions)) == len(active) - _most_zero_sum_groups(active)
+
+
+def test_exact_netting_beats_largest_to_largest():
+    # Largest-to-largest alone takes 4 transfers here; two zero-sum groups need only 3.
+    positions = {1: Decimal(6), 2: Decimal(5), 3: Decimal(-4), 4: Decimal(-5), 5: Decimal(-2)}
+    assert len(netting_plan(positions)) == 3
