@@ -12,7 +12,7 @@ from django.db.models import Sum
 
 from payments import settlement
 from payments.models import Invoice, InvoiceLine
-from tests.payments.conftest import NOVEMBER, confirmed_week
+from tests.payments.conftest import confirmed_week
 
 TODAY = date(2026, 12, 1)
 
@@ -134,4 +134,20 @@ def test_the_settle_command_runs_the_same_service(november_hours, capsys):
     with freeze_time("2026-12-01"):
         call_command("settle", "--month", "2026-11")
     assert "3 invoices made" in capsys.readouterr().out
-    assert NOVEMBER.month == 11
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_to_change_an_issued_invoice_or_its_lines(november_hours):
+    from django.db import ProgrammingError, transaction
+
+    settlement.settlement_run(period="2026-11", today=TODAY)
+    invoice = Invoice.objects.get(number="AAA-2026-00001")
+    with pytest.raises(ProgrammingError, match="cannot be changed"), transaction.atomic():
+        Invoice.objects.filter(pk=invoice.pk).update(gross=Decimal("1.00"), net=Decimal("1.00"))
+    with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
+        InvoiceLine.objects.filter(invoice=invoice).update(hours=1)
+    with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
+        InvoiceLine.objects.filter(invoice=invoice).delete()
+    Invoice.objects.filter(pk=invoice.pk).update(status="paid")  # its status may still move
+    invoice.refresh_from_db()
+    assert (invoice.gross.amount, invoice.lines.count(), invoice.status) == (Decimal("250.00"), 2, "paid")
