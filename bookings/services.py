@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.services import audit_record
 from councils.models import Council, Role, User
 from councils.selectors import council_can_transact
 from notifications.services import email_enqueue
@@ -51,6 +52,19 @@ MOVES: dict[str, set[str]] = {
 }
 
 
+def _audit(*, booking: Booking, action: str, by: User | None, before: dict, after: dict, note: str = "") -> None:
+    audit_record(
+        actor=by,
+        action=f"booking.{action}",
+        obj=booking,
+        councils=[booking.supplier_council_id, booking.customer_council_id],
+        before=before,
+        after=after,
+        note=note,
+        label=f"Booking {booking.pk}",
+    )
+
+
 def _move(*, booking: Booking, to: str, by: User | None, reason: str = "") -> None:
     if to not in MOVES[booking.status]:
         raise BookingError(
@@ -58,6 +72,7 @@ def _move(*, booking: Booking, to: str, by: User | None, reason: str = "") -> No
             f"{BookingStatus(to).label.lower()}."
         )
     BookingEvent.objects.create(booking=booking, from_status=booking.status, to_status=to, by=by, reason=reason)
+    _audit(booking=booking, action=to, by=by, before={"status": booking.status}, after={"status": to}, note=reason)
     booking.status = to
 
 
@@ -184,6 +199,17 @@ def booking_request(
         raise BookingError("One of those weeks has just been taken. Nothing has been requested.") from exc
     WeekSlot.objects.filter(pk__in=[slots[w].pk for w in wanted]).update(status=SlotStatus.HELD)
     BookingEvent.objects.create(booking=booking, to_status=BookingStatus.REQUESTED, by=officer)
+    _audit(
+        booking=booking,
+        action="requested",
+        by=officer,
+        before={},
+        after={
+            "status": BookingStatus.REQUESTED,
+            "weeks": {w.isoformat(): hours_text(h) for w, h in sorted(wanted.items())},
+            "hourly_rate": booking.hourly_rate,
+        },
+    )
     _tell(
         profile.user,
         kind="booking_requested",
@@ -325,6 +351,14 @@ def booking_cancel(
             reason=f"Cancelled: {reason.strip()}",
         )
     _release(booking, reason="cancelled", today=today, weeks=targets)
+    _audit(
+        booking=booking,
+        action="weeks_cancelled",
+        by=by,
+        before={"weeks": {w.week_start.isoformat(): w.status for w in targets}},
+        after={"weeks": {w.week_start.isoformat(): WeekStatus.RELEASED for w in targets}},
+        note=reason.strip(),
+    )
     if len(targets) == len(live):
         _move(booking=booking, to=BookingStatus.CANCELLED, by=by, reason=reason.strip())
         booking.save(update_fields=["status"])

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.services import audit_record
 from councils.models import MembershipStatus, Role, User
 from councils.selectors import council_admins
 from talentpool.models import SpecialistProfile, calendar_token_new
@@ -83,6 +84,21 @@ def _event(timesheet: Timesheet, *, to: str, by: User | None, before: str = "", 
         to_status=f"hours {to}",
         by=by,
         reason=reason,
+    )
+    booking = timesheet.week.booking
+    audit_record(
+        actor=by,
+        action=f"timesheet.{to}",
+        obj=timesheet,
+        councils=[booking.supplier_council_id, booking.customer_council_id],
+        before={"status": before} if before else {},
+        after={
+            "status": to,
+            "hours_worked": timesheet.hours_worked,
+            **({"agreed_hours": timesheet.agreed_hours} if timesheet.agreed_hours is not None else {}),
+        },
+        note=reason,
+        label=f"Hours for booking {booking.pk}, week of {timesheet.week.week_start:%-d %B %Y}",
     )
 
 

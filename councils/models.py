@@ -211,6 +211,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.membership_status == MembershipStatus.ACTIVE and role in self.roles
 
     @property
+    def is_erased(self) -> bool:
+        return self.email.endswith("@erased.invalid")
+
+    @property
     def role_labels(self) -> list[str]:
         return [Role(r).label for r in Role.values if r in self.roles]
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.services import audit_record, snapshot
 from notifications.services import email_enqueue
 
 from .models import (
@@ -56,6 +57,16 @@ def _council_move(*, council: Council, to_status: str, by: User | None, reason: 
         )
     CouncilStatusChange.objects.create(
         council=council, from_status=council.status, to_status=to_status, changed_by=by, reason=reason
+    )
+    audit_record(
+        actor=by,
+        action=f"council.{to_status}",
+        obj=council,
+        councils=[council.pk],
+        before={"status": council.status},
+        after={"status": to_status},
+        note=reason,
+        label=council.short_name,
     )
     council.status = to_status
     if to_status == CouncilStatus.ACTIVE and council.activated_at is None:
@@ -187,6 +198,14 @@ def invitation_create(
             )
     except IntegrityError as exc:  # a concurrent invitation to the same address won
         raise CouncilError(f"{email} already has an invitation waiting. Resend it instead.") from exc
+    audit_record(
+        actor=invited_by,
+        action="invitation.sent",
+        obj=invitation,
+        councils=[council.pk],
+        after={"roles": roles},
+        label=f"Invitation {invitation.pk}",
+    )
     if council.status == CouncilStatus.NOT_INVITED:
         _council_move(council=council, to_status=CouncilStatus.INVITED, by=invited_by)
     _invitation_email(invitation=invitation, token=token)
@@ -221,6 +240,13 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
     invitation.cancelled_at = timezone.now()
     invitation.cancelled_by = by
     invitation.save(update_fields=["cancelled_at", "cancelled_by"])
+    audit_record(
+        actor=by,
+        action="invitation.cancelled",
+        obj=invitation,
+        councils=[council.pk],
+        label=f"Invitation {invitation.pk}",
+    )
     if council.status == CouncilStatus.INVITED and not council.invitations.open().exists():
         _council_move(council=council, to_status=CouncilStatus.NOT_INVITED, by=by, reason="Invitation cancelled")
     return invitation
@@ -269,6 +295,14 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
+    audit_record(
+        actor=user,
+        action="member.joined",
+        obj=user,
+        councils=[invitation.council_id],
+        after=snapshot(user, *MEMBER_FIELDS),
+        label=f"Member {user.pk}",
+    )
     council = _locked(invitation.council)
     if council.status == CouncilStatus.INVITED:
         _council_move(council=council, to_status=CouncilStatus.ONBOARDING, by=user)
@@ -290,6 +324,14 @@ def agreement_accept(*, council: Council, agreement: PlatformAgreement, by: User
     if AgreementAcceptance.objects.filter(council=council, agreement=agreement).exists():
         raise CouncilError(f"{council.short_name} has already accepted version {agreement.version}.")
     acceptance = AgreementAcceptance.objects.create(council=council, agreement=agreement, accepted_by=by)
+    audit_record(
+        actor=by,
+        action="council.agreement_accepted",
+        obj=council,
+        councils=[council.pk],
+        after={"agreement_version": agreement.version},
+        label=council.short_name,
+    )
     _council_activate_if_ready(council=council, by=by)
     return acceptance
 
@@ -342,6 +384,9 @@ def _normalise_domain(domain: str) -> str:
     return domain
 
 
+FINANCE_FIELDS = ("invoice_address", "finance_email", "payment_terms_days", "po_required", "vat_status", "vat_number")
+
+
 @transaction.atomic
 def council_finance_update(
     *,
@@ -369,6 +414,7 @@ def council_finance_update(
         raise CouncilError(f"{', '.join(sorted(taken))} is already used by another council")
     if not 1 <= payment_terms_days <= 120:
         raise CouncilError("Payment terms must be between 1 and 120 days")
+    before = {**snapshot(council, *FINANCE_FIELDS), "domains": sorted(council.domains.values_list("domain", flat=True))}
     council.invoice_address = invoice_address.strip()
     council.finance_email = finance_email.strip().lower()
     council.payment_terms_days = payment_terms_days
@@ -382,11 +428,36 @@ def council_finance_update(
     CouncilDomain.objects.bulk_create(
         [CouncilDomain(council=council, domain=d) for d in clean_domains if d not in existing]
     )
+    after = {**snapshot(council, *FINANCE_FIELDS), "domains": clean_domains}
+    audit_record(
+        actor=by,
+        action="council.finance_details_changed",
+        obj=council,
+        councils=[council.pk],
+        before={k: v for k, v in before.items() if v != after[k]},
+        after={k: v for k, v in after.items() if v != before[k]},
+        label=council.short_name,
+    )
     _council_activate_if_ready(council=council, by=by)
     return council
 
 
 # --- members ------------------------------------------------------------------------------------
+
+
+MEMBER_FIELDS = ("roles", "membership_status", "is_active")
+
+
+def _audit_member(*, member: User, by: User, action: str, before: dict) -> None:
+    audit_record(
+        actor=by,
+        action=f"member.{action}",
+        obj=member,
+        councils=[member.council_id],
+        before=before,
+        after=snapshot(member, *MEMBER_FIELDS),
+        label=f"Member {member.pk}",
+    )
 
 
 def _refuse_unless_still_admin(*, by: User, council: Council) -> None:
@@ -430,8 +501,10 @@ def member_roles_change(*, member: User, roles: Iterable[str], by: User) -> User
     roles = _clean_roles(roles)
     if Role.COUNCIL_ADMIN in member.roles and Role.COUNCIL_ADMIN not in roles:
         _refuse_losing_last_admin(member=member, council=council)
+    before = snapshot(member, *MEMBER_FIELDS)
     member.roles = roles
     member.save(update_fields=["roles"])
+    _audit_member(member=member, by=by, action="roles_changed", before=before)
     return member
 
 
@@ -446,9 +519,11 @@ def member_remove(*, member: User, by: User) -> User:
         raise CouncilError(f"{member} has already been removed")
     if Role.COUNCIL_ADMIN in member.roles:
         _refuse_losing_last_admin(member=member, council=council)
+    before = snapshot(member, *MEMBER_FIELDS)
     member.membership_status = MembershipStatus.REMOVED
     member.is_active = False
     member.save(update_fields=["membership_status", "is_active"])
+    _audit_member(member=member, by=by, action="removed", before=before)
     return member
 
 
@@ -459,9 +534,11 @@ def member_signup_approve(*, member: User, roles: Iterable[str], by: User) -> Us
     member = _member_locked(member=member, council=council)
     if member.membership_status != MembershipStatus.PENDING:
         raise CouncilError(f"{member} is not waiting for approval")
+    before = snapshot(member, *MEMBER_FIELDS)
     member.roles = _clean_roles(roles)
     member.membership_status = MembershipStatus.ACTIVE
     member.save(update_fields=["roles", "membership_status"])
+    _audit_member(member=member, by=by, action="signup_approved", before=before)
     email_enqueue(
         kind="signup_approved",
         to=member.email,
@@ -479,9 +556,11 @@ def member_signup_reject(*, member: User, by: User) -> User:
     member = _member_locked(member=member, council=council)
     if member.membership_status != MembershipStatus.PENDING:
         raise CouncilError(f"{member} is not waiting for approval")
+    before = snapshot(member, *MEMBER_FIELDS)
     member.membership_status = MembershipStatus.REMOVED
     member.is_active = False
     member.save(update_fields=["membership_status", "is_active"])
+    _audit_member(member=member, by=by, action="signup_rejected", before=before)
     email_enqueue(
         kind="signup_rejected",
         to=member.email,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse
@@ -11,7 +12,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from . import forms, selectors, services
+from . import forms, privacy, selectors, services
 from .models import Council, Invitation, MembershipStatus, Role, User
 from .permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
 
@@ -458,3 +459,31 @@ class SignupRejectView(MemberMixin, View):
         else:
             messages.success(request, f"{member} was not approved and cannot use the service")
         return redirect("council:people")
+
+
+class MemberEraseView(MemberMixin, ServiceFormView):
+    """Erase a removed member's personal details (they have left); financial records stay."""
+
+    form_class = forms.ConfirmForm
+    template_name = "council/member_erase.html"
+    success_message = "Their personal details have been erased"
+    member_status = MembershipStatus.REMOVED
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "submit_label": "Erase personal details",
+            "submit_class": "govuk-button--warning",
+        }
+
+    def perform(self, form):
+        return privacy.member_erase(member=self.member, by=self.request.user)
+
+
+class MyDataView(LoginRequiredMixin, View):
+    """A person downloads the data the service holds about them."""
+
+    def get(self, request):
+        response = HttpResponse(privacy.personal_data_json(user=request.user), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="your-talent-pool-data.json"'
+        return response

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from djmoney.money import Money
 
+from audit.services import audit_record
 from councils.models import Role, User
 
 from .models import Agreement, CreditNote, Invoice, InvoiceStatus, Payment
@@ -47,6 +48,19 @@ def _locked(invoice: Invoice) -> Invoice:
     return Invoice.objects.select_for_update().select_related("supplier", "customer").get(pk=invoice.pk)
 
 
+def _audit(*, invoice: Invoice, action: str, by: User | None, before: dict, after: dict, note: str = "") -> None:
+    audit_record(
+        actor=by,
+        action=f"invoice.{action}",
+        obj=invoice,
+        councils=[invoice.supplier_id, invoice.customer_id],
+        before=before,
+        after=after,
+        note=note,
+        label=f"Invoice {invoice.number}",
+    )
+
+
 def _settle_if_cleared(invoice: Invoice) -> None:
     if invoice_balance(invoice) == 0 and invoice.status != InvoiceStatus.PAID:
         invoice.status = InvoiceStatus.PAID
@@ -71,10 +85,19 @@ def _payment_add(*, invoice: Invoice, amount: Decimal, paid_on: date, reference:
     balance = invoice_balance(invoice)
     if amount > balance:
         raise PaymentError(f"That is more than the £{balance} outstanding on {invoice.number}")
+    before = {"status": invoice.status, "outstanding": balance}
     payment = Payment.objects.create(
         invoice=invoice, amount=Money(amount, "GBP"), paid_on=paid_on, reference=reference, recorded_by=by
     )
     _settle_if_cleared(invoice)
+    _audit(
+        invoice=invoice,
+        action="payment_recorded",
+        by=by,
+        before=before,
+        after={"status": invoice.status, "outstanding": invoice_balance(invoice), "payment": amount},
+        note=f"Paid {paid_on:%-d %B %Y}, reference {reference}",
+    )
     return payment
 
 
@@ -88,6 +111,7 @@ def credit_note_issue(*, invoice: Invoice, by: User, amount, reason: str) -> Cre
     if amount > invoice_balance(invoice):
         raise PaymentError(f"A credit note cannot be more than the £{invoice_balance(invoice)} outstanding")
     today = timezone.localdate()
+    before = {"status": invoice.status, "outstanding": invoice_balance(invoice)}
     note = CreditNote.objects.create(
         number=number_take(council=invoice.supplier, kind="CN", year=today.year),
         invoice=invoice,
@@ -97,6 +121,14 @@ def credit_note_issue(*, invoice: Invoice, by: User, amount, reason: str) -> Cre
         by=by,
     )
     _settle_if_cleared(invoice)
+    _audit(
+        invoice=invoice,
+        action="credit_note_issued",
+        by=by,
+        before=before,
+        after={"status": invoice.status, "outstanding": invoice_balance(invoice), "credit_note": note.number},
+        note=reason.strip(),
+    )
     return note
 
 
@@ -107,11 +139,13 @@ def invoice_answer(*, invoice: Invoice, by: User, agree: bool, note: str = "") -
     _require_finance(by, invoice.customer_id, "customer")
     if not agree and not note.strip():
         raise PaymentError("Enter why you dispute the invoice")
+    before = {"agreement": invoice.agreement}
     invoice.agreement = Agreement.CONFIRMED if agree else Agreement.DISPUTED
     invoice.agreement_note = note.strip()
     invoice.agreement_by = by
     invoice.agreement_at = timezone.now()
     invoice.save(update_fields=["agreement", "agreement_note", "agreement_by", "agreement_at"])
+    _audit(invoice=invoice, action="answered", by=by, before=before, after={"agreement": invoice.agreement}, note=note)
     return invoice
 
 

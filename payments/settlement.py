@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from djmoney.money import Money
 
+from audit.services import audit_record_many
 from bookings.models import Timesheet, TimesheetStatus
 from councils.models import Council, RechargeVat
 
@@ -170,4 +171,15 @@ def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
             line.invoice = invoice
     InvoiceLine.objects.bulk_create([line for lines in lines_of for line in lines], batch_size=2000)
     Timesheet.objects.filter(pk__in=list(locked)).update(invoiced_at=timezone.now())
+    audit_record_many(
+        {
+            "actor": None,
+            "action": "invoice.issued",
+            "obj": invoice,
+            "councils": [invoice.supplier_id, invoice.customer_id],
+            "after": {"gross": invoice.gross, "due_date": invoice.due_date, "lines": len(lines)},
+            "label": f"Invoice {invoice.number}",
+        }
+        for invoice, lines in zip(invoices, lines_of, strict=True)
+    )
     return invoices

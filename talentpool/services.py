@@ -15,6 +15,7 @@ from django.db.models import Value
 from django.utils import timezone
 from djmoney.money import Money
 
+from audit.services import audit_record, snapshot
 from councils.models import CouncilStatus, MembershipStatus, Role, User
 from councils.selectors import council_admins
 from notifications.services import email_enqueue
@@ -223,10 +224,20 @@ def profile_rate_set(*, profile: SpecialistProfile, by: User, amount) -> Special
         raise PoolError("Enter the hourly rate in pounds, like 45 or 45.50")
     if not Decimal("1") <= amount <= Decimal("1000"):
         raise PoolError("The hourly rate must be between £1 and £1,000")
-    profile = SpecialistProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = SpecialistProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    before = snapshot(profile, "hourly_rate")
     profile.hourly_rate = Money(amount, "GBP")
     profile.rate_set_by = by
     profile.save(update_fields=["hourly_rate", "hourly_rate_currency", "rate_set_by", "updated_at"])
+    audit_record(
+        actor=by,
+        action="profile.rate_set",
+        obj=profile,
+        councils=[profile.council_id],
+        before=before,
+        after=snapshot(profile, "hourly_rate"),
+        label=f"Specialist profile {profile.pk}",
+    )
     return profile
 
 
@@ -245,7 +256,9 @@ PROFILE_MOVES: dict[str, set[str]] = {
 SUBMITTABLE = {s for s, moves in PROFILE_MOVES.items() if ProfileStatus.SUBMITTED in moves}
 
 
-def _profile_move(*, profile: SpecialistProfile, to: str, by: User | None, note: str = "") -> None:
+def _profile_move(
+    *, profile: SpecialistProfile, to: str, by: User | None, note: str = "", after: dict | None = None
+) -> None:
     if to not in PROFILE_MOVES[profile.status]:
         raise PoolError(
             f"This profile is {ProfileStatus(profile.status).label.lower()}; "
@@ -253,6 +266,16 @@ def _profile_move(*, profile: SpecialistProfile, to: str, by: User | None, note:
         )
     ProfileStatusChange.objects.create(
         profile=profile, from_status=profile.status, to_status=to, changed_by=by, note=note
+    )
+    audit_record(
+        actor=by,
+        action=f"profile.{to}",
+        obj=profile,
+        councils=[profile.council_id],
+        before={"status": profile.status, **({k: getattr(profile, k) for k in after} if after else {})},
+        after={"status": to, **(after or {})},
+        note=note,
+        label=f"Specialist profile {profile.pk}",
     )
     profile.status = to
 
@@ -327,6 +350,7 @@ def profile_approve(
         to=ProfileStatus.APPROVED,
         by=by,
         note=f"Cap {hours_text(cap)} hours until {ends_on:%d %B %Y}",
+        after={"weekly_cap": cap, "approval_ends_on": ends_on},
     )
     profile.weekly_cap = cap
     profile.approval_ends_on = ends_on

@@ -1,0 +1,46 @@
+"""Reading the audit log: a council's administrators see events about their council; platform staff
+see all."""
+
+from django.db.models import QuerySet
+
+from .models import AuditEvent
+
+OBJECT_TYPES = {
+    "specialistprofile": "Specialist approvals and rates",
+    "booking": "Bookings",
+    "timesheet": "Timesheets",
+    "invoice": "Invoices and payments",
+    "user": "People and roles",
+    "council": "Council settings",
+    "invitation": "Invitations",
+}
+
+
+def audit_events(*, council_id: int | None = None, object_type: str = "") -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor")
+    if council_id is not None:
+        events = events.filter(councils__contains=[council_id])
+    if object_type in OBJECT_TYPES:
+        events = events.filter(object_type=object_type)
+    return events.order_by("-at", "-pk")
+
+
+def audit_subjects(events) -> None:
+    """Name each event's person as they are now (a name erased since shows as erased): labels in the log
+    itself hold ids only, so erasing a person needs no change to the append-only log."""
+    from councils.models import Invitation, User
+    from talentpool.models import SpecialistProfile
+
+    ids = {}
+    for event in events:
+        ids.setdefault(event.object_type, set()).add(event.object_id)
+    names = {}
+    if ids.get("user"):
+        names["user"] = {str(u.pk): u.full_name for u in User.objects.filter(pk__in=ids["user"])}
+    if ids.get("specialistprofile"):
+        profiles = SpecialistProfile.objects.filter(pk__in=ids["specialistprofile"]).select_related("user")
+        names["specialistprofile"] = {str(p.pk): p.user.full_name for p in profiles}
+    if ids.get("invitation"):
+        names["invitation"] = {str(i.pk): i.email for i in Invitation.objects.filter(pk__in=ids["invitation"])}
+    for event in events:
+        event.subject = names.get(event.object_type, {}).get(event.object_id, "")
