@@ -201,6 +201,28 @@ class ReasonView(BookingMixin, BookingFormView):
         ),
     }
 
+    @property
+    def required_roles(self):
+        if self.action == "decline":
+            return (Role.SPECIALIST,)
+        return (Role.SPECIALIST, Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
+
+    @cached_property
+    def booking(self):
+        """Only the booked specialist declines; the specialist or the booking council cancels. Anyone
+        else, even at one of the two councils, finds no such page."""
+        user = self.request.user
+        booking = selectors.booking_for(user=user, pk=self.kwargs["pk"])
+        if booking is None:
+            raise Http404
+        is_specialist = booking.profile.user_id == user.pk
+        is_customer = user.council_id == booking.customer_council_id and (
+            user.has_role(Role.BOOKING_OFFICER) or user.has_role(Role.COUNCIL_ADMIN)
+        )
+        if not (is_specialist or (self.action == "cancel" and is_customer)):
+            raise Http404
+        return booking
+
     def get_form_kwargs(self):
         title, label, required, _done = self.TEXT[self.action]
         return {
