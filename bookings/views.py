@@ -160,9 +160,20 @@ class BookingMixin(CouncilRoleRequiredMixin):
         return booking
 
 
-class AcceptView(BookingMixin, View):
+class SpecialistBookingMixin(BookingMixin):
+    """Pages only the booked specialist may open."""
+
     required_roles = (Role.SPECIALIST,)
 
+    @cached_property
+    def booking(self):
+        booking = selectors.booking_for(user=self.request.user, pk=self.kwargs["pk"])
+        if booking is None or booking.profile.user_id != self.request.user.pk:
+            raise Http404
+        return booking
+
+
+class AcceptView(SpecialistBookingMixin, View):
     def post(self, request, *args, **kwargs):
         try:
             services.booking_accept(booking=self.booking, by=request.user)

@@ -578,3 +578,79 @@ def test_the_admin_is_for_platform_administrators_only(world):
             problems.append(f"GET {url} as staff: {response.status_code}")
     assert Permission.objects.exists()
     assert problems == [], "\n".join(problems)
+
+
+# --- walking ids --------------------------------------------------------------------------------
+
+
+def test_walking_ids_never_reaches_another_councils_objects(world):
+    """A member of Alphaton holding every role tries every id (and every invoice number) in each address
+    that names an object: anything not Alphaton's is "not found", and a POST to it writes nothing."""
+    from bookings.models import Booking
+    from councils.models import Invitation, User
+    from talentpool.models import SpecialistProfile
+
+    w = world
+    walker = UserFactory(council=w.a, roles=list(ROLE_OF.values()), full_name="Wally Walker")
+    pool.profile_save(user=walker, headline="Walker", summary="Walks ids.")
+    client = Client()
+    client.force_login(walker)
+    w.sessions["walker"] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    a = w.a.pk
+
+    def ids(model, mine):
+        top = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        own = set(model.objects.filter(mine).values_list("pk", flat=True))
+        return [pk for pk in range(1, top + 3) if pk not in own]
+
+    from django.db.models import Q
+
+    party = Q(customer_council_id=a) | Q(supplier_council_id=a)
+    walks = {
+        "bookings:accept": ids(Booking, Q(pk__in=[])),
+        "bookings:decline": ids(Booking, Q(pk__in=[])),
+        "bookings:cancel": ids(Booking, Q(customer_council_id=a)),
+        "bookings:feedback": ids(Booking, party),
+        "bookings:timesheet": ids(BookingWeek, Q(pk__in=[])),
+        "bookings:timesheet_confirm": ids(
+            Timesheet, Q(week__booking__customer_council_id=a) | Q(week__booking__supplier_council_id=a)
+        ),
+        "bookings:timesheet_dispute": ids(
+            Timesheet, Q(week__booking__customer_council_id=a) | Q(week__booking__supplier_council_id=a)
+        ),
+        "bookings:timesheet_resolve": ids(
+            Timesheet, Q(week__booking__customer_council_id=a) | Q(week__booking__supplier_council_id=a)
+        ),
+        "pool:approval": ids(SpecialistProfile, Q(council_id=a)),
+        "pool:approval_return": ids(SpecialistProfile, Q(council_id=a)),
+        "pool:rate": ids(SpecialistProfile, Q(council_id=a)),
+        "pool:project_edit": ids(PastProject, Q(pk__in=[])),
+        "pool:project_delete": ids(PastProject, Q(pk__in=[])),
+        "pool:project_verify": ids(PastProject, Q(profile__council_id=a)),
+        "council:member_roles": ids(User, Q(council_id=a)),
+        "council:member_remove": ids(User, Q(council_id=a)),
+        "council:member_erase": ids(User, Q(council_id=a)),
+        "council:signup_review": ids(User, Q(council_id=a)),
+        "council:invitation_resend": ids(Invitation, Q(council_id=a)),
+        "council:invitation_cancel": ids(Invitation, Q(council_id=a)),
+    }
+    problems, tried = [], 0
+    for name, pks in walks.items():
+        for pk in pks:
+            url = reverse(name, args=[pk])
+            for method in ("get", "post"):
+                response, wrote = call(w, "walker", method, url)
+                tried += 1
+                if response.status_code not in (404, 405) or wrote:
+                    problems.append(f"{method.upper()} {url}: {response.status_code}, wrote={wrote}")
+    foreign_invoices = Invoice.objects.exclude(supplier_id=a).exclude(customer_id=a).values_list("number", flat=True)
+    assert foreign_invoices
+    for number in foreign_invoices:
+        for name in ("payments:invoice", "payments:invoice_pdf", "payments:pay", "payments:credit", "payments:answer"):
+            for method in ("get", "post"):
+                response, wrote = call(w, "walker", method, reverse(name, args=[number]))
+                tried += 1
+                if response.status_code not in (404, 405) or wrote:
+                    problems.append(f"{method.upper()} {name} {number}: {response.status_code}, wrote={wrote}")
+    assert tried > 300
+    assert problems == [], "\n".join(problems)
