@@ -49,7 +49,14 @@ pytestmark = pytest.mark.django_db  # also tells pytest-django to create the tes
 class World(dict):
     """Objects by name; `w.x` for `w["x"]`."""
 
-    __getattr__ = dict.__getitem__
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+    def __setattr__(self, name, value):
+        self[name] = value
 
 
 def build_world() -> World:
@@ -472,14 +479,14 @@ def writes() -> int:
         return cursor.fetchone()[0]
 
 
-def call(w, who, method, url):
+def call(w, who, method, url, data=None):
     """One request in a savepoint that is rolled back; the status and whether it wrote anything."""
     client = Client(raise_request_exception=True)
     if who != ANONYMOUS:
         client.cookies[settings.SESSION_COOKIE_NAME] = w.sessions[who]
     with transaction.atomic():
         before = writes()
-        response = getattr(client, method)(url)
+        response = getattr(client, method)(url, data or {})
         wrote = writes() != before
         transaction.set_rollback(True)
     return response, wrote
