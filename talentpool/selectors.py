@@ -5,8 +5,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Paginator
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from councils.models import AgreementAcceptance, CouncilStatus, MembershipStatus, PlatformAgreement, Role, User
 
@@ -61,12 +63,31 @@ def _open_slots(*, today: date, min_hours: Decimal | None, correlated: bool = Fa
     return slots
 
 
+SHOWN_OPEN_WEEKS = 4  # a result lists its next few open weeks
+
+
+def _first_open_weeks(slots):
+    """Each profile's first SHOWN_OPEN_WEEKS open weeks only (not all 26), with only what a result shows.
+    (A sliced queryset in a Prefetch is numbered per profile with ROW_NUMBER by Django.)"""
+    return slots.only("id", "profile_id", "week_start", "hours").order_by("week_start")[:SHOWN_OPEN_WEEKS]
+
+
 def specialist_search(*, viewer: User, params: SearchParams, today: date | None = None) -> QuerySet[SpecialistProfile]:
     """Listed specialists of other councils matching `params`, ranked and with what a result shows
     prefetched: council, matching past projects, next open weeks. The number of queries does not grow
     with the number of results."""
     today = today or timezone.localdate()
-    profiles = SpecialistProfile.objects.filter(profile_listed_filter(today=today)).select_related("user", "council")
+    ranked = specialist_search_ranked(viewer=viewer, params=params, today=today)
+    return _for_display(ranked.select_related("user", "council"), params=params, today=today)
+
+
+def specialist_search_ranked(
+    *, viewer: User, params: SearchParams, today: date | None = None
+) -> QuerySet[SpecialistProfile]:
+    """The matching profiles in result order, with nothing joined for display: the search page pages
+    through these narrow rows and fetches what it shows for one page only (SearchPaginator)."""
+    today = today or timezone.localdate()
+    profiles = SpecialistProfile.objects.filter(profile_listed_filter(today=today))
     if viewer.council_id:
         profiles = profiles.exclude(council_id=viewer.council_id)
 
@@ -96,7 +117,6 @@ def specialist_search(*, viewer: User, params: SearchParams, today: date | None 
     if params.max_rate is not None:
         profiles = profiles.filter(hourly_rate__lte=params.max_rate)
 
-    open_slots = _open_slots(today=today, min_hours=params.min_hours)
     candidate_slots = _open_slots(today=today, min_hours=params.min_hours, correlated=True)
     if params.week:
         profiles = profiles.filter(Exists(candidate_slots.filter(profile=OuterRef("pk"), week_start=params.week)))
@@ -116,9 +136,17 @@ def specialist_search(*, viewer: User, params: SearchParams, today: date | None 
         order = (
             [F("rank").desc(), "user__full_name", "pk"] if query is not None else ["soonest", "user__full_name", "pk"]
         )
-    profiles = profiles.order_by(*order)
+    return profiles.order_by(*order)
 
-    matching = PastProject.objects.select_related("service_area")
+
+def _for_display(profiles: QuerySet[SpecialistProfile], *, params: SearchParams, today: date):
+    """What a result shows: council, the past projects matching the words or service area, the next few
+    open weeks."""
+    query = SearchQuery(params.q, config="english", search_type="websearch") if params.q.strip() else None
+    open_slots = _open_slots(today=today, min_hours=params.min_hours)
+    matching = PastProject.objects.select_related("service_area").only(
+        "id", "profile_id", "title", "year", "service_area__code", "service_area__description"
+    )
     if query is not None:
         matching = matching.annotate(
             document=SearchVector("title", "problem", "what_i_did", "outcome", config="english")
@@ -129,8 +157,37 @@ def specialist_search(*, viewer: User, params: SearchParams, today: date | None 
         matching = matching.none()
     return profiles.prefetch_related(
         Prefetch("past_projects", queryset=matching, to_attr="matching_projects"),
-        Prefetch("slots", queryset=open_slots.order_by("week_start"), to_attr="open_weeks"),
+        Prefetch("slots", queryset=_first_open_weeks(open_slots), to_attr="open_weeks"),
     )
+
+
+COUNT_CAP = 1000  # beyond this the page says "more than 1,000" instead of counting every match
+
+
+class SearchPaginator(Paginator):
+    """Pages through the ranked ids only; a page's profiles are then fetched, joined and prefetched by id.
+    The count stops at COUNT_CAP + 1 (a LIMIT without the ranking), so a common word costs no full count."""
+
+    def __init__(self, *, viewer: User, params: SearchParams, today: date | None = None, per_page: int = PAGE_SIZE):
+        self.params, self.today = params, today or timezone.localdate()
+        ranked = specialist_search_ranked(viewer=viewer, params=params, today=self.today)
+        super().__init__(ranked.values_list("pk", flat=True), per_page)
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.object_list.order_by()[: COUNT_CAP + 1])
+
+    @property
+    def more_than_cap(self) -> bool:
+        return self.count > COUNT_CAP
+
+    def page(self, number):
+        page = super().page(number)
+        ids = list(page.object_list)
+        shown = SpecialistProfile.objects.filter(pk__in=ids).select_related("user", "council")
+        by_id = {p.pk: p for p in _for_display(shown, params=self.params, today=self.today)}
+        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        return page
 
 
 def profile_detail(*, pk: int) -> SpecialistProfile | None:

@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -453,8 +452,8 @@ class SearchView(CouncilRoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = forms.SearchForm(self.request.GET or None)
         params = form.params() if self.request.GET else forms.SearchForm({}).params()
-        results = selectors.specialist_search(viewer=self.request.user, params=params)
-        page = Paginator(results, selectors.PAGE_SIZE).get_page(self.request.GET.get("page"))
+        paginator = selectors.SearchPaginator(viewer=self.request.user, params=params)
+        page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
