@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -104,49 +105,90 @@ def settlement_run(*, period, today: date | None = None) -> RunResult:
     return result
 
 
+class _Billable(NamedTuple):
+    """One billable timesheet, as settlement reads it."""
+
+    pk: int
+    status: str
+    hours_worked: Decimal
+    agreed_hours: Decimal | None
+    week_start: date
+    booking_id: int
+    rate: Decimal
+    po_number: str
+    cost_centre: str
+    specialist: str
+
+    COLUMNS = (
+        "pk",
+        "status",
+        "hours_worked",
+        "agreed_hours",
+        "week__week_start",
+        "week__booking_id",
+        "week__booking__hourly_rate",
+        "week__booking__po_number",
+        "week__booking__cost_centre",
+        "week__booking__profile__user__full_name",
+    )
+
+    @property
+    def hours(self) -> Decimal:
+        """What is billed: the hours confirmed, or those agreed after a dispute (Timesheet.billable_hours)."""
+        return self.agreed_hours if self.status == TimesheetStatus.RESOLVED else self.hours_worked
+
+
+def _pennies(amount: Decimal) -> Decimal:
+    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
 @transaction.atomic
 def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
     """Invoice several (supplier, customer) pairs in one transaction: whole invoices or none."""
     all_ids = sorted(pk for _s, _c, ids in batch for pk in ids)
     # Lock in primary-key order (so concurrent runs cannot deadlock); a concurrent run waits here, then
     # finds the rows invoiced, as the condition on invoiced_at is re-checked on locked rows.
+    # Plain rows, not model instances: a year's settlement reads ~100,000 of them (benchmarks/README.md).
     locked = {
-        t.pk: t
-        for t in Timesheet.objects.filter(pk__in=all_ids, invoiced_at__isnull=True)
-        .select_for_update(of=("self",))
-        .select_related("week__booking__profile__user")
-        .order_by("pk")
+        row.pk: row
+        for row in map(
+            _Billable._make,
+            Timesheet.objects.filter(pk__in=all_ids, invoiced_at__isnull=True)
+            .select_for_update(of=("self",))
+            .order_by("pk")
+            .values_list(*_Billable.COLUMNS),
+        )
     }
     plan = []
     for supplier_id, customer_id, ids in batch:
-        timesheets = sorted((locked[pk] for pk in ids if pk in locked), key=lambda t: (t.week.week_start, t.pk))
-        if timesheets:
-            plan.append((councils[supplier_id], councils[customer_id], timesheets))
+        rows = sorted((locked[pk] for pk in ids if pk in locked), key=lambda r: (r.week_start, r.pk))
+        if rows:
+            plan.append((councils[supplier_id], councils[customer_id], rows))
     numbers = {}
     for supplier in sorted({p[0] for p in plan}, key=lambda c: c.pk):
         count = sum(1 for p in plan if p[0] is supplier)
         numbers[supplier.pk] = iter(number_block(council=supplier, kind="INV", year=today.year, count=count))
     invoices, lines_of = [], []
-    for supplier, customer, timesheets in plan:
+    for supplier, customer, rows in plan:
         rate_vat = VAT_RATE[supplier.recharge_vat]
         lines = []
-        for t in timesheets:
-            booking = t.week.booking
-            net = money(t.billable_hours * booking.hourly_rate.amount)
-            vat = money(net.amount * rate_vat)
+        for r in rows:
+            hours = r.hours
+            net = _pennies(hours * r.rate)
+            vat = _pennies(net * rate_vat)
             lines.append(
                 InvoiceLine(
-                    timesheet=t,
-                    booking_reference=f"B{booking.pk:06d}",
-                    specialist=booking.profile.user.full_name,
-                    week_start=t.week.week_start,
-                    hours=t.billable_hours,
-                    rate=booking.hourly_rate,
-                    net=net,
-                    vat=vat,
-                    gross=money(net.amount + vat.amount),
-                    po_number=booking.po_number,
-                    cost_centre=booking.cost_centre,
+                    timesheet_id=r.pk,
+                    booking_reference=f"B{r.booking_id:06d}",
+                    specialist=r.specialist,
+                    week_start=r.week_start,
+                    hours=hours,
+                    rate=Money(r.rate, "GBP"),
+                    net=Money(net, "GBP"),
+                    vat=Money(vat, "GBP"),
+                    gross=Money(net + vat, "GBP"),
+                    po_number=r.po_number,
+                    cost_centre=r.cost_centre,
                 )
             )
         net = sum((line.net.amount for line in lines), Decimal("0"))
