@@ -230,6 +230,9 @@ def _locked(booking: Booking) -> Booking:
 
 def _release(booking: Booking, *, reason: str, today: date, weeks=None) -> None:
     """Release live weeks: their slots open again if the week is still in the future."""
+    # The specialist's profile first, then the slots: the order booking_request takes them in (reopening a
+    # slot updates the profile's stored next open week), so the two cannot deadlock.
+    SpecialistProfile.objects.select_for_update().filter(pk=booking.profile_id).values_list("pk").first()
     weeks = list(
         weeks
         if weeks is not None

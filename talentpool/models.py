@@ -87,6 +87,11 @@ class SpecialistProfile(models.Model):
     returned_reason = models.TextField(blank=True)
     approval_reminder_sent_for = models.DateField(null=True, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The first open week from the current week on, kept by database triggers on the week slots
+    # (migration 0004) so the search can sort by soonest availability without a subquery per profile.
+    # It may lag behind the calendar (a week passing changes nothing in the table); the search then
+    # falls back to reading the slots, and the nightly slots_extend refreshes it.
+    next_open_week = models.DateField(null=True, editable=False)
     # The secret in the specialist's private calendar feed address; resetting it breaks the old address.
     calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,7 +6,22 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -61,6 +76,32 @@ def _open_slots(*, today: date, min_hours: Decimal | None, correlated: bool = Fa
     if min_hours:
         slots = slots.filter(hours__gte=min_hours)
     return slots
+
+
+def _soonest(read_slots: Subquery, *, today: date, min_hours: Decimal | None):
+    """The first open week a profile offers in the window and within its permission.
+
+    Read from the stored `next_open_week` (kept by triggers on the slots) when it can be trusted: it was
+    computed from a current week no later than `today`'s (`today` is not behind the database's clock)
+    and has not been overtaken by the calendar. Otherwise, and for a minimum of hours, the slots are read.
+    """
+    if min_hours:
+        return read_slots
+    first = first_future_monday(today)
+    trusted = Q(
+        ExpressionWrapper(
+            RawSQL("%s::date >= date_trunc('week', now() AT TIME ZONE 'Europe/London')::date + 7", [first]),
+            output_field=BooleanField(),
+        )
+    )
+    in_window = Q(next_open_week__lte=window_end(today)) & Q(next_open_week__lte=F("approval_ends_on"))
+    return Case(
+        When(trusted & Q(next_open_week__isnull=True), then=Value(None, output_field=DateField())),
+        When(trusted & Q(next_open_week__gte=first) & in_window, then=F("next_open_week")),
+        When(trusted & Q(next_open_week__gte=first), then=Value(None, output_field=DateField())),
+        default=read_slots,
+        output_field=DateField(),
+    )
 
 
 SHOWN_OPEN_WEEKS = 4  # a result lists its next few open weeks
@@ -127,7 +168,7 @@ def specialist_search_ranked(
         profiles = profiles.filter(Exists(candidate_slots.filter(profile=OuterRef("pk"))))
 
     soonest = candidate_slots.filter(profile=OuterRef("pk")).order_by("week_start").values("week_start")[:1]
-    profiles = profiles.annotate(soonest=Subquery(soonest))
+    profiles = profiles.annotate(soonest=_soonest(Subquery(soonest), today=today, min_hours=params.min_hours))
     order = {
         "soonest": [F("soonest").asc(nulls_last=True), "user__full_name", "pk"],
         "rate": [F("hourly_rate").asc(nulls_last=True), "user__full_name", "pk"],

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.postgres.search import SearchVector
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Value
 from django.utils import timezone
 from djmoney.money import Money
@@ -552,6 +552,16 @@ def slots_materialise(*, profile: SpecialistProfile, today: date | None = None) 
     return result
 
 
+def next_open_weeks_refresh() -> None:
+    """Recompute every stored next open week that the calendar has overtaken (nightly; the triggers on
+    the slots keep it right between times, and the search never trusts a value in the past)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT talentpool_next_open_week_refresh(ARRAY(SELECT id FROM talentpool_specialistprofile "
+            "WHERE next_open_week < date_trunc('week', now() AT TIME ZONE 'Europe/London')::date + 7))"
+        )
+
+
 def slots_extend_all(*, today: date | None = None) -> MaterialiseResult:
     """Beat: roll every pattern's window forward. Running it twice changes nothing."""
     total = MaterialiseResult()
@@ -563,6 +573,7 @@ def slots_extend_all(*, today: date | None = None) -> MaterialiseResult:
         total.created += result.created
         total.updated += result.updated
         total.removed += result.removed
+    next_open_weeks_refresh()
     return total
 
 
