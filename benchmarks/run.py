@@ -200,9 +200,50 @@ def main() -> None:
         open_slots = list(
             WeekSlot.objects.filter(status=SlotStatus.OPEN, week_start__gte=first)
             .order_by("?")
-            .values_list("profile_id", "week_start", "profile__council_id")[:2400]
+            .values_list("profile_id", "week_start", "profile__council_id")[:2500]
         )
-        distinct, contested = open_slots[:2000], open_slots[2000:2200]
+        distinct, contested, alone = open_slots[:2000], open_slots[2000:2200], open_slots[2200:2500]
+
+        # One booking request at a time (no contention), against the floor measured the same way.
+        solo = signed_in(officers[0])
+        alone = [job for job in alone if job[2] != officers[0].council_id]
+        page = solo.get(f"{BASE}/bookings/request/{alone[0][0]}/{alone[0][1].isoformat()}/", timeout=60)
+        solo_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        solo_samples = []
+        for profile_id, week, _council_id in alone:
+            w = week.isoformat()
+            solo_samples.append(
+                timed(
+                    solo,
+                    "POST",
+                    f"/bookings/request/{profile_id}/{w}/",
+                    data={
+                        "csrfmiddlewaretoken": solo_token,
+                        f"week_{w}": "on",
+                        f"hours_{w}": "2",
+                        "brief": "Benchmark",
+                    },
+                    headers={"Referer": BASE + "/"},
+                )[1]
+            )
+        results["measures"].append(summary("booking request (one client)", solo_samples))
+
+        # The floor under the same 32-way concurrency as the contended booking, for a like-for-like ratio.
+        crowd_floor, crowd_lock = [], threading.Lock()
+
+        def floor_load(officer):
+            session = signed_in(officer)
+            for _ in range(60):
+                sample = timed(session, "GET", "/")[1]
+                with crowd_lock:
+                    crowd_floor.append(sample)
+
+        threads = [threading.Thread(target=floor_load, args=(c,)) for c in clients]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        results["measures"].append(summary("floor (32 clients at once)", crowd_floor))
         work = {c.pk: [] for c in clients}
         for i, slot in enumerate(distinct):
             work[clients[i % len(clients)].pk].append(slot)
@@ -336,9 +377,11 @@ def print_table(results):
             f"{m['measure']:44} {m['n']:>5} {m['median_ms']:>10.1f} {m['p95_ms']:>8.1f} {m['ratio_to_floor']:>8} {m['queries_max']:>8}"
         )
     booking = results["measures"][-1]
+    crowd = next(m for m in results["measures"] if m["measure"].startswith("floor (32"))
     print(
         f"\nBooking: {booking['requests']} requests, {booking['requests_per_second']} per second, "
-        f"{booking['held']} held, {booking['refused']} refused, double bookings: {booking['double_bookings']}"
+        f"{booking['held']} held, {booking['refused']} refused, double bookings: {booking['double_bookings']}; "
+        f"median {round(booking['median_ms'] / crowd['median_ms'], 2)}x the floor under the same 32-way load"
     )
     for s in results["settlement"]:
         print(

@@ -18,7 +18,7 @@ from councils.selectors import council_can_transact
 from councils.views import ServiceFormView
 from talentpool.forms import ReasonForm
 from talentpool.models import SlotStatus, SpecialistProfile
-from talentpool.selectors import profile_detail, profile_is_listed
+from talentpool.selectors import profile_is_listed
 from talentpool.weeks import first_future_monday, window_end
 
 from . import selectors, services, timesheets
@@ -43,12 +43,14 @@ class RequestWeekView(CouncilRoleRequiredMixin, FormView):
 
     @cached_property
     def profile(self):
-        profile = profile_detail(pk=self.kwargs["profile_pk"])
-        if (
-            profile is None
-            or profile.council_id == self.request.user.council_id
-            or not profile_is_listed(profile=profile)
-        ):
+        """Only what the page shows. A listed profile of another council; on a POST the service checks
+        the listing again under its lock, so it is not checked twice here."""
+        profile = (
+            SpecialistProfile.objects.select_related("user", "council").filter(pk=self.kwargs["profile_pk"]).first()
+        )
+        if profile is None or profile.council_id == self.request.user.council_id:
+            raise Http404
+        if self.request.method != "POST" and not profile_is_listed(profile=profile):
             raise Http404
         return profile
 

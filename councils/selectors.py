@@ -1,6 +1,6 @@
 """Reads about councils and their people, with their joins done."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 
 from .models import (
     AgreementAcceptance,
@@ -29,8 +29,9 @@ def council_acceptance_latest(*, council: Council) -> AgreementAcceptance | None
 
 
 def council_has_accepted_current_agreement(*, council: Council) -> bool:
-    current = agreement_current()
-    return current is not None and AgreementAcceptance.objects.filter(council=council, agreement=current).exists()
+    """One query: the current version is a subquery (none published: never accepted)."""
+    current = PlatformAgreement.objects.order_by("-version").values("pk")[:1]
+    return AgreementAcceptance.objects.filter(council=council, agreement=Subquery(current)).exists()
 
 
 def council_can_transact(*, council: Council | None) -> bool:
