@@ -371,10 +371,10 @@ def print_table(results):
     print(f"Data: {results['data']}")
     if "generation" in results:
         print(f"Generation: {results['generation']['seconds']} s")
-    print(f"\n{'measure':44} {'n':>5} {'median ms':>10} {'p95 ms':>8} {'x floor':>8} {'queries':>8}")
+    print(f"\n{'measure':44} {'n':>5} {'median ms':>10} {'p95 ms':>8} {'x floor':>8} {'queries':>8} {'(max)':>6}")
     for m in results["measures"]:
         print(
-            f"{m['measure']:44} {m['n']:>5} {m['median_ms']:>10.1f} {m['p95_ms']:>8.1f} {m['ratio_to_floor']:>8} {m['queries_max']:>8}"
+            f"{m['measure']:44} {m['n']:>5} {m['median_ms']:>10.1f} {m['p95_ms']:>8.1f} {m['ratio_to_floor']:>8} {m['queries_median']:>8g} {m['queries_max']:>6}"
         )
     booking = results["measures"][-1]
     crowd = next(m for m in results["measures"] if m["measure"].startswith("floor (32"))
