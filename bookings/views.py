@@ -43,14 +43,14 @@ class RequestWeekView(CouncilRoleRequiredMixin, FormView):
 
     @cached_property
     def profile(self):
-        """Only what the page shows. A listed profile of another council; on a POST the service checks
-        the listing again under its lock, so it is not checked twice here."""
+        """Only what the page shows, of a listed profile of another council. Anything else is not found,
+        whatever the method, so an unlisted profile's name and weeks never show."""
         profile = (
             SpecialistProfile.objects.select_related("user", "council").filter(pk=self.kwargs["profile_pk"]).first()
         )
         if profile is None or profile.council_id == self.request.user.council_id:
             raise Http404
-        if self.request.method != "POST" and not profile_is_listed(profile=profile):
+        if not profile_is_listed(profile=profile):
             raise Http404
         return profile
 

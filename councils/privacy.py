@@ -1,8 +1,9 @@
 """Personal data: what the service holds about a person (to download), and erasing a person who has left.
 
 Erasure keeps financial records whole: invoices and their lines (which name the specialist, as payroll
-needs), timesheets, bookings and the audit log stay; the person's account, profile text, past projects,
-skills, open weeks and e-mails sent to them are erased or anonymised."""
+needs), timesheets, bookings and the audit log stay. The person's account, profile text, past projects,
+skills, working hours, open weeks, invitations, feedback comments and approvers' notes about them, and
+the e-mails sent to them are erased or anonymised. It waits until their hours have all been invoiced."""
 
 import json
 from datetime import date, datetime
@@ -10,13 +11,14 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
 from notifications.models import OutboundEmail
 
-from .models import MembershipStatus, User
+from .models import Council, Invitation, MembershipStatus, User
 from .services import CouncilError, _locked, _member_locked, _refuse_unless_still_admin
 
 ERASED_NAME = "Former member"
@@ -110,7 +112,7 @@ def personal_data_json(*, user: User) -> str:
 def member_erase(*, member: User, by: User) -> User:
     """A council administrator erases a person who has left: removed first (if not already), then their
     personal details anonymised. Refused while they have weeks booked or held still to come."""
-    from bookings.models import BookingWeek, WeekStatus
+    from bookings.models import BookingWeek, Feedback, Timesheet, WeekStatus
     from talentpool.models import ProfileStatus, SlotStatus, SpecialistProfile, calendar_token_new
     from talentpool.weeks import first_future_monday
 
@@ -135,9 +137,19 @@ def member_erase(*, member: User, by: User) -> User:
             raise CouncilError(
                 f"{member} still has weeks booked or held. Cancel or decline them before erasing their details."
             )
+        unbilled = Timesheet.objects.filter(week__booking__profile=profile, invoiced_at__isnull=True)
+        if unbilled.exists():
+            raise CouncilError(
+                f"{member} has hours not yet invoiced. Erase their details after the monthly settlement has "
+                "invoiced them, so the invoice names who did the work."
+            )
     old_email = member.email
-    OutboundEmail.objects.filter(to__iexact=old_email).delete()
+    if not Council.objects.filter(finance_email__iexact=old_email).exists():  # never a council's own mail
+        OutboundEmail.objects.filter(to__iexact=old_email).delete()
     EmailAddress.objects.filter(user=member).delete()
+    Invitation.objects.filter(Q(accepted_user=member) | Q(email__iexact=old_email)).update(
+        email=f"erased-{member.pk}@erased.invalid", full_name=""
+    )
     member.full_name = ERASED_NAME
     member.email = f"erased-{member.pk}@erased.invalid"
     member.set_unusable_password()  # with is_active off, any session still open stops working
@@ -151,7 +163,11 @@ def member_erase(*, member: User, by: User) -> User:
         profile.status = ProfileStatus.WITHDRAWN if profile.status != ProfileStatus.DRAFT else profile.status
         profile.calendar_token = calendar_token_new()
         profile.search_vector = None
+        profile.contracted_hours = SpecialistProfile._meta.get_field("contracted_hours").get_default()
+        profile.working_time_opt_out = False
         profile.save()
+        profile.status_changes.update(note="")
+        Feedback.objects.filter(booking__profile=profile).update(comment="")
         profile.skills.clear()
         profile.service_areas.clear()
         profile.past_projects.all().delete()

@@ -586,6 +586,14 @@ def member_signup_record(*, user: User, council: Council) -> User:
     user.roles = []
     user.membership_status = MembershipStatus.PENDING
     user.save(update_fields=["council", "roles", "membership_status"])
+    audit_record(
+        actor=user,
+        action="member.signed_up",
+        obj=user,
+        councils=[council.pk],
+        after=snapshot(user, *MEMBER_FIELDS),
+        label=f"Member {user.pk}",
+    )
     for admin in council_admins(council=council):
         email_enqueue(
             kind="signup_pending",

@@ -215,12 +215,17 @@ class SearchPaginator(Paginator):
         super().__init__(ranked.values_list("pk", flat=True), per_page)
 
     @cached_property
-    def count(self) -> int:
+    def matches(self) -> int:
+        """How many match, counted up to COUNT_CAP + 1."""
         return len(self.object_list.order_by()[: COUNT_CAP + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.matches, COUNT_CAP)  # pages reach the best COUNT_CAP, as the page says
 
     @property
     def more_than_cap(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.matches > COUNT_CAP
 
     def page(self, number):
         page = super().page(number)

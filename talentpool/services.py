@@ -203,6 +203,14 @@ def past_project_verify(*, project: PastProject, by: User) -> PastProject:
     project.verified_by = by
     project.verified_at = timezone.now()
     project.save(update_fields=["verified_by", "verified_at"])
+    audit_record(
+        actor=by,
+        action="project.verified",
+        obj=project.profile,
+        councils=[project.profile.council_id],
+        after={"past_project": project.pk, "verified_at": project.verified_at},
+        label=f"Specialist profile {project.profile_id}",
+    )
     return project
 
 

@@ -663,3 +663,14 @@ def test_walking_ids_never_reaches_another_councils_objects(world):
                     problems.append(f"{method.upper()} {name} {number}: {response.status_code}, wrote={wrote}")
     assert tried > 300
     assert problems == [], "\n".join(problems)
+
+
+def test_an_unlisted_profile_of_another_council_cannot_be_requested_or_read(world):
+    """A draft or submitted profile elsewhere is not found by GET or POST, and its name never shows."""
+    w = world
+    url = reverse("bookings:request_week", args=[w.submitted_b.pk, week_iso(w)])
+    for method in ("get", "post"):
+        response, wrote = call(w, "officer", method, url, data={"brief": "x", f"week_{week_iso(w)}": "on"})
+        assert response.status_code == 404
+        assert not wrote
+        assert "Syd Submitted" not in response.content.decode()

@@ -31,6 +31,8 @@ ACTIONS = {
     "member.signup_approved": "Sign-up approved",
     "member.signup_rejected": "Sign-up rejected",
     "member.erased": "Personal details erased",
+    "member.signed_up": "Asked to join (sign-up)",
+    "project.verified": "Past project verified",
     "invitation.sent": "Invitation sent",
     "invitation.cancelled": "Invitation cancelled",
     "council.finance_details_changed": "Finance details changed",

@@ -61,7 +61,7 @@ MIDDLEWARE = [
 
 # Content Security Policy (django-csp): only this site's own files; the one inline script in base.html
 # (GOV.UK Frontend's js-enabled class) carries a per-request nonce. Stripe Checkout is a redirect, not
-# an embed, so it needs no entry here.
+# an embed; with Stripe on, form-action admits it (below).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -239,3 +239,7 @@ TIMESHEET_CONFIRM_WORKING_DAYS = env.int("TIMESHEET_CONFIRM_WORKING_DAYS", defau
 # Stripe is optional: both keys set turns on "Pay by card" for invoices and the signed webhook.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+if STRIPE_SECRET_KEY:
+    # "Pay by card" posts a form here that redirects to Stripe Checkout; browsers apply form-action to
+    # that redirect.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, "https://checkout.stripe.com"]

@@ -141,3 +141,24 @@ def test_council_admins_read_their_own_councils_log_and_staff_read_all(
     assert "Roles changed" in client.get(reverse("platform:audit") + "?council=AAA").content.decode()
     assert "Roles changed" not in client.get(reverse("platform:audit") + "?council=BBB").content.decode()
     assert client.get(reverse("platform:audit") + "?council=NOPE").status_code == 404
+
+
+def test_verifying_a_past_project_and_a_sign_up_are_recorded(council, council_admin):
+    specialist = UserFactory(council=council, roles=[Role.SPECIALIST])
+    profile = pool.profile_save(user=specialist, headline="Repairs", summary="Repairs.")
+    project = pool.past_project_save(
+        profile=profile,
+        by=specialist,
+        title="Backlog",
+        problem="A backlog.",
+        what_i_did="Planned.",
+        outcome="Done.",
+        year=2024,
+    )
+    pool.past_project_verify(project=project, by=council_admin)
+    event = AuditEvent.objects.get(action="project.verified")
+    assert (event.actor, event.after["past_project"]) == (council_admin, project.pk)
+    newcomer = UserFactory(council=None, roles=[], email="new@alphaton.gov.uk")
+    councils.member_signup_record(user=newcomer, council=council)
+    signed = AuditEvent.objects.get(action="member.signed_up")
+    assert (signed.actor, signed.councils, signed.after["membership_status"]) == (newcomer, [council.pk], "pending")

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from bookings.models import Feedback
 from councils import privacy, services
-from councils.models import MembershipStatus, User
+from councils.models import Invitation, MembershipStatus, User
 from notifications.models import OutboundEmail
 from payments import settlement
 from payments.models import Invoice, InvoiceLine
@@ -63,6 +64,15 @@ def test_erasing_a_leaver_anonymises_them_and_keeps_invoices_whole(ann, november
     settlement.settlement_run(period="2026-11", today=date(2026, 12, 1))
     totals = {i.number: i.gross.amount for i in Invoice.objects.all()}
     OutboundEmail.objects.create(kind="x", to=ann.user.email, subject="Hello Ann", body_text="Dear Ann")
+    invitation, _token = services.invitation_create(
+        council=ann.council,
+        email="ann.personal@alphaton.gov.uk",
+        roles=["specialist"],
+        invited_by=admin_a,
+        full_name="Ann A",
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(email=ann.user.email)
+    Feedback.objects.create(booking=november_hours[0].week.booking, rating=5, comment="Ann was great", by=admin_a)
     services.member_remove(member=ann.user, by=admin_a)
     privacy.member_erase(member=ann.user, by=admin_a)
 
@@ -77,13 +87,15 @@ def test_erasing_a_leaver_anonymises_them_and_keeps_invoices_whole(ann, november
     assert (profile.headline, profile.summary, profile.status) == ("Erased", "", "withdrawn")
     assert not PastProject.objects.filter(profile=profile).exists()
     assert not profile.slots.filter(status=SlotStatus.OPEN).exists()
-    assert not OutboundEmail.objects.filter(to__iexact="ann").exists()
-    assert not OutboundEmail.objects.filter(subject="Hello Ann").exists()
+    assert not OutboundEmail.objects.filter(to__iexact=ann.user.email).exists()
     # Financial records: unchanged, and still name who did the work (the employer's payroll needs it).
     assert {i.number: i.gross.amount for i in Invoice.objects.all()} == totals
     assert set(
         InvoiceLine.objects.filter(timesheet__week__booking__profile=profile).values_list("specialist", flat=True)
     ) == {"Ann A"}
+    assert Invitation.objects.get(pk=invitation.pk).email == f"erased-{user.pk}@erased.invalid"
+    assert Feedback.objects.get(booking=november_hours[0].week.booking).comment == ""
+    assert Feedback.objects.get(booking=november_hours[0].week.booking).rating == 5
     event = AuditEvent.objects.get(action="member.erased")
     assert event.actor == admin_a
 
@@ -128,3 +140,13 @@ def test_the_erase_page_works_for_the_councils_admin_only(client, ann, admin_a, 
     assert User.objects.get(pk=ann.user.pk).membership_status == MembershipStatus.REMOVED
     assert User.objects.get(pk=ann.user.pk).is_erased
     assert "details erased" in client.get(reverse("council:people")).content.decode()
+
+
+def test_erasure_waits_until_the_hours_are_invoiced(ann, november_hours, admin_a):
+    """The next settlement names the specialist on the invoice, so their name must still be there."""
+    services.member_remove(member=ann.user, by=admin_a)
+    with pytest.raises(services.CouncilError, match="hours not yet invoiced"):
+        privacy.member_erase(member=ann.user, by=admin_a)
+    settlement.settlement_run(period="2026-11", today=date(2026, 12, 1))
+    privacy.member_erase(member=ann.user, by=admin_a)
+    assert User.objects.get(pk=ann.user.pk).is_erased

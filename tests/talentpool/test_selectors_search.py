@@ -185,3 +185,16 @@ def test_a_project_added_through_a_prefetched_profile_is_searchable(viewer, othe
     _ = list(prefetched.past_projects.all())  # the page has already read the (empty) list
     add_project(prefetched, "Garden waste subscriptions")
     assert names(viewer, q="garden waste") == ["Pre Fetched"]
+
+
+def test_more_than_the_cap_says_so_and_pages_reach_only_the_best(viewer, other_council, monkeypatch):
+    from talentpool import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for i in range(5):
+        specialist_profile(other_council, full_name=f"Match {i}", headline="Digital lead")
+    paginator = selectors.SearchPaginator(viewer=viewer, params=SearchParams(q="digital"), per_page=2)
+    assert (paginator.matches, paginator.count, paginator.more_than_cap, paginator.num_pages) == (4, 3, True, 2)
+    shown = [p.user.full_name for n in (1, 2) for p in paginator.page(n)]
+    assert len(shown) == 3
+    assert shown == names(viewer, q="digital")[:3]
