@@ -295,14 +295,7 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
-    audit_record(
-        actor=user,
-        action="member.joined",
-        obj=user,
-        councils=[invitation.council_id],
-        after=snapshot(user, *MEMBER_FIELDS),
-        label=f"Member {user.pk}",
-    )
+    _audit_member(member=user, by=user, action="joined", before={})
     council = _locked(invitation.council)
     if council.status == CouncilStatus.INVITED:
         _council_move(council=council, to_status=CouncilStatus.ONBOARDING, by=user)
@@ -586,14 +579,7 @@ def member_signup_record(*, user: User, council: Council) -> User:
     user.roles = []
     user.membership_status = MembershipStatus.PENDING
     user.save(update_fields=["council", "roles", "membership_status"])
-    audit_record(
-        actor=user,
-        action="member.signed_up",
-        obj=user,
-        councils=[council.pk],
-        after=snapshot(user, *MEMBER_FIELDS),
-        label=f"Member {user.pk}",
-    )
+    _audit_member(member=user, by=user, action="signed_up", before={})
     for admin in council_admins(council=council):
         email_enqueue(
             kind="signup_pending",
