@@ -32,7 +32,11 @@ def _amount(value) -> Decimal:
         amount = Decimal(str(value).strip().replace(",", "").removeprefix("£"))
     except (InvalidOperation, ValueError) as exc:
         raise PaymentError("Enter an amount in pounds, like 250 or 250.50") from exc
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite():
+        raise PaymentError("Enter an amount in pounds, like 250 or 250.50")
+    if abs(amount) >= Decimal("1e9"):
+        raise PaymentError("That amount is too large: enter it in pounds, like 250.50")
+    if amount != amount.quantize(Decimal("0.01")):
         raise PaymentError("Enter an amount in pounds and pence, like 250.50")
     if amount <= 0:
         raise PaymentError("The amount must be more than £0")

@@ -5,6 +5,7 @@ Forms are found from the access matrix: every address whose GET page, for someon
 POST form. Field names and choices are read from that page, so a new form is covered without an entry.
 """
 
+import os
 import re
 from html import unescape
 
@@ -15,6 +16,9 @@ from hypothesis import strategies as st
 from tests.test_access_matrix import ANONYMOUS, MATRIX, call, world  # noqa: F401 (world: a fixture)
 
 pytestmark = pytest.mark.django_db
+
+# Examples per form (twice as many per filter page); HOSTILE_EXAMPLES=200 for a longer hunt.
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "12"))
 
 HOSTILE_TEXT = st.one_of(
     st.text(max_size=40),
@@ -109,7 +113,7 @@ def submissions(draw, fields: dict[str, list[str]]):
 
 
 @pytest.mark.parametrize("name", FORM_PAGES)
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_submission_gets_a_page_never_a_500_and_a_refusal_writes_nothing(world, name, data):  # noqa: F811
     forms = forms_of(world, name)
@@ -138,7 +142,7 @@ SEARCHES = {
 
 
 @pytest.mark.parametrize("name", sorted(SEARCHES))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=2 * EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_query_string_gets_a_page_never_a_500(world, name, data):  # noqa: F811
     who, params = SEARCHES[name]

@@ -49,7 +49,7 @@ def test_part_payments_then_the_rest_mark_the_invoice_paid(invoices, finance):
     assert invoice.gross.amount == Decimal("250.00")  # the invoice itself never changes
 
 
-@pytest.mark.parametrize("amount", ["0", "-5", "NaN", "12.345", "lots"])
+@pytest.mark.parametrize("amount", ["0", "-5", "NaN", "12.345", "lots", "1E100", "1e-100", "Infinity"])
 def test_bad_amounts_are_refused(invoices, finance, amount):
     with pytest.raises(services.PaymentError):
         services.payment_record(
