@@ -142,11 +142,14 @@ def specialist_search_ranked(
         )
         profiles = profiles.filter(Exists(links))
     if params.service_area:
-        areas = SpecialistProfile.service_areas.through.objects.filter(
-            specialistprofile_id=OuterRef("pk"), servicearea__code=params.service_area
-        )
-        projects = PastProject.objects.filter(profile_id=OuterRef("pk"), service_area__code=params.service_area)
-        profiles = profiles.filter(Exists(areas) | Exists(projects))
+        # Two uncorrelated IN lists (each read once and hashed), not correlated EXISTS per profile: with a
+        # common word the planner misjudged the OR of two EXISTS and probed both for every match
+        # (EXPLAIN: 244 ms for "CRM" in one service area; benchmarks/README.md).
+        in_areas = SpecialistProfile.service_areas.through.objects.filter(
+            servicearea__code=params.service_area
+        ).values("specialistprofile_id")
+        in_projects = PastProject.objects.filter(service_area__code=params.service_area).values("profile_id")
+        profiles = profiles.filter(Q(pk__in=in_areas) | Q(pk__in=in_projects))
     if params.lgdss:
         profiles = profiles.filter(lgdss_points__contains=[params.lgdss])
     if params.nation:
