@@ -145,9 +145,9 @@ def specialist_search_ranked(
         # Two uncorrelated IN lists (each read once and hashed), not correlated EXISTS per profile: with a
         # common word the planner misjudged the OR of two EXISTS and probed both for every match
         # (EXPLAIN: 244 ms for "CRM" in one service area; benchmarks/README.md).
-        in_areas = SpecialistProfile.service_areas.through.objects.filter(
-            servicearea__code=params.service_area
-        ).values("specialistprofile_id")
+        in_areas = SpecialistProfile.service_areas.through.objects.filter(servicearea__code=params.service_area).values(
+            "specialistprofile_id"
+        )
         in_projects = PastProject.objects.filter(service_area__code=params.service_area).values("profile_id")
         profiles = profiles.filter(Q(pk__in=in_areas) | Q(pk__in=in_projects))
     if params.lgdss:
