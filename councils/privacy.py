@@ -6,10 +6,9 @@ skills, working hours, open weeks, invitations, feedback comments and approvers'
 the e-mails sent to them are erased or anonymised. It waits until their hours have all been invoiced."""
 
 import json
-from datetime import date, datetime
-from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,17 +21,6 @@ from .models import Council, Invitation, MembershipStatus, User
 from .services import CouncilError, _locked, _member_locked, _refuse_unless_still_admin
 
 ERASED_NAME = "Former member"
-
-
-def _plain(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    amount = getattr(value, "amount", None)
-    if amount is not None:
-        return str(amount)
-    return value
 
 
 def personal_data(*, user: User) -> dict:
@@ -60,58 +48,47 @@ def personal_data(*, user: User) -> dict:
             "summary": profile.summary,
             "skills": [s.name for s in profile.skills.all()],
             "service_areas": [a.description for a in profile.service_areas.all()],
-            "contracted_hours": _plain(profile.contracted_hours),
+            "contracted_hours": profile.contracted_hours,
             "working_time_opt_out": profile.working_time_opt_out,
             "status": profile.status,
-            "weekly_cap": _plain(profile.weekly_cap),
-            "approval_ends_on": _plain(profile.approval_ends_on),
-            "hourly_rate": _plain(profile.hourly_rate),
-            "past_projects": [
-                {k: _plain(v) for k, v in p.items()}
-                for p in profile.past_projects.values("title", "problem", "what_i_did", "outcome", "link")
-            ],
-            "weeks_offered": [
-                {"week_start": _plain(s["week_start"]), "hours": _plain(s["hours"]), "status": s["status"]}
-                for s in profile.slots.order_by("week_start").values("week_start", "hours", "status")
-            ],
+            "weekly_cap": profile.weekly_cap,
+            "approval_ends_on": profile.approval_ends_on,
+            "hourly_rate": profile.hourly_rate.amount if profile.hourly_rate else None,
+            "past_projects": list(profile.past_projects.values("title", "problem", "what_i_did", "outcome", "link")),
+            "weeks_offered": list(profile.slots.order_by("week_start").values("week_start", "hours", "status")),
         }
-        data["bookings_of_you"] = [
-            {k: _plain(v) for k, v in b.items()}
-            for b in Booking.objects.filter(profile=profile)
+        data["bookings_of_you"] = list(
+            Booking.objects.filter(profile=profile)
             .order_by("pk")
             .values("pk", "customer_council__name", "brief", "status", "requested_at", "hourly_rate")
-        ]
-        data["your_timesheets"] = [
-            {k: _plain(v) for k, v in t.items()}
-            for t in Timesheet.objects.filter(week__booking__profile=profile)
+        )
+        data["your_timesheets"] = list(
+            Timesheet.objects.filter(week__booking__profile=profile)
             .order_by("week__week_start")
             .values("week__week_start", "booked_hours", "hours_worked", "agreed_hours", "status", "note")
-        ]
-    data["bookings_you_made"] = [
-        {k: _plain(v) for k, v in b.items()}
-        for b in Booking.objects.filter(officer=user)
+        )
+    data["bookings_you_made"] = list(
+        Booking.objects.filter(officer=user)
         .order_by("pk")
         .values("pk", "profile__council__name", "brief", "status", "requested_at")
-    ]
-    data["emails_sent_to_you"] = [
-        {k: _plain(v) for k, v in e.items()}
-        for e in OutboundEmail.objects.filter(to__iexact=user.email).order_by("pk").values("subject", "created_at")
-    ]
-    data["changes_you_made"] = [
-        {k: _plain(v) for k, v in e.items()}
-        for e in AuditEvent.objects.filter(actor=user).order_by("at").values("at", "action", "object_label")
-    ]
+    )
+    data["emails_sent_to_you"] = list(
+        OutboundEmail.objects.filter(to__iexact=user.email).order_by("pk").values("subject", "created_at")
+    )
+    data["changes_you_made"] = list(
+        AuditEvent.objects.filter(actor=user).order_by("at").values("at", "action", "object_label")
+    )
     return data
 
 
 def personal_data_json(*, user: User) -> str:
-    return json.dumps(personal_data(user=user), indent=2, ensure_ascii=False, default=str)
+    return json.dumps(personal_data(user=user), indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 @transaction.atomic
 def member_erase(*, member: User, by: User) -> User:
-    """A council administrator erases a person who has left: removed first (if not already), then their
-    personal details anonymised. Refused while they have weeks booked or held still to come."""
+    """A council administrator erases a person who has left (and has been removed): their personal details
+    anonymised. Refused while they have weeks booked or held still to come, or hours not yet invoiced."""
     from bookings.models import BookingWeek, Feedback, Timesheet, WeekStatus
     from talentpool.models import ProfileStatus, SlotStatus, SpecialistProfile, calendar_token_new
     from talentpool.weeks import first_future_monday
