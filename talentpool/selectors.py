@@ -90,7 +90,7 @@ def _soonest(read_slots: Subquery, *, today: date, min_hours: Decimal | None):
     first = first_future_monday(today)
     trusted = Q(
         ExpressionWrapper(
-            RawSQL("%s::date >= date_trunc('week', now() AT TIME ZONE 'Europe/London')::date + 7", [first]),
+            RawSQL("%s::date >= talentpool_first_future_monday()", [first]),
             output_field=BooleanField(),
         )
     )

@@ -566,7 +566,7 @@ def next_open_weeks_refresh() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT talentpool_next_open_week_refresh(ARRAY(SELECT id FROM talentpool_specialistprofile "
-            "WHERE next_open_week < date_trunc('week', now() AT TIME ZONE 'Europe/London')::date + 7))"
+            "WHERE next_open_week < talentpool_first_future_monday()))"
         )
 
 
