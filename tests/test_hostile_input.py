@@ -150,3 +150,10 @@ def test_any_query_string_gets_a_page_never_a_500(world, name, data):  # noqa: F
     response, wrote = call(world, who, "get", MATRIX[name].ok(world), data=query)
     assert response.status_code == 200, (name, query, response.status_code)
     assert not wrote
+
+
+def test_the_forms_are_found(world):  # noqa: F811
+    """If the form finder broke, every test above would pass without posting anything."""
+    with_forms = [name for name in FORM_PAGES if forms_of(world, name)]
+    assert len(with_forms) >= 30
+    assert {"council:finance", "bookings:request_week", "payments:pay", "pool:profile_edit"} <= set(with_forms)
