@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from councils.models import User
+from councils.models import Role, User
 
 from .models import Booking, BookingStatus, BookingWeek, Feedback, Timesheet, TimesheetStatus, WeekStatus
 
@@ -29,6 +29,27 @@ def bookings_for_specialist(*, user: User) -> QuerySet[Booking]:
 
 def booking_requests_waiting(*, user: User) -> QuerySet[Booking]:
     return bookings_for_specialist(user=user).filter(status=BookingStatus.REQUESTED).order_by("answer_by")
+
+
+def is_booking_customer(*, user: User, booking: Booking) -> bool:
+    """A booking officer or administrator of the council that made the booking."""
+    return user.council_id == booking.customer_council_id and (
+        user.has_role(Role.BOOKING_OFFICER) or user.has_role(Role.COUNCIL_ADMIN)
+    )
+
+
+def booking_to_answer(*, user: User, pk: int) -> Booking | None:
+    """A booking `user` may accept or decline: only the booked specialist."""
+    booking = booking_for(user=user, pk=pk)
+    return booking if booking is not None and booking.profile.user_id == user.pk else None
+
+
+def booking_to_cancel(*, user: User, pk: int) -> Booking | None:
+    """A booking `user` may cancel: the booked specialist, or the booking council."""
+    booking = booking_for(user=user, pk=pk)
+    if booking is not None and (booking.profile.user_id == user.pk or is_booking_customer(user=user, booking=booking)):
+        return booking
+    return None
 
 
 def booking_for(*, user: User, pk: int) -> Booking | None:

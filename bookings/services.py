@@ -24,6 +24,7 @@ from talentpool.services import hours_text, parse_hours
 from talentpool.weeks import first_future_monday
 
 from .models import Booking, BookingEvent, BookingStatus, BookingWeek, WeekStatus
+from .selectors import is_booking_customer
 from .working_days import working_days_deadline
 
 
@@ -327,9 +328,7 @@ def booking_cancel(
     today = timezone.localdate(now)
     booking = _locked(booking)
     is_specialist = booking.profile.user_id == by.pk
-    is_customer = by.council_id == booking.customer_council_id and (
-        by.has_role(Role.BOOKING_OFFICER) or by.has_role(Role.COUNCIL_ADMIN)
-    )
+    is_customer = is_booking_customer(user=by, booking=booking)
     if not (is_specialist or is_customer):
         raise BookingError("Only the specialist or the booking council can cancel this booking")
     if booking.status not in (BookingStatus.REQUESTED, BookingStatus.ACCEPTED):

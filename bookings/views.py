@@ -169,8 +169,8 @@ class SpecialistBookingMixin(BookingMixin):
 
     @cached_property
     def booking(self):
-        booking = selectors.booking_for(user=self.request.user, pk=self.kwargs["pk"])
-        if booking is None or booking.profile.user_id != self.request.user.pk:
+        booking = selectors.booking_to_answer(user=self.request.user, pk=self.kwargs["pk"])
+        if booking is None:
             raise Http404
         return booking
 
@@ -224,15 +224,9 @@ class ReasonView(BookingMixin, BookingFormView):
     def booking(self):
         """Only the booked specialist declines; the specialist or the booking council cancels. Anyone
         else, even at one of the two councils, finds no such page."""
-        user = self.request.user
-        booking = selectors.booking_for(user=user, pk=self.kwargs["pk"])
+        find = selectors.booking_to_answer if self.action == "decline" else selectors.booking_to_cancel
+        booking = find(user=self.request.user, pk=self.kwargs["pk"])
         if booking is None:
-            raise Http404
-        is_specialist = booking.profile.user_id == user.pk
-        is_customer = user.council_id == booking.customer_council_id and (
-            user.has_role(Role.BOOKING_OFFICER) or user.has_role(Role.COUNCIL_ADMIN)
-        )
-        if not (is_specialist or (self.action == "cancel" and is_customer)):
             raise Http404
         return booking
 
