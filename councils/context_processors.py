@@ -11,7 +11,7 @@ def navigation(request):
         return {"nav_items": []}
     items = [("Home", reverse("home"))]
     if user.is_staff:
-        items.append(("Councils", reverse("platform:dashboard")))
+        items += [("Councils", reverse("platform:dashboard")), ("Settlement", reverse("settlement:runs"))]
     member = user.council_id and user.membership_status == MembershipStatus.ACTIVE
     if member:
         items.append(("Find a specialist", reverse("pool:search")))

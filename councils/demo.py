@@ -62,6 +62,9 @@ def demo_load() -> list[DemoLogin]:
                 vat_status="registered",
                 vat_number="GB123456789",
                 domains=[domain],
+                bank=services.BankDetails(
+                    account_name=council.name, sort_code="309457", account_number=f"{council.pk:08d}"
+                ),
             )
             services.agreement_accept(council=council, agreement=agreement_current(), by=admin)
         for local, title, roles in DEMO_PEOPLE:

@@ -5,7 +5,8 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 
-from .models import CouncilStatus, Nation, Role, VatStatus
+from .models import CouncilStatus, Nation, RechargeVat, Role, VatStatus
+from .services import BankDetails
 
 
 class GovForm(forms.Form):
@@ -120,8 +121,95 @@ class AgreementForm(GovForm):
         return [Field("confirm"), Field("version")]
 
 
-class FinanceDetailsForm(GovForm):
+class BankFieldsForm(GovForm):
+    """The three bank fields, checked for format and read back as digits only. Optional here (all three or
+    none); a form that needs them sets `bank_required`."""
+
+    bank_required = False
+    bank_account_name = forms.CharField(
+        label="Name on the account",
+        help_text="Shown on every invoice your council issues, so other councils can pay it.",
+        max_length=70,
+        required=False,
+        error_messages={"required": "Enter the name on the account"},
+    )
+    bank_sort_code = forms.RegexField(
+        label="Sort code",
+        help_text="Must be 6 digits long, like 30-94-57.",
+        regex=r"^\s*\d{2}[\s-]*\d{2}[\s-]*\d{2}\s*$",
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter a sort code",
+            "invalid": "Enter a valid sort code like 30-94-57, 6 digits long",
+        },
+    )
+    bank_account_number = forms.RegexField(
+        label="Account number",
+        help_text="Must be 8 digits long, like 00733445.",
+        regex=r"^\s*\d{8}\s*$",
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter an account number",
+            "invalid": "Enter a valid account number like 00733445, 8 digits long",
+        },
+    )
+    BANK = ("bank_account_name", "bank_sort_code", "bank_account_number")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.BANK:
+            self.fields[name].required = self.bank_required
+
+    def clean_bank_sort_code(self) -> str:
+        return "".join(ch for ch in self.cleaned_data.get("bank_sort_code") or "" if ch.isdigit())
+
+    def clean_bank_account_number(self) -> str:
+        return (self.cleaned_data.get("bank_account_number") or "").strip()
+
+    def clean_bank_account_name(self) -> str:
+        return " ".join((self.cleaned_data.get("bank_account_name") or "").split())
+
+    def clean(self):
+        data = super().clean()
+        given = [n for n in self.BANK if data.get(n)]
+        if given and len(given) < len(self.BANK):
+            for name in self.BANK:
+                if name not in given and name not in self.errors:
+                    self.add_error(name, f"Enter the {self.fields[name].label.lower()}, or leave all three empty")
+        return data
+
+    def bank_layout(self) -> list:
+        return [
+            Field.text("bank_account_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("bank_sort_code", field_width=Fixed.FIVE),
+            Field.text("bank_account_number", field_width=Fixed.TEN),
+        ]
+
+    def bank_details(self) -> BankDetails:
+        data = self.cleaned_data
+        return BankDetails(
+            account_name=data.get("bank_account_name") or "",
+            sort_code=data.get("bank_sort_code") or "",
+            account_number=data.get("bank_account_number") or "",
+        )
+
+
+class FinanceDetailsForm(BankFieldsForm):
     submit_label = "Save finance details"
+    field_order = [
+        "invoice_address",
+        "finance_email",
+        "payment_terms_days",
+        "po_required",
+        "vat_status",
+        "vat_number",
+        *BankFieldsForm.BANK,
+        "domains",
+    ]
     invoice_address = forms.CharField(
         label="Invoice address",
         help_text="The postal address that invoices to your council should show.",
@@ -188,6 +276,7 @@ class FinanceDetailsForm(GovForm):
             Field.radios("po_required", legend_size=Size.SMALL, inline=True),
             Field.radios("vat_status", legend_size=Size.SMALL),
             Field.text("vat_number", field_width=Fixed.TEN),
+            *self.bank_layout(),
             Field.textarea("domains", rows=3),
         ]
 
@@ -254,3 +343,49 @@ class SignupExtraForm(forms.Form):
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
+
+
+class BankVatForm(BankFieldsForm):
+    """The finance officer's page: bank details shown on invoices, VAT registration and VAT on recharges."""
+
+    submit_label = "Save bank and VAT details"
+    bank_required = True
+    vat_status = forms.ChoiceField(
+        label="Is your council registered for VAT?",
+        choices=VatStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether your council is VAT registered"},
+    )
+    vat_number = forms.RegexField(
+        label="VAT registration number",
+        help_text="Only if your council is VAT registered. For example, GB123456789.",
+        regex=r"^\s*(GB)?\s*\d{3}\s*\d{4}\s*\d{2}(\s*\d{3})?\s*$",
+        required=False,
+        max_length=20,
+        error_messages={"invalid": "Enter a VAT registration number in the correct format, like GB123456789"},
+    )
+    recharge_vat = forms.ChoiceField(
+        label="VAT on your recharges to other councils",
+        help_text="Most recharges of staff time between local authorities are outside the scope of VAT. "
+        "Invoices already issued keep the treatment they were issued with.",
+        choices=RechargeVat.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how VAT applies to your recharges"},
+    )
+
+    def layout_fields(self):
+        return [
+            *self.bank_layout(),
+            Field.radios("vat_status", legend_size=Size.SMALL),
+            Field.text("vat_number", field_width=Fixed.TEN),
+            Field.radios("recharge_vat", legend_size=Size.SMALL),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        registered = data.get("vat_status") == VatStatus.REGISTERED
+        if registered and not data.get("vat_number"):
+            self.add_error("vat_number", "Enter your council’s VAT registration number")
+        if data.get("recharge_vat") == RechargeVat.STANDARD and data.get("vat_status") and not registered:
+            self.add_error("recharge_vat", "Only a VAT-registered council can charge VAT on its recharges")
+        return data

@@ -63,6 +63,10 @@ class Council(models.Model):
         choices=RechargeVat.choices,
         default=RechargeVat.OUTSIDE_SCOPE,
     )
+    # Bank details shown on every invoice the council issues (set by its finance officer or administrator).
+    bank_account_name = models.CharField("name on the account", max_length=70, blank=True)
+    bank_sort_code = models.CharField("sort code", max_length=6, blank=True)  # six digits, no dashes
+    bank_account_number = models.CharField("account number", max_length=8, blank=True)  # eight digits
     finance_details_updated_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -83,6 +87,16 @@ class Council(models.Model):
                 | (Q(finance_details_updated_at__isnull=False) & Q(activated_at__isnull=False)),
                 name="council_active_has_finance_details",
             ),
+            models.CheckConstraint(
+                condition=(Q(bank_sort_code="") | Q(bank_sort_code__regex=r"^[0-9]{6}$"))
+                & (Q(bank_account_number="") | Q(bank_account_number__regex=r"^[0-9]{8}$")),
+                name="council_bank_details_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(bank_account_name="", bank_sort_code="", bank_account_number="")
+                | (~Q(bank_account_name="") & ~Q(bank_sort_code="") & ~Q(bank_account_number="")),
+                name="council_bank_details_all_or_none",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,6 +108,15 @@ class Council(models.Model):
     @property
     def finance_details_complete(self) -> bool:
         return self.finance_details_updated_at is not None
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.bank_account_number)
+
+    @property
+    def sort_code_display(self) -> str:
+        code = self.bank_sort_code
+        return f"{code[0:2]}-{code[2:4]}-{code[4:6]}" if code else ""
 
 
 class CouncilStatusChange(models.Model):

@@ -6,7 +6,9 @@ person can read when the move is not allowed, having written nothing.
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import ClassVar
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -27,8 +29,10 @@ from .models import (
     Invitation,
     MembershipStatus,
     PlatformAgreement,
+    RechargeVat,
     Role,
     User,
+    VatStatus,
     token_digest,
 )
 from .selectors import agreement_current, council_admins, council_has_accepted_current_agreement
@@ -378,6 +382,79 @@ def _normalise_domain(domain: str) -> str:
 
 
 FINANCE_FIELDS = ("invoice_address", "finance_email", "payment_terms_days", "po_required", "vat_status", "vat_number")
+BANK_FIELDS = ("bank_account_name", "bank_sort_code", "bank_account_number")
+VAT_FIELDS = ("vat_status", "vat_number", "recharge_vat")
+
+
+@dataclass(frozen=True)
+class BankDetails:
+    """A UK bank account for invoices to be paid into: digits only, already checked for format by the form."""
+
+    account_name: str
+    sort_code: str  # six digits
+    account_number: str  # eight digits
+
+    NONE: ClassVar["BankDetails"]
+
+
+BankDetails.NONE = BankDetails(account_name="", sort_code="", account_number="")
+
+
+def _bank_snapshot(council: Council) -> dict:
+    """Bank details for the audit log, the account number masked to its last four digits."""
+    number = council.bank_account_number
+    return {
+        "bank_account_name": council.bank_account_name,
+        "bank_sort_code": council.bank_sort_code,
+        "bank_account_number": f"****{number[-4:]}" if number else "",
+    }
+
+
+def _bank_apply(council: Council, bank: BankDetails) -> None:
+    name, sort_code, number = bank.account_name.strip(), bank.sort_code, bank.account_number
+    if not (sort_code == "" or (len(sort_code) == 6 and sort_code.isdigit())):
+        raise CouncilError("Enter a sort code of 6 digits, like 30-94-57")
+    if not (number == "" or (len(number) == 8 and number.isdigit())):
+        raise CouncilError("Enter an account number of 8 digits, like 00733445")
+    if len({bool(name), bool(sort_code), bool(number)}) > 1:
+        raise CouncilError("Enter the name on the account, the sort code and the account number, or none of them")
+    council.bank_account_name, council.bank_sort_code, council.bank_account_number = name, sort_code, number
+
+
+@transaction.atomic
+def council_bank_vat_update(
+    *, council: Council, by: User, bank: BankDetails, vat_status: str, vat_number: str, recharge_vat: str
+) -> Council:
+    """The finance officer's bank and VAT details. Invoices already issued keep the VAT treatment and number
+    they were issued with; new ones use these."""
+    if not by.has_role(Role.FINANCE_OFFICER) or by.council_id != council.pk:
+        raise CouncilError("Only a finance officer of the council can change its bank and VAT details")
+    if vat_status not in VatStatus.values:
+        raise CouncilError("Select whether your council is VAT registered")
+    if recharge_vat not in RechargeVat.values:
+        raise CouncilError("Select how VAT applies to your recharges to other councils")
+    if vat_status == VatStatus.REGISTERED and not vat_number.strip():
+        raise CouncilError("Enter your council’s VAT registration number")
+    if recharge_vat == RechargeVat.STANDARD and vat_status != VatStatus.REGISTERED:
+        raise CouncilError("Only a VAT-registered council can charge VAT on its recharges")
+    council = _locked(council)
+    before = {**snapshot(council, *VAT_FIELDS), **_bank_snapshot(council)}
+    _bank_apply(council, bank)
+    council.vat_status = vat_status
+    council.vat_number = vat_number.replace(" ", "").upper() if vat_status == VatStatus.REGISTERED else ""
+    council.recharge_vat = recharge_vat
+    council.save()
+    after = {**snapshot(council, *VAT_FIELDS), **_bank_snapshot(council)}
+    audit_record(
+        actor=by,
+        action="council.bank_vat_changed",
+        obj=council,
+        councils=[council.pk],
+        before={k: v for k, v in before.items() if v != after[k]},
+        after={k: v for k, v in after.items() if v != before[k]},
+        label=council.short_name,
+    )
+    return council
 
 
 @transaction.atomic
@@ -392,6 +469,7 @@ def council_finance_update(
     vat_status: str,
     vat_number: str = "",
     domains: Iterable[str] = (),
+    bank: BankDetails | None = None,
 ) -> Council:
     council = _locked(council)
     clean_domains = sorted({_normalise_domain(d) for d in domains if d.strip()})
@@ -407,7 +485,13 @@ def council_finance_update(
         raise CouncilError(f"{', '.join(sorted(taken))} is already used by another council")
     if not 1 <= payment_terms_days <= 120:
         raise CouncilError("Payment terms must be between 1 and 120 days")
-    before = {**snapshot(council, *FINANCE_FIELDS), "domains": sorted(council.domains.values_list("domain", flat=True))}
+    before = {
+        **snapshot(council, *FINANCE_FIELDS),
+        **_bank_snapshot(council),
+        "domains": sorted(council.domains.values_list("domain", flat=True)),
+    }
+    if bank is not None:
+        _bank_apply(council, bank)
     council.invoice_address = invoice_address.strip()
     council.finance_email = finance_email.strip().lower()
     council.payment_terms_days = payment_terms_days
@@ -421,7 +505,7 @@ def council_finance_update(
     CouncilDomain.objects.bulk_create(
         [CouncilDomain(council=council, domain=d) for d in clean_domains if d not in existing]
     )
-    after = {**snapshot(council, *FINANCE_FIELDS), "domains": clean_domains}
+    after = {**snapshot(council, *FINANCE_FIELDS), **_bank_snapshot(council), "domains": clean_domains}
     audit_record(
         actor=by,
         action="council.finance_details_changed",

@@ -35,9 +35,13 @@ class ServiceFormView(FormView):
         except self.refusals as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message.format(result=result, form=form))
+        message = self.get_success_message(result, form)
+        if message:
+            messages.success(self.request, message)
         return redirect(self.get_success_url())
+
+    def get_success_message(self, result, form) -> str:
+        return self.success_message.format(result=result, form=form) if self.success_message else ""
 
     def perform(self, form):  # pragma: no cover - each page supplies it
         raise NotImplementedError
@@ -335,6 +339,9 @@ class FinanceDetailsView(CouncilAdminMixin, ServiceFormView):
             "po_required": "yes" if council.po_required else "no",
             "vat_status": council.vat_status,
             "vat_number": council.vat_number,
+            "bank_account_name": council.bank_account_name,
+            "bank_sort_code": council.sort_code_display,
+            "bank_account_number": council.bank_account_number,
             "domains": "\n".join(council.domains.values_list("domain", flat=True)),
         }
 
@@ -350,6 +357,7 @@ class FinanceDetailsView(CouncilAdminMixin, ServiceFormView):
             vat_status=data["vat_status"],
             vat_number=data["vat_number"] or "",
             domains=form.cleaned_domains(),
+            bank=form.bank_details(),
         )
 
     def get_success_url(self):

@@ -6,14 +6,17 @@ skips it if already sent, and marks it sent in the same transaction.
 """
 
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import punycode
 
 from .models import OutboundEmail
 
@@ -66,7 +69,11 @@ def outbound_email_send(*, email_id: int) -> bool:
         if email is None or email.sent_at is not None:
             return False
         message = EmailMultiAlternatives(
-            subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+            subject=email.subject,
+            body=email.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
+            headers={"Message-ID": outbound_email_message_id(email)},
         )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
@@ -84,6 +91,25 @@ def outbound_email_send(*, email_id: int) -> bool:
     if failure:
         raise EmailSendFailed(failure)
     return True
+
+
+def outbound_email_message_id(email: OutboundEmail) -> str:
+    """The message's Message-ID: the same on every attempt, so a receiver can tell a resend is the same message.
+
+    Made from the row's pk and created_at; the domain is DEFAULT_FROM_EMAIL's (this host's name if it has none).
+    """
+    stamp = email.created_at.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
+    return f"<outbox.{email.pk}.{stamp}@{_message_id_domain()}>"
+
+
+def _message_id_domain() -> str:
+    _local, at, domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")
+    if at and domain.strip():
+        try:
+            return punycode(domain.strip())
+        except UnicodeError:
+            pass
+    return str(DNS_NAME)
 
 
 class EmailSendFailed(Exception):

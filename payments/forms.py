@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
@@ -59,3 +61,36 @@ class AnswerForm(GovForm):
 
     def layout_fields(self):
         return [Field.radios("answer", legend_size=Size.SMALL), Field.textarea("note", rows=3)]
+
+
+def _months_back(today: date, count: int) -> list[date]:
+    months, first = [], today.replace(day=1)
+    for _ in range(count):
+        first = (first - timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return months
+
+
+class SettlementRequestForm(GovForm):
+    """Choose a month to settle: the months that have ended, newest first (the service refuses any other)."""
+
+    submit_label = "Run settlement"
+    month = forms.RegexField(
+        label="Month to settle",
+        help_text="Only months that have ended. Running a month again invoices only hours confirmed since.",
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        error_messages={"required": "Select a month to settle", "invalid": "Select a month to settle"},
+    )
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].widget = forms.Select(
+            choices=[(f"{m:%Y-%m}", f"{m:%B %Y}") for m in _months_back(today, 24)]
+        )
+
+    def layout_fields(self):
+        return [Field.select("month")]
+
+    def clean_month(self) -> date:
+        year, month = (int(p) for p in self.cleaned_data["month"].split("-"))
+        return date(year, month, 1)

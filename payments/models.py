@@ -23,14 +23,30 @@ class NumberSeries(models.Model):
         return f"{self.council_id} {self.kind} {self.year}: {self.last}"
 
 
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
 class SettlementRun(models.Model):
     period = models.DateField(unique=True)  # the first day of the month settled
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # empty when run by beat or the command
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-period"]
-        constraints = [models.CheckConstraint(condition=Q(period__day=1), name="run_period_is_first_of_month")]
+        constraints = [
+            models.CheckConstraint(condition=Q(period__day=1), name="run_period_is_first_of_month"),
+            models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="run_status_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"Settlement for {self.period:%B %Y}"
@@ -49,6 +65,13 @@ class Agreement(models.TextChoices):
     DISPUTED = "disputed", "Disputed by the customer"
 
 
+class VatTreatment(models.TextChoices):
+    """How VAT was charged, kept on the invoice as issued (the supplier's setting may change later)."""
+
+    OUTSIDE_SCOPE = "outside_scope", "Outside the scope of VAT (recharge between authorities)"
+    STANDARD = "standard", "Standard rated (20%)"
+
+
 class Invoice(models.Model):
     number = models.CharField(max_length=20, unique=True)
     run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="invoices")
@@ -59,6 +82,8 @@ class Invoice(models.Model):
     net = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
     vat = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
     gross = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
+    vat_treatment = models.CharField(max_length=15, choices=VatTreatment.choices, default=VatTreatment.OUTSIDE_SCOPE)
+    supplier_vat_number = models.CharField(max_length=14, blank=True)  # as registered when issued
     status = models.CharField(max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED)
     created_at = models.DateTimeField(default=timezone.now)
     agreement = models.CharField(max_length=10, choices=Agreement.choices, default=Agreement.UNANSWERED)
@@ -76,6 +101,8 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(gross=models.F("net") + models.F("vat")), name="invoice_gross_is_net_plus_vat"
             ),
+            # No invoice for nothing: weeks with no billable amount are settled without a number.
+            models.CheckConstraint(condition=Q(gross__gt=0), name="invoice_gross_positive"),
         ]
 
     def __str__(self) -> str:

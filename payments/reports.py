@@ -1,9 +1,11 @@
 """Downloads for finance: settlement and statement CSVs for ledgers, payroll CSV, invoice PDFs."""
 
-import csv
-import io
+from datetime import date, timedelta
 
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.csv import csv_text
 
 from .selectors import Statement, payroll_rows, settlement_lines
 
@@ -18,7 +20,7 @@ SETTLEMENT_COLUMNS = [
     "booking_reference",
     "specialist",
     "week_start",
-    "hours",
+    "confirmed_hours",
     "rate",
     "net",
     "vat",
@@ -29,11 +31,9 @@ SETTLEMENT_COLUMNS = [
 
 
 def _csv(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    """Every download goes through core.csv: text that could run as a formula is neutralised, numbers
+    (Decimal) are written as plain decimals."""
+    return csv_text(header, rows)
 
 
 def settlement_csv(*, council, run) -> str:
@@ -54,11 +54,11 @@ def settlement_csv(*, council, run) -> str:
                 line.booking_reference,
                 line.specialist,
                 line.week_start.isoformat(),
-                f"{line.hours}",
-                f"{line.rate.amount}",
-                f"{line.net.amount}",
-                f"{line.vat.amount}",
-                f"{line.gross.amount}",
+                line.hours,
+                line.rate.amount,
+                line.net.amount,
+                line.vat.amount,
+                line.gross.amount,
                 line.po_number,
                 line.cost_centre,
             ]
@@ -67,11 +67,12 @@ def settlement_csv(*, council, run) -> str:
 
 
 def statement_csv(*, statement: Statement) -> str:
+    """One row per invoice with what is still outstanding; totals are outstanding too, so the net position
+    matches the statement page after any payment or credit note."""
     rows = []
     for invoice in statement.issued + statement.received:
         receivable = invoice.supplier_id == statement.council.pk
         other = invoice.customer if receivable else invoice.supplier
-        balance = invoice.gross.amount - invoice.paid - invoice.credited
         rows.append(
             [
                 invoice.number,
@@ -80,16 +81,18 @@ def statement_csv(*, statement: Statement) -> str:
                 other.gss_code,
                 invoice.issue_date.isoformat(),
                 invoice.due_date.isoformat(),
-                f"{invoice.gross.amount}",
-                f"{invoice.paid}",
-                f"{invoice.credited}",
-                f"{balance}",
+                invoice.gross.amount,
+                invoice.paid,
+                invoice.credited,
+                invoice.outstanding,
                 invoice.get_agreement_display(),
             ]
         )
-    rows.append(["TOTAL RECEIVABLE", "", "", "", "", "", f"{statement.receivable}", "", "", "", ""])
-    rows.append(["TOTAL PAYABLE", "", "", "", "", "", f"{statement.payable}", "", "", "", ""])
-    rows.append(["NET POSITION", "", "", "", "", "", f"{statement.net}", "", "", "", ""])
+    blank = ["", "", "", "", ""]
+    invoiced_out, invoiced_in = statement.invoiced_out, statement.invoiced_in
+    rows.append(["TOTAL RECEIVABLE", *blank, invoiced_out, "", "", statement.receivable, ""])
+    rows.append(["TOTAL PAYABLE", *blank, invoiced_in, "", "", statement.payable, ""])
+    rows.append(["NET POSITION", *blank, invoiced_out - invoiced_in, "", "", statement.net, ""])
     header = [
         "invoice_number",
         "direction",
@@ -100,25 +103,48 @@ def statement_csv(*, statement: Statement) -> str:
         "gross",
         "paid",
         "credited",
-        "balance",
+        "outstanding",
         "agreement",
     ]
     return _csv(header, rows)
 
 
-def payroll_csv(*, council, period) -> str:
-    rows = [
-        [
-            t.week.booking.profile.user.full_name,
-            t.week.booking.profile.user.email,
-            t.week.week_start.isoformat(),
-            f"{t.billable_hours}",
-            t.week.booking.customer_council.name,
-            f"B{t.week.booking_id:06d}",
-        ]
-        for t in payroll_rows(council=council, period=period)
-    ]
-    return _csv(["employee", "email", "week_start", "confirmed_hours", "worked_for", "booking_reference"], rows)
+PAYROLL_COLUMNS = [
+    "payroll_period",
+    "employee",
+    "email",
+    "week_start",
+    "week_end",
+    "confirmed_hours",
+    "payable_on",
+    "how",
+    "worked_for",
+    "booking_reference",
+]
+
+
+def payroll_csv(*, council, period: date) -> str:
+    """Overtime for one payroll period: the hours that became payable in that month (confirmed, or agreed
+    after a dispute), each with the week it was worked, so a late-confirmed week is paid exactly once."""
+    rows = []
+    for t in payroll_rows(council=council, period=period):
+        resolved = t.status == "resolved"
+        payable_at = t.resolved_at if resolved else t.confirmed_at
+        rows.append(
+            [
+                f"{period:%Y-%m}",
+                t.week.booking.profile.user.full_name,
+                t.week.booking.profile.user.email,
+                t.week.week_start.isoformat(),
+                (t.week.week_start + timedelta(days=6)).isoformat(),
+                t.billable_hours,
+                timezone.localtime(payable_at).date().isoformat(),
+                "agreed after a dispute" if resolved else "confirmed",
+                t.week.booking.customer_council.name,
+                f"B{t.week.booking_id:06d}",
+            ]
+        )
+    return _csv(PAYROLL_COLUMNS, rows)
 
 
 def invoice_pdf(*, invoice, lines, document_title="Invoice") -> bytes:

@@ -1,10 +1,10 @@
 """Reads for finance: statements, netting for a run, report rows. Joins done; sums in the database."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from bookings.models import Timesheet, TimesheetStatus
@@ -30,56 +30,108 @@ def invoices_with_balance() -> QuerySet[Invoice]:
 
 @dataclass
 class Statement:
+    """A council's invoices for one settlement month, and what is still outstanding on them.
+
+    Receivable and payable are what is still owed (gross, less payments, less credit notes), so the net
+    position changes as soon as anything is paid or credited; invoiced totals are kept beside them."""
+
     council: Council
     run: SettlementRun
     issued: list[Invoice]
     received: list[Invoice]
-    receivable: Decimal
-    payable: Decimal
+
+    @property
+    def receivable(self) -> Decimal:
+        return sum((i.outstanding for i in self.issued), Decimal("0.00"))
+
+    @property
+    def payable(self) -> Decimal:
+        return sum((i.outstanding for i in self.received), Decimal("0.00"))
 
     @property
     def net(self) -> Decimal:
         return self.receivable - self.payable
 
+    @property
+    def net_owed(self) -> Decimal:
+        """What the council owes, as a positive amount, when its net position is negative."""
+        return -self.net
+
+    @property
+    def invoiced_out(self) -> Decimal:
+        return sum((i.gross.amount for i in self.issued), Decimal("0.00"))
+
+    @property
+    def invoiced_in(self) -> Decimal:
+        return sum((i.gross.amount for i in self.received), Decimal("0.00"))
+
 
 def statement_for(*, council: Council, run: SettlementRun) -> Statement:
-    invoices = list(
-        invoices_with_balance().filter(run=run).filter(supplier=council)
-        | invoices_with_balance().filter(run=run, customer=council)
-    )
-    issued = [i for i in invoices if i.supplier_id == council.pk]
-    received = [i for i in invoices if i.customer_id == council.pk]
+    invoices = list(invoices_with_balance().filter(run=run).filter(Q(supplier=council) | Q(customer=council)))
     return Statement(
         council=council,
         run=run,
-        issued=issued,
-        received=received,
-        receivable=sum((i.gross.amount for i in issued), Decimal("0")),
-        payable=sum((i.gross.amount for i in received), Decimal("0")),
+        issued=[i for i in invoices if i.supplier_id == council.pk],
+        received=[i for i in invoices if i.customer_id == council.pk],
     )
 
 
 @dataclass
 class Netting:
+    """The netting plan for what is still outstanding on a month's invoices.
+
+    `invoices` are the open ones the plan clears (a settled invoice is never among them); `gross_payments`
+    and `gross_amount` are what paying each of them separately would take."""
+
     positions: dict[int, Decimal]
     plan: list[Transfer]
-    gross_payments: int
-    gross_amount: Decimal
+    invoices: list[tuple[str, int, int, Decimal]]  # (number, customer, supplier, outstanding)
     councils: dict[int, Council]
 
     @property
+    def gross_payments(self) -> int:
+        return len(self.invoices)
+
+    @property
+    def gross_amount(self) -> Decimal:
+        return sum((amount for _n, _c, _s, amount in self.invoices), Decimal("0.00"))
+
+    @property
     def net_amount(self) -> Decimal:
-        return sum((t.amount for t in self.plan), Decimal("0"))
+        return sum((t.amount for t in self.plan), Decimal("0.00"))
+
+    @property
+    def transfers_saved(self) -> int:
+        return self.gross_payments - len(self.plan)
+
+    @property
+    def money_saved(self) -> Decimal:
+        return self.gross_amount - self.net_amount
+
+    def transfers_for(self, council: Council) -> list[Transfer]:
+        """Only the transfers the council pays or receives: a council never sees others' dealings."""
+        return [t for t in self.plan if council.pk in (t.payer, t.payee)]
+
+    def rows(self, transfers: list[Transfer] | None = None) -> list[tuple[Council, Council, Decimal]]:
+        return [
+            (self.councils[t.payer], self.councils[t.payee], t.amount)
+            for t in (self.plan if transfers is None else transfers)
+        ]
 
 
 def netting_for(*, run: SettlementRun) -> Netting:
-    invoices = list(Invoice.objects.filter(run=run).values_list("customer_id", "supplier_id", "gross"))
-    positions = net_positions(invoices)
+    """Net positions and the plan from each open invoice's outstanding balance (gross less payments less
+    credit notes, summed in the database)."""
+    open_invoices = [
+        (i.number, i.customer_id, i.supplier_id, i.outstanding)
+        for i in invoices_with_balance().filter(run=run).order_by("number")
+        if i.outstanding > 0
+    ]
+    positions = net_positions([(customer, supplier, amount) for _n, customer, supplier, amount in open_invoices])
     return Netting(
         positions=positions,
         plan=netting_plan(positions),
-        gross_payments=len(invoices),
-        gross_amount=sum((g for _c, _s, g in invoices), Decimal("0")),
+        invoices=open_invoices,
         councils=Council.objects.in_bulk(list(positions)),
     )
 
@@ -95,14 +147,34 @@ def settlement_lines(*, council: Council, run: SettlementRun) -> QuerySet[Invoic
 
 
 def payroll_rows(*, council: Council, period: date) -> QuerySet[Timesheet]:
-    """The council's own specialists' confirmed hours for other councils, for weeks starting in `period`."""
+    """The council's own specialists' hours for other councils that became payable in `period`: confirmed
+    (by the officer or automatically) or agreed after a dispute in that month, UK time. Each timesheet is
+    payable once, so it is in exactly one payroll period, whatever week it was for."""
+    end = next_month(period)
     return (
-        Timesheet.objects.filter(
-            week__booking__supplier_council=council,
-            status__in=[TimesheetStatus.CONFIRMED, TimesheetStatus.RESOLVED],
-            week__week_start__gte=period,
-            week__week_start__lt=next_month(period),
+        Timesheet.objects.filter(week__booking__supplier_council=council)
+        .filter(
+            Q(status=TimesheetStatus.CONFIRMED, confirmed_at__date__gte=period, confirmed_at__date__lt=end)
+            | Q(status=TimesheetStatus.RESOLVED, resolved_at__date__gte=period, resolved_at__date__lt=end)
         )
         .select_related("week__booking__profile__user", "week__booking__customer_council")
         .order_by("week__booking__profile__user__full_name", "week__week_start")
     )
+
+
+def settlement_runs() -> QuerySet[SettlementRun]:
+    """Every run, newest month first, with how many invoices it issued and their total (in the database)."""
+    return (
+        SettlementRun.objects.select_related("requested_by")
+        .annotate(invoice_count=Count("invoices"), invoice_total=Coalesce(Sum("invoices__gross"), ZERO))
+        .order_by("-period")
+    )
+
+
+def payroll_months(*, today: date, count: int = 6) -> list[date]:
+    """The payroll periods offered for download: this month and the ones before it."""
+    months, first = [today.replace(day=1)], today.replace(day=1)
+    for _ in range(count - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return months

@@ -1,17 +1,19 @@
 """Payments, credit notes and the agreement of balances. Issued invoices never change: money moves as
 append-only payments and credit notes, and a balance is always a sum."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from djmoney.money import Money
 
 from audit.services import audit_record
+from core.money import money_format
 from councils.models import Role, User
 
+from .emails import credit_note_issued_tell, invoice_answered_tell, invoice_overdue_tell, payment_recorded_tell
 from .models import Agreement, CreditNote, Invoice, InvoiceStatus, Payment
 from .settlement import number_take
 
@@ -88,20 +90,22 @@ def payment_record(*, invoice: Invoice, by: User, amount, paid_on: date, referen
 def _payment_add(*, invoice: Invoice, amount: Decimal, paid_on: date, reference: str, by: User | None) -> Payment:
     balance = invoice_balance(invoice)
     if amount > balance:
-        raise PaymentError(f"That is more than the £{balance} outstanding on {invoice.number}")
+        raise PaymentError(f"That is more than the {money_format(balance)} outstanding on {invoice.number}")
     before = {"status": invoice.status, "outstanding": balance}
     payment = Payment.objects.create(
         invoice=invoice, amount=Money(amount, "GBP"), paid_on=paid_on, reference=reference, recorded_by=by
     )
     _settle_if_cleared(invoice)
+    outstanding = invoice_balance(invoice)
     _audit(
         invoice=invoice,
         action="payment_recorded",
         by=by,
         before=before,
-        after={"status": invoice.status, "outstanding": invoice_balance(invoice), "payment": amount},
+        after={"status": invoice.status, "outstanding": outstanding, "payment": amount},
         note=f"Paid {paid_on:%-d %B %Y}, reference {reference}",
     )
+    payment_recorded_tell(payment=payment, outstanding=outstanding)
     return payment
 
 
@@ -113,7 +117,9 @@ def credit_note_issue(*, invoice: Invoice, by: User, amount, reason: str) -> Cre
     if not reason.strip():
         raise PaymentError("Enter the reason for the credit note")
     if amount > invoice_balance(invoice):
-        raise PaymentError(f"A credit note cannot be more than the £{invoice_balance(invoice)} outstanding")
+        raise PaymentError(
+            f"A credit note cannot be more than the {money_format(invoice_balance(invoice))} outstanding"
+        )
     today = timezone.localdate()
     before = {"status": invoice.status, "outstanding": invoice_balance(invoice)}
     note = CreditNote.objects.create(
@@ -125,14 +131,16 @@ def credit_note_issue(*, invoice: Invoice, by: User, amount, reason: str) -> Cre
         by=by,
     )
     _settle_if_cleared(invoice)
+    outstanding = invoice_balance(invoice)
     _audit(
         invoice=invoice,
         action="credit_note_issued",
         by=by,
         before=before,
-        after={"status": invoice.status, "outstanding": invoice_balance(invoice), "credit_note": note.number},
+        after={"status": invoice.status, "outstanding": outstanding, "credit_note": note.number},
         note=reason.strip(),
     )
+    credit_note_issued_tell(note=note, outstanding=outstanding)
     return note
 
 
@@ -150,40 +158,29 @@ def invoice_answer(*, invoice: Invoice, by: User, agree: bool, note: str = "") -
     invoice.agreement_at = timezone.now()
     invoice.save(update_fields=["agreement", "agreement_note", "agreement_by", "agreement_at"])
     _audit(invoice=invoice, action="answered", by=by, before=before, after={"agreement": invoice.agreement}, note=note)
+    invoice_answered_tell(invoice=invoice)
     return invoice
 
 
 @transaction.atomic
 def invoices_overdue_remind(*, today: date | None = None) -> int:
-    """Beat: tell the customer's finance team, once a week at most, about each unpaid invoice past due."""
-    from datetime import timedelta
-
-    from notifications.services import email_enqueue
-
+    """Beat: tell the customer's finance team, once a week at most, about each invoice past due with money
+    still outstanding. An invoice with nothing outstanding is never reminded (and is marked paid)."""
     today = today or timezone.localdate()
     now = timezone.now()
-    due = Invoice.objects.select_for_update(skip_locked=True, of=("self",)).select_related("customer", "supplier")
+    due = (
+        Invoice.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("customer", "supplier")
+        .filter(status=InvoiceStatus.ISSUED, due_date__lt=today)
+        .filter(Q(overdue_reminded_at__isnull=True) | Q(overdue_reminded_at__lte=now - timedelta(days=7)))
+    )
     sent = 0
-    for invoice in due.filter(status=InvoiceStatus.ISSUED, due_date__lt=today):
-        if invoice.overdue_reminded_at and invoice.overdue_reminded_at > now - timedelta(days=7):
-            continue
+    for invoice in due:
         balance = invoice_balance(invoice)
-        recipients = {
-            u.email
-            for u in User.objects.filter(
-                council=invoice.customer, roles__contains=[Role.FINANCE_OFFICER], is_active=True
-            )
-        }
-        if invoice.customer.finance_email:
-            recipients.add(invoice.customer.finance_email)
-        for to in sorted(recipients):
-            email_enqueue(
-                kind="invoice_overdue",
-                to=to,
-                template="emails/invoice_overdue",
-                subject=f"Overdue: invoice {invoice.number} from {invoice.supplier.short_name}, £{balance} outstanding",
-                context={"invoice": invoice, "balance": balance},
-            )
+        if balance <= 0:
+            _settle_if_cleared(invoice)
+            continue
+        invoice_overdue_tell(invoice=invoice, outstanding=balance)
         invoice.overdue_reminded_at = now
         invoice.save(update_fields=["overdue_reminded_at"])
         sent += 1

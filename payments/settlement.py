@@ -1,5 +1,9 @@
 """The monthly settlement run: confirmed hours become invoices between councils.
 
+Weeks with nothing to bill (0 hours, or a £0 rate) are marked settled with no invoice line, and a pair
+of councils with nothing to bill gets no invoice and takes no number. Each invoice keeps the VAT
+treatment and VAT number its supplier had when it was issued, and its customer's finance team is e-mailed.
+
 `settlement_run` is idempotent and crash-safe: each (supplier, customer) invoice is made with its lines
 and its number in one transaction, so a run killed half-way leaves whole invoices or none, and the next
 run invoices what is left. Timesheets are locked and marked as they are billed (and a unique index
@@ -16,15 +20,17 @@ from django.db import transaction
 from django.utils import timezone
 from djmoney.money import Money
 
-from audit.services import audit_record_many
+from audit.services import audit_record, audit_record_many
 from bookings.models import Timesheet, TimesheetStatus
 from councils.models import Council, RechargeVat
 
-from .models import Invoice, InvoiceLine, NumberSeries, SettlementRun
+from .emails import invoice_issued_tell
+from .models import Invoice, InvoiceLine, NumberSeries, RunStatus, SettlementRun, VatTreatment
 
 PENNY = Decimal("0.01")
 PAIRS_PER_TRANSACTION = 200
-VAT_RATE = {RechargeVat.OUTSIDE_SCOPE: Decimal("0"), RechargeVat.STANDARD: Decimal("0.20")}
+VAT_RATE = {VatTreatment.OUTSIDE_SCOPE: Decimal("0"), VatTreatment.STANDARD: Decimal("0.20")}
+TREATMENT = {RechargeVat.OUTSIDE_SCOPE: VatTreatment.OUTSIDE_SCOPE, RechargeVat.STANDARD: VatTreatment.STANDARD}
 
 
 class SettlementError(Exception):
@@ -79,12 +85,67 @@ class RunResult:
     invoices: list[Invoice] = field(default_factory=list)
 
 
-def settlement_run(*, period, today: date | None = None) -> RunResult:
-    period = month_start(period)
-    today = today or timezone.localdate()
+def settlement_check_ended(*, period: date, today: date) -> None:
     if next_month(period) > today:
         raise SettlementError(f"{period:%B %Y} has not ended yet, so it cannot be settled")
+
+
+STALE_AFTER = timedelta(hours=2)  # a run queued or running this long is taken to have died with its worker
+
+
+@transaction.atomic
+def settlement_request(*, period: date, by, today: date | None = None) -> SettlementRun:
+    """Platform staff queue the settlement of a month that has ended; the run happens on Celery.
+
+    Refused: a month not yet ended, and a month already queued or running (unless it has been so for
+    longer than STALE_AFTER, when its worker is taken to have died). A month already settled may be run
+    again: it invoices only what has become billable since."""
+    period = month_start(period)
+    settlement_check_ended(period=period, today=today or timezone.localdate())
+    _run, created = SettlementRun.objects.get_or_create(period=period, defaults={"status": RunStatus.QUEUED})
+    run = SettlementRun.objects.select_for_update().get(period=period)
+    last_moved = max(run.queued_at or run.started_at, run.started_at)
+    busy = run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and last_moved > timezone.now() - STALE_AFTER
+    if busy and not created:
+        raise SettlementError(f"{period:%B %Y} is already {run.get_status_display().lower()}: wait for it to finish")
+    run.status = RunStatus.QUEUED
+    run.queued_at = timezone.now()
+    run.requested_by = by
+    run.error = ""
+    run.save(update_fields=["status", "queued_at", "requested_by", "error"])
+    audit_record(
+        actor=by, action="settlement.requested", obj=run, councils=[], after={"period": period}, label=str(run)
+    )
+    transaction.on_commit(lambda: _queue_run(period))
+    return run
+
+
+def _queue_run(period: date) -> None:
+    from .tasks import settle_month  # tasks import this module
+
+    settle_month.delay(period.isoformat())
+
+
+def settlement_run(*, period, today: date | None = None) -> RunResult:
+    """Settle `period` (any month that has ended): invoice every billable week not yet invoiced.
+
+    The run's status moves to running, then completed (or failed, with the error, if anything raises)."""
+    period = month_start(period)
+    today = today or timezone.localdate()
+    settlement_check_ended(period=period, today=today)
     run, _created = SettlementRun.objects.get_or_create(period=period)
+    SettlementRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), error="")
+    try:
+        result = _settle(run=run, period=period, today=today)
+    except Exception as exc:
+        SettlementRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+    SettlementRun.objects.filter(pk=run.pk).update(status=RunStatus.COMPLETED, completed_at=timezone.now())
+    run.refresh_from_db()
+    return result
+
+
+def _settle(*, run: SettlementRun, period: date, today: date) -> RunResult:
     result = RunResult(run=run)
     # One read groups every billable timesheet by (supplier, customer); each pair is then invoiced in its
     # own transaction, locking just its timesheets by primary key.
@@ -99,9 +160,6 @@ def settlement_run(*, period, today: date | None = None) -> RunResult:
     for i in range(0, len(pairs), PAIRS_PER_TRANSACTION):
         batch = [(supplier, customer, ids) for (supplier, customer), ids in pairs[i : i + PAIRS_PER_TRANSACTION]]
         result.invoices += _invoice_batch(run=run, batch=batch, councils=councils, today=today)
-    if run.completed_at is None:
-        run.completed_at = timezone.now()
-        run.save(update_fields=["completed_at"])
     return result
 
 
@@ -161,7 +219,11 @@ def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
     }
     plan = []
     for supplier_id, customer_id, ids in batch:
-        rows = sorted((locked[pk] for pk in ids if pk in locked), key=lambda r: (r.week_start, r.pk))
+        # A week with nothing to bill is settled (invoiced_at, below) but never put on an invoice.
+        rows = sorted(
+            (locked[pk] for pk in ids if pk in locked and _pennies(locked[pk].hours * locked[pk].rate) > 0),
+            key=lambda r: (r.week_start, r.pk),
+        )
         if rows:
             plan.append((councils[supplier_id], councils[customer_id], rows))
     numbers = {}
@@ -170,7 +232,8 @@ def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
         numbers[supplier.pk] = iter(number_block(council=supplier, kind="INV", year=today.year, count=count))
     invoices, lines_of = [], []
     for supplier, customer, rows in plan:
-        rate_vat = VAT_RATE[supplier.recharge_vat]
+        treatment = TREATMENT[supplier.recharge_vat]
+        rate_vat = VAT_RATE[treatment]
         lines = []
         for r in rows:
             hours = r.hours
@@ -204,6 +267,8 @@ def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
                 net=money(net),
                 vat=money(vat),
                 gross=money(net + vat),
+                vat_treatment=treatment,
+                supplier_vat_number=supplier.vat_number if supplier.vat_status == "registered" else "",
             )
         )
         lines_of.append(lines)
@@ -224,4 +289,6 @@ def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
         }
         for invoice, lines in zip(invoices, lines_of, strict=True)
     )
+    for invoice in invoices:
+        invoice_issued_tell(invoice=invoice)
     return invoices

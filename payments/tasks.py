@@ -1,6 +1,6 @@
 """Beat: settle the previous month at 02:00 on the 1st; remind customers of overdue invoices daily."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from celery import shared_task
 from django.utils import timezone
@@ -14,6 +14,12 @@ def settle_previous_month() -> int:
     first = timezone.localdate().replace(day=1)
     previous = (first - timedelta(days=1)).replace(day=1)
     return len(settlement_run(period=previous).invoices)
+
+
+@shared_task(name="payments.tasks.settle_month")
+def settle_month(period_iso: str) -> int:
+    """Queued from the platform settlement page; the run records its own status and any error."""
+    return len(settlement_run(period=date.fromisoformat(period_iso)).invoices)
 
 
 @shared_task(name="payments.tasks.invoices_overdue")

@@ -13,14 +13,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from core.money import money_format
+from councils import services as council_services
+from councils.forms import BankVatForm
 from councils.models import Role
-from councils.permissions import CouncilRoleRequiredMixin
+from councils.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
 from councils.views import ServiceFormView
 
 from . import reports, selectors, services, stripe_adapter
-from .forms import AnswerForm, CreditNoteForm, PaymentForm
+from .forms import AnswerForm, CreditNoteForm, PaymentForm, SettlementRequestForm
 from .models import Invoice, SettlementRun
-from .settlement import SettlementError, month_start
+from .settlement import SettlementError, month_start, settlement_request
 
 
 class FinanceMixin(CouncilRoleRequiredMixin):
@@ -41,7 +44,92 @@ class FinanceHomeView(FinanceMixin, TemplateView):
     template_name = "payments/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(runs=SettlementRun.objects.all()[:24], **kwargs)
+        return super().get_context_data(
+            runs=SettlementRun.objects.all()[:24],
+            payroll_months=selectors.payroll_months(today=timezone.localdate()),
+            council=self.request.user.council,
+            **kwargs,
+        )
+
+
+class BankVatView(FinanceMixin, ServiceFormView):
+    """The finance officer's bank details (shown on every invoice) and VAT registration."""
+
+    form_class = BankVatForm
+    template_name = "payments/bank_vat.html"
+    title = "Bank and VAT details"
+    success_message = "Bank and VAT details saved. Invoices from now on use them."
+    refusals = (council_services.CouncilError,)
+
+    def get_initial(self):
+        council = self.request.user.council
+        return {
+            "bank_account_name": council.bank_account_name,
+            "bank_sort_code": council.sort_code_display,
+            "bank_account_number": council.bank_account_number,
+            "vat_status": council.vat_status,
+            "vat_number": council.vat_number,
+            "recharge_vat": council.recharge_vat,
+        }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return council_services.council_bank_vat_update(
+            council=self.request.user.council,
+            by=self.request.user,
+            bank=form.bank_details(),
+            vat_status=data["vat_status"],
+            vat_number=data["vat_number"] or "",
+            recharge_vat=data["recharge_vat"],
+        )
+
+    def get_success_url(self):
+        return reverse("payments:home")
+
+
+class SettlementListView(PlatformAdminRequiredMixin, ServiceFormView):
+    """Platform staff: every month run (when, how many invoices, total) and a button to run a month."""
+
+    form_class = SettlementRequestForm
+    template_name = "payments/settlement_runs.html"
+    title = "Settlement"
+    refusals = (SettlementError,)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "today": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(runs=selectors.settlement_runs(), **kwargs)
+
+    def perform(self, form):
+        return settlement_request(period=form.cleaned_data["month"], by=self.request.user)
+
+    def get_success_message(self, result, form) -> str:
+        return f"Settlement of {result.period:%B %Y} is queued. This page shows its progress."
+
+    def form_valid(self, form):
+        self.kwargs["month"] = f"{form.cleaned_data['month']:%Y-%m}"
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("settlement:run", kwargs={"month": self.kwargs["month"]})
+
+
+class SettlementRunView(PlatformAdminRequiredMixin, TemplateView):
+    """One month's run: its progress and result, and the whole netting plan with what netting saves."""
+
+    template_name = "payments/settlement_run.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            period = month_start(self.kwargs["month"])
+        except SettlementError as exc:
+            raise Http404 from exc
+        run = selectors.settlement_runs().filter(period=period).first()
+        if run is None:
+            raise Http404
+        netting = selectors.netting_for(run=run)
+        return super().get_context_data(run=run, netting=netting, transfers=netting.rows(), **kwargs)
 
 
 class StatementView(RunMixin, TemplateView):
@@ -49,10 +137,11 @@ class StatementView(RunMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         council = self.request.user.council
+        netting = selectors.netting_for(run=self.run)
         return super().get_context_data(
             run=self.run,
             statement=selectors.statement_for(council=council, run=self.run),
-            netting=selectors.netting_for(run=self.run),
+            transfers=netting.rows(netting.transfers_for(council)),
             **kwargs,  # includes `month` from the URL
         )
 
@@ -151,7 +240,9 @@ class PaymentView(InvoiceMixin, ServiceFormView):
     template_name = "payments/invoice_form.html"
     refusals = (services.PaymentError,)
     title = "Record a payment"
-    success_message = "Payment of £{result.amount.amount} recorded"
+
+    def get_success_message(self, result, form) -> str:
+        return f"Payment of {money_format(result.amount)} recorded"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(invoice=self.invoice, **kwargs)

@@ -37,6 +37,8 @@ ACTIONS = {
     "invitation.cancelled": "Invitation cancelled",
     "council.finance_details_changed": "Finance details changed",
     "council.agreement_accepted": "Platform agreement accepted",
+    "council.bank_vat_changed": "Bank and VAT details changed",
+    "settlement.requested": "Settlement run requested",
 }
 
 

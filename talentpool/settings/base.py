@@ -1,10 +1,13 @@
 """Settings shared by every environment. Values come from environment variables (django-environ)."""
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -38,6 +41,7 @@ INSTALLED_APPS = [
     "djmoney",
     "csp",
     "django_celery_beat",
+    "core",
     "councils",
     "notifications",
     "talentpool",
@@ -170,20 +174,41 @@ STORAGES = {
 CURRENCIES = ("GBP",)
 DEFAULT_CURRENCY = "GBP"
 
+
+def email_settings(url: str) -> dict[str, Any]:
+    """The Django e-mail settings an EMAIL_URL stands for (the schemes README.md lists).
+
+    smtp:// (port 25), smtp+tls:// (STARTTLS, port 587; smtps:// is django-environ's alias of it),
+    smtp+ssl:// (port 465), filemail:///absolute/dir, consolemail://, memorymail://, dummymail://.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in environ.Env.EMAIL_SCHEMES:
+        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {scheme!r}; use one of README.md's")
+    if parts.query:
+        raise ImproperlyConfigured("EMAIL_URL: no query options; choose TLS or SSL by the scheme (smtp+tls, smtp+ssl)")
+    config: dict[str, Any] = {"EMAIL_BACKEND": environ.Env.EMAIL_SCHEMES[scheme]}
+    if scheme == "filemail":
+        path = unquote(parts.path)
+        if parts.netloc or not path.startswith("/"):
+            raise ImproperlyConfigured("EMAIL_URL: filemail needs an absolute directory, e.g. filemail:///var/mail/app")
+        config["EMAIL_FILE_PATH"] = path
+    elif scheme.startswith("smtp"):
+        tls, ssl = scheme in ("smtp+tls", "smtps"), scheme == "smtp+ssl"
+        config |= {
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (587 if tls else 465 if ssl else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_TLS": tls,
+            "EMAIL_USE_SSL": ssl,
+        }
+    return config
+
+
 # E-mail: console in development, SMTP in production (EMAIL_URL, e.g. smtp+tls://user:pass@host:587).
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LocalGov Talent Pool <noreply@talentpool.localgov.example>")
-_email = env.email_url("EMAIL_URL", default="consolemail://")
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-for _key in (
-    "EMAIL_HOST",
-    "EMAIL_PORT",
-    "EMAIL_HOST_USER",
-    "EMAIL_HOST_PASSWORD",
-    "EMAIL_USE_TLS",
-    "EMAIL_USE_SSL",
-):
-    if _key in _email:
-        globals()[_key] = _email[_key]
+globals().update(email_settings(env("EMAIL_URL", default="consolemail://")))
 
 # Invitations
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)

@@ -1,6 +1,7 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 
 from bookings.models import Booking, BookingWeek, Timesheet, TimesheetStatus, WeekStatus
 from talentpool.models import SlotStatus, WeekSlot
@@ -9,9 +10,14 @@ from tests.factories import ActiveCouncilFactory, UserFactory, specialist_profil
 NOVEMBER = date(2026, 11, 1)
 
 
-def confirmed_week(*, profile, officer, week_start, hours="3", rate="50"):
-    """A booked, worked and confirmed week, made directly (the booking rules are tested elsewhere)."""
+def confirmed_week(*, profile, officer, week_start, hours="3", rate="50", confirmed_at=None):
+    """A booked, worked and confirmed week, made directly (the booking rules are tested elsewhere).
+
+    Confirmed at noon on the week's Saturday unless `confirmed_at` says otherwise."""
     from djmoney.money import Money
+
+    if confirmed_at is None:
+        confirmed_at = timezone.make_aware(datetime.combine(week_start + timedelta(days=5), time(12)))
 
     slot = WeekSlot.objects.create(
         profile=profile, week_start=week_start, hours=hours, status=SlotStatus.BOOKED, from_pattern=False
@@ -32,7 +38,12 @@ def confirmed_week(*, profile, officer, week_start, hours="3", rate="50"):
         booking=booking, slot=slot, week_start=week_start, hours=hours, status=WeekStatus.BOOKED
     )
     return Timesheet.objects.create(
-        week=week, booked_hours=hours, hours_worked=hours, status=TimesheetStatus.CONFIRMED, confirm_by=slot.updated_at
+        week=week,
+        booked_hours=hours,
+        hours_worked=hours,
+        status=TimesheetStatus.CONFIRMED,
+        confirm_by=slot.updated_at,
+        confirmed_at=confirmed_at,
     )
 
 

@@ -172,10 +172,19 @@ def test_recording_a_payment_through_the_page(client, invoices, finance):
     assert Invoice.objects.get(number="BBB-2026-00001").status == InvoiceStatus.PAID
 
 
-def test_the_statement_page_shows_the_position_and_the_netting(client, invoices, finance):
+def test_the_statement_page_shows_the_position_and_only_the_councils_own_transfers(client, invoices, finance):
     client.force_login(finance["a"])
     body = client.get(reverse("payments:statement", args=["2026-11"])).content.decode()
     assert "£382.20 owed to you" in body
-    assert "Paying every invoice takes 3 payments moving £482.20" in body
-    assert "Netted, 2 transfers moving £382.20" in body
+    transfers = client.get(reverse("payments:statement", args=["2026-11"])).context["transfers"]
+    assert [(p.short_name, r.short_name, amount) for p, r, amount in transfers] == [
+        ("Betaford", "Alphaton", Decimal("200.00")),
+        ("Cetown", "Alphaton", Decimal("182.20")),
+    ]
     assert client.get(reverse("payments:statement", args=["2026-13"])).status_code == 404
+    # Betaford deals only with Alphaton: Cetown's transfer to Alphaton is none of its business.
+    client.force_login(finance["b"])
+    body = client.get(reverse("payments:statement", args=["2026-11"])).content.decode()
+    assert "£200.00 you owe" in body
+    assert "Cetown" not in body
+    assert "£182.20" not in body
