@@ -14,7 +14,7 @@ from .models import CreditNote, Invoice, InvoiceLine, Payment, SettlementRun
 from .netting import Transfer, net_positions, netting_plan
 from .settlement import next_month
 
-ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
 def _sum_of(model, field="amount"):

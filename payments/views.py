@@ -105,7 +105,7 @@ class SettlementListView(PlatformAdminRequiredMixin, ServiceFormView):
         return settlement_request(period=form.cleaned_data["month"], by=self.request.user)
 
     def get_success_message(self, result, form) -> str:
-        return f"Settlement of {result.period:%B %Y} is queued. This page shows its progress."
+        return f"Settlement of {result.period:%B %Y} has been started. This page shows its progress."
 
     def form_valid(self, form):
         self.kwargs["month"] = f"{form.cleaned_data['month']:%Y-%m}"

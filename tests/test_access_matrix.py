@@ -204,6 +204,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "platform:dashboard": Entry(STAFF, u("platform:dashboard")),
     "platform:council_detail": Entry(STAFF, u("platform:council_detail", "AAA")),
+    "settlement:runs": Entry(STAFF, u("settlement:runs")),
+    "settlement:run": Entry(STAFF, u("settlement:run", "2026-10"), u("settlement:run", "1999-01")),
     "platform:council_invite": Entry(STAFF, u("platform:council_invite", "AAA")),
     "platform:council_suspend": Entry(STAFF, u("platform:council_suspend", "AAA")),
     "platform:council_reinstate": Entry(STAFF, u("platform:council_reinstate", "AAA")),
@@ -357,6 +359,7 @@ MATRIX: dict[str, Entry] = {
     # finance
     "payments:home": Entry(FINANCE, u("payments:home")),
     "payments:latest": Entry(FINANCE, u("payments:latest"), get=302),
+    "payments:bank_vat": Entry(FINANCE, u("payments:bank_vat")),
     "payments:statement": Entry(FINANCE, u("payments:statement", "2026-10"), u("payments:statement", "1999-01")),
     "payments:settlement_csv": Entry(
         FINANCE, u("payments:settlement_csv", "2026-10"), u("payments:settlement_csv", "1999-01")

@@ -1,0 +1,133 @@
+"""Platform staff see the months run and queue the run of a finished month on Celery."""
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from payments import settlement
+from payments.models import Invoice, RunStatus, SettlementRun
+from talentpool.celery import app as celery_app
+from tests.factories import UserFactory
+
+OCTOBER = date(2026, 10, 1)
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True, council=None, roles=[])
+
+
+@pytest.fixture
+def eager():
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def october_hours(people):
+    from tests.payments.conftest import confirmed_week
+
+    confirmed_week(profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 10, 5), hours="3")
+    confirmed_week(profile=people["spec_b"], officer=people["officer_a"], week_start=date(2026, 10, 12), hours="1")
+
+
+@pytest.mark.django_db
+def test_staff_queue_a_month_and_see_its_result(client, staff, october_hours, eager, django_capture_on_commit_callbacks):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("settlement:runs"), {"month": "2026-10"})
+    assert response.status_code == 302
+    assert response.url == reverse("settlement:run", args=["2026-10"])
+    run = SettlementRun.objects.get(period=OCTOBER)
+    assert (run.status, run.requested_by) == (RunStatus.COMPLETED, staff)
+    assert Invoice.objects.filter(run=run).count() == 2
+    page = client.get(response.url).content.decode()
+    assert "Completed" in page
+    assert "2, totalling £200.00" in page
+    # staff see the whole plan, with what netting saves
+    assert "2 invoices. Netted, 1 transfer moving £100.00" in page
+    listing = client.get(reverse("settlement:runs")).content.decode()
+    assert "October 2026" in listing and "£200.00" in listing
+
+
+@pytest.mark.django_db
+def test_a_month_not_yet_ended_is_refused_and_nothing_is_queued(client, staff):
+    this_month = timezone.localdate().replace(day=1)
+    client.force_login(staff)
+    response = client.post(reverse("settlement:runs"), {"month": f"{this_month:%Y-%m}"})
+    assert response.status_code == 200
+    assert f"{this_month:%B %Y} has not ended yet" in response.content.decode()
+    assert not SettlementRun.objects.exists()
+    assert "Select a month to settle" in client.post(reverse("settlement:runs"), {"month": "2026-13"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_month_already_running_is_refused(client, staff, monkeypatch):
+    monkeypatch.setattr(settlement, "_queue_run", lambda period: None)  # no worker: it stays queued
+    client.force_login(staff)
+    assert client.post(reverse("settlement:runs"), {"month": "2026-10"}).status_code == 302
+    response = client.post(reverse("settlement:runs"), {"month": "2026-10"})
+    assert "October 2026 is already queued: wait for it to finish" in response.content.decode()
+    SettlementRun.objects.filter(period=OCTOBER).update(status=RunStatus.RUNNING)
+    response = client.post(reverse("settlement:runs"), {"month": "2026-10"})
+    assert "October 2026 is already running" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_run_stuck_for_hours_may_be_queued_again(staff, monkeypatch):
+    monkeypatch.setattr(settlement, "_queue_run", lambda period: None)
+    settlement.settlement_request(period=OCTOBER, by=staff)
+    long_ago = timezone.now() - settlement.STALE_AFTER - timedelta(minutes=1)
+    SettlementRun.objects.filter(period=OCTOBER).update(queued_at=long_ago, started_at=long_ago)
+    assert settlement.settlement_request(period=OCTOBER, by=staff).status == RunStatus.QUEUED
+
+
+@pytest.mark.django_db
+def test_a_failed_run_records_its_error(october_hours, monkeypatch):
+    def boom(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(settlement, "_invoice_batch", boom)
+    with pytest.raises(RuntimeError):
+        settlement.settlement_run(period=OCTOBER, today=date(2026, 11, 2))
+    run = SettlementRun.objects.get(period=OCTOBER)
+    assert (run.status, run.error) == (RunStatus.FAILED, "RuntimeError: disk full")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_queueing_the_same_month_at_once_queue_it_once(monkeypatch):
+    staff = [UserFactory(is_staff=True, council=None, roles=[]) for _ in range(2)]
+    queued = []
+    monkeypatch.setattr(settlement, "_queue_run", queued.append)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def request(by):
+        try:
+            barrier.wait()
+            settlement.settlement_request(period=OCTOBER, by=by)
+            outcomes.append("queued")
+        except settlement.SettlementError as exc:
+            outcomes.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request, args=(s,)) for s in staff]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["October 2026 is already queued: wait for it to finish", "queued"]
+    assert queued == [OCTOBER]
+
+
+@pytest.mark.django_db
+def test_council_people_cannot_see_the_settlement_pages(client, people):
+    client.force_login(people["officer_a"])
+    assert client.get(reverse("settlement:runs")).status_code == 403
