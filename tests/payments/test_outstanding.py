@@ -66,7 +66,8 @@ def test_a_part_payment_lowers_the_statement_the_plan_and_the_csv(client, invoic
     page = client.get(reverse("payments:statement", args=["2026-11"])).content.decode()
     assert "£182.20 owed to you" in page
     assert "£437.50" not in page.split("Net position")[1].split("</dd>")[0]
-    rows = list(csv.reader(io.StringIO(client.get(reverse("payments:statement_csv", args=["2026-11"])).content.decode())))
+    body = client.get(reverse("payments:statement_csv", args=["2026-11"])).content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
     totals = {r[0]: r for r in rows if r[0].startswith(("TOTAL", "NET"))}
     assert totals["TOTAL RECEIVABLE"][9] == "232.20"
     assert totals["TOTAL PAYABLE"][9] == "50.00"
