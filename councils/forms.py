@@ -122,8 +122,10 @@ class AgreementForm(GovForm):
 
 
 class BankFieldsForm(GovForm):
-    """The three bank fields, checked for format and read back as digits only. Optional here (all three or
-    none); a form that needs them sets `bank_required`."""
+    """The fields for paying and charging VAT, shared by the administrator's finance details and the finance
+    officer's bank and VAT page: VAT status and number, and the three bank fields, checked for format and read
+    back as digits only. Bank details are optional here (all three or none); a form that needs them sets
+    `bank_required`."""
 
     bank_required = False
     bank_account_name = forms.CharField(
@@ -157,6 +159,20 @@ class BankFieldsForm(GovForm):
             "invalid": "Enter a valid account number like 00733445, 8 digits long",
         },
     )
+    vat_status = forms.ChoiceField(
+        label="VAT status",
+        choices=VatStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your council’s VAT status"},
+    )
+    vat_number = forms.RegexField(
+        label="VAT registration number",
+        help_text="Only if your council is VAT registered. For example, GB123456789.",
+        regex=r"^\s*(GB)?\s*\d{3}\s*\d{4}\s*\d{2}(\s*\d{3})?\s*$",
+        required=False,
+        max_length=20,
+        error_messages={"invalid": "Enter a VAT registration number in the correct format, like GB123456789"},
+    )
     BANK = ("bank_account_name", "bank_sort_code", "bank_account_number")
 
     def __init__(self, *args, **kwargs):
@@ -175,6 +191,8 @@ class BankFieldsForm(GovForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("vat_status") == VatStatus.REGISTERED and not data.get("vat_number"):
+            self.add_error("vat_number", "Enter your council’s VAT registration number")
         given = [n for n in self.BANK if data.get(n)]
         if given and len(given) < len(self.BANK):
             for name in self.BANK:
@@ -245,20 +263,6 @@ class FinanceDetailsForm(BankFieldsForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if your council needs a purchase order number on invoices"},
     )
-    vat_status = forms.ChoiceField(
-        label="VAT status",
-        choices=VatStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select your council’s VAT status"},
-    )
-    vat_number = forms.RegexField(
-        label="VAT registration number",
-        help_text="Only if your council is VAT registered. For example, GB123456789.",
-        regex=r"^\s*(GB)?\s*\d{3}\s*\d{4}\s*\d{2}(\s*\d{3})?\s*$",
-        required=False,
-        max_length=20,
-        error_messages={"invalid": "Enter a VAT registration number in the correct format, like GB123456789"},
-    )
     domains = forms.CharField(
         label="E-mail domains your colleagues use",
         help_text="One per line, for example example.gov.uk. People with an address on these domains can ask "
@@ -280,11 +284,6 @@ class FinanceDetailsForm(BankFieldsForm):
             Field.textarea("domains", rows=3),
         ]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("vat_status") == VatStatus.REGISTERED and not data.get("vat_number"):
-            self.add_error("vat_number", "Enter your council’s VAT registration number")
-        return data
 
     def cleaned_domains(self) -> list[str]:
         return [d for d in self.cleaned_data["domains"].replace(",", "\n").split() if d.strip()]
@@ -350,20 +349,6 @@ class BankVatForm(BankFieldsForm):
 
     submit_label = "Save bank and VAT details"
     bank_required = True
-    vat_status = forms.ChoiceField(
-        label="Is your council registered for VAT?",
-        choices=VatStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether your council is VAT registered"},
-    )
-    vat_number = forms.RegexField(
-        label="VAT registration number",
-        help_text="Only if your council is VAT registered. For example, GB123456789.",
-        regex=r"^\s*(GB)?\s*\d{3}\s*\d{4}\s*\d{2}(\s*\d{3})?\s*$",
-        required=False,
-        max_length=20,
-        error_messages={"invalid": "Enter a VAT registration number in the correct format, like GB123456789"},
-    )
     recharge_vat = forms.ChoiceField(
         label="VAT on your recharges to other councils",
         help_text="Most recharges of staff time between local authorities are outside the scope of VAT. "
@@ -384,8 +369,6 @@ class BankVatForm(BankFieldsForm):
     def clean(self):
         data = super().clean()
         registered = data.get("vat_status") == VatStatus.REGISTERED
-        if registered and not data.get("vat_number"):
-            self.add_error("vat_number", "Enter your council’s VAT registration number")
         if data.get("recharge_vat") == RechargeVat.STANDARD and data.get("vat_status") and not registered:
             self.add_error("recharge_vat", "Only a VAT-registered council can charge VAT on its recharges")
         return data

@@ -81,3 +81,24 @@ def november_hours(people):
             profile=people["spec_b"], officer=people["officer_a"], week_start=mon[3], hours="1.5", rate="33.33"
         ),
     ]
+
+
+@pytest.fixture
+def invoices(november_hours):
+    """November settled: AAA-2026-00001, Betaford owes Alphaton £250.00; AAA-2026-00002, Cetown owes
+    Alphaton £182.20; BBB-2026-00001, Alphaton owes Betaford £50.00."""
+    from payments import settlement
+    from payments.models import Invoice
+
+    settlement.settlement_run(period="2026-11", today=date(2026, 12, 1))
+    return {i.number: i for i in Invoice.objects.all()}
+
+
+@pytest.fixture
+def finance(three_councils):
+    a, b, c = three_councils
+    return {
+        "a": UserFactory(council=a, roles=["finance_officer"], email="fin@alphaton.gov.uk"),
+        "b": UserFactory(council=b, roles=["finance_officer"], email="fin@betaford.gov.uk"),
+        "c": UserFactory(council=c, roles=["finance_officer"], email="fin@cetown.gov.uk"),
+    }

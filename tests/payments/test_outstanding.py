@@ -16,31 +16,12 @@ from bookings.models import TimesheetStatus
 from notifications.models import OutboundEmail
 from payments import reports, selectors, services, settlement
 from payments.models import Invoice, InvoiceStatus, NumberSeries, SettlementRun
-from tests.factories import UserFactory
 from tests.payments.conftest import confirmed_week
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 12, 1)
 PAID = date(2026, 11, 20)
-
-
-@pytest.fixture
-def invoices(november_hours):
-    """AAA-00001: Betaford owes Alphaton £250.00; AAA-00002: Cetown owes Alphaton £182.20;
-    BBB-00001: Alphaton owes Betaford £50.00."""
-    settlement.settlement_run(period="2026-11", today=TODAY)
-    return {i.number: i for i in Invoice.objects.all()}
-
-
-@pytest.fixture
-def finance(three_councils):
-    a, b, c = three_councils
-    return {
-        "a": UserFactory(council=a, roles=["finance_officer"], email="fin@alphaton.gov.uk"),
-        "b": UserFactory(council=b, roles=["finance_officer"], email="fin@betaford.gov.uk"),
-        "c": UserFactory(council=c, roles=["finance_officer"], email="fin@cetown.gov.uk"),
-    }
 
 
 def run():

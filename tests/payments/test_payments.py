@@ -11,30 +11,13 @@ from freezegun import freeze_time
 from pypdf import PdfReader
 
 from notifications.models import OutboundEmail
-from payments import services, settlement
+from payments import services
 from payments.models import Agreement, Invoice, InvoiceStatus
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 12, 1)
 PAID = date(2026, 11, 20)  # in the past whenever the suite runs
-
-
-@pytest.fixture
-def invoices(november_hours):
-    settlement.settlement_run(period="2026-11", today=TODAY)
-    return {i.number: i for i in Invoice.objects.all()}
-
-
-@pytest.fixture
-def finance(three_councils):
-    a, b, c = three_councils
-    return {
-        "a": UserFactory(council=a, roles=["finance_officer"], email="fin@alphaton.gov.uk"),
-        "b": UserFactory(council=b, roles=["finance_officer"], email="fin@betaford.gov.uk"),
-        "c": UserFactory(council=c, roles=["finance_officer"], email="fin@cetown.gov.uk"),
-    }
 
 
 def test_part_payments_then_the_rest_mark_the_invoice_paid(invoices, finance):
