@@ -284,7 +284,6 @@ class FinanceDetailsForm(BankFieldsForm):
             Field.textarea("domains", rows=3),
         ]
 
-
     def cleaned_domains(self) -> list[str]:
         return [d for d in self.cleaned_data["domains"].replace(",", "\n").split() if d.strip()]
 
