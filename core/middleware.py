@@ -17,9 +17,8 @@ class RefuseNulBytesMiddleware:
 
     @staticmethod
     def _has_nul(request) -> bool:
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "").lower():
-            return True
-        if "\x00" in request.META.get("QUERY_STRING", ""):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
             return True
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",

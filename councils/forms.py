@@ -179,6 +179,8 @@ class BankFieldsForm(GovForm):
         super().__init__(*args, **kwargs)
         for name in self.BANK:
             self.fields[name].required = self.bank_required
+            if not self.bank_required:  # GOV.UK marks optional fields, not required ones
+                self.fields[name].label = f"{self.fields[name].label} (optional)"
 
     def clean_bank_sort_code(self) -> str:
         return "".join(ch for ch in self.cleaned_data.get("bank_sort_code") or "" if ch.isdigit())
@@ -197,7 +199,8 @@ class BankFieldsForm(GovForm):
         if given and len(given) < len(self.BANK):
             for name in self.BANK:
                 if name not in given and name not in self.errors:
-                    self.add_error(name, f"Enter the {self.fields[name].label.lower()}, or leave all three empty")
+                    what = self.fields[name].label.removesuffix(" (optional)").lower()
+                    self.add_error(name, f"Enter the {what}, or leave all three bank details empty")
         return data
 
     def bank_layout(self) -> list:

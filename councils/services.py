@@ -382,7 +382,6 @@ def _normalise_domain(domain: str) -> str:
 
 
 FINANCE_FIELDS = ("invoice_address", "finance_email", "payment_terms_days", "po_required", "vat_status", "vat_number")
-BANK_FIELDS = ("bank_account_name", "bank_sort_code", "bank_account_number")
 VAT_FIELDS = ("vat_status", "vat_number", "recharge_vat")
 
 

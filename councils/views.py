@@ -35,6 +35,7 @@ class ServiceFormView(FormView):
         except self.refusals as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
+        self.result = result  # for get_success_url
         message = self.get_success_message(result, form)
         if message:
             messages.success(self.request, message)

@@ -1,10 +1,12 @@
-from datetime import date, timedelta
+from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
 from councils.forms import GovForm
+
+from .settlement import months_back
 
 
 def _amount_field(label, help_text=""):
@@ -63,14 +65,6 @@ class AnswerForm(GovForm):
         return [Field.radios("answer", legend_size=Size.SMALL), Field.textarea("note", rows=3)]
 
 
-def _months_back(today: date, count: int) -> list[date]:
-    months, first = [], today.replace(day=1)
-    for _ in range(count):
-        first = (first - timedelta(days=1)).replace(day=1)
-        months.append(first)
-    return months
-
-
 class SettlementRequestForm(GovForm):
     """Choose a month to settle: the months that have ended, newest first (the service refuses any other)."""
 
@@ -85,7 +79,7 @@ class SettlementRequestForm(GovForm):
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["month"].widget = forms.Select(
-            choices=[(f"{m:%Y-%m}", f"{m:%B %Y}") for m in _months_back(today, 24)]
+            choices=[(f"{m:%Y-%m}", f"{m:%B %Y}") for m in months_back(today, count=24)]
         )
 
     def layout_fields(self):

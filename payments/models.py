@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from djmoney.models.fields import MoneyField
 
+from councils.models import RechargeVat
+
 
 class NumberSeries(models.Model):
     """The last number used per council, document kind and year. Locked while a number is taken, in the
@@ -65,13 +67,6 @@ class Agreement(models.TextChoices):
     DISPUTED = "disputed", "Disputed by the customer"
 
 
-class VatTreatment(models.TextChoices):
-    """How VAT was charged, kept on the invoice as issued (the supplier's setting may change later)."""
-
-    OUTSIDE_SCOPE = "outside_scope", "Outside the scope of VAT (recharge between authorities)"
-    STANDARD = "standard", "Standard rated (20%)"
-
-
 class Invoice(models.Model):
     number = models.CharField(max_length=20, unique=True)
     run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="invoices")
@@ -82,7 +77,8 @@ class Invoice(models.Model):
     net = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
     vat = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
     gross = MoneyField(max_digits=12, decimal_places=2, default_currency="GBP")
-    vat_treatment = models.CharField(max_length=15, choices=VatTreatment.choices, default=VatTreatment.OUTSIDE_SCOPE)
+    # The supplier's VAT on recharges when the invoice was issued (its setting may change later).
+    vat_treatment = models.CharField(max_length=15, choices=RechargeVat.choices, default=RechargeVat.OUTSIDE_SCOPE)
     supplier_vat_number = models.CharField(max_length=14, blank=True)  # as registered when issued
     status = models.CharField(max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED)
     created_at = models.DateTimeField(default=timezone.now)
@@ -103,6 +99,9 @@ class Invoice(models.Model):
             ),
             # No invoice for nothing: weeks with no billable amount are settled without a number.
             models.CheckConstraint(condition=Q(gross__gt=0), name="invoice_gross_positive"),
+            models.CheckConstraint(
+                condition=Q(vat_treatment__in=RechargeVat.values), name="invoice_vat_treatment_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from bookings.models import TimesheetStatus
 from core.csv import csv_text
 
 from .selectors import Statement, payroll_rows, settlement_lines
@@ -20,7 +21,7 @@ SETTLEMENT_COLUMNS = [
     "booking_reference",
     "specialist",
     "week_start",
-    "confirmed_hours",
+    "hours",
     "rate",
     "net",
     "vat",
@@ -103,7 +104,7 @@ def statement_csv(*, statement: Statement) -> str:
         "gross",
         "paid",
         "credited",
-        "outstanding",
+        "balance",  # what is still outstanding on the invoice
         "agreement",
     ]
     return _csv(header, rows)
@@ -128,7 +129,7 @@ def payroll_csv(*, council, period: date) -> str:
     after a dispute), each with the week it was worked, so a late-confirmed week is paid exactly once."""
     rows = []
     for t in payroll_rows(council=council, period=period):
-        resolved = t.status == "resolved"
+        resolved = t.status == TimesheetStatus.RESOLVED
         payable_at = t.resolved_at if resolved else t.confirmed_at
         rows.append(
             [

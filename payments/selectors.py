@@ -1,7 +1,7 @@
 """Reads for finance: statements, netting for a run, report rows. Joins done; sums in the database."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -169,12 +169,3 @@ def settlement_runs() -> QuerySet[SettlementRun]:
         .annotate(invoice_count=Count("invoices"), invoice_total=Coalesce(Sum("invoices__gross"), ZERO))
         .order_by("-period")
     )
-
-
-def payroll_months(*, today: date, count: int = 6) -> list[date]:
-    """The payroll periods offered for download: this month and the ones before it."""
-    months, first = [today.replace(day=1)], today.replace(day=1)
-    for _ in range(count - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
-        months.append(first)
-    return months

@@ -13,8 +13,15 @@ from audit.services import audit_record
 from core.money import money_format
 from councils.models import Role, User
 
-from .emails import credit_note_issued_tell, invoice_answered_tell, invoice_overdue_tell, payment_recorded_tell
+from .emails import (
+    credit_note_issued_tell,
+    finance_recipients,
+    invoice_answered_tell,
+    invoice_overdue_tell,
+    payment_recorded_tell,
+)
 from .models import Agreement, CreditNote, Invoice, InvoiceStatus, Payment
+from .selectors import invoices_with_balance
 from .settlement import number_take
 
 
@@ -168,19 +175,19 @@ def invoices_overdue_remind(*, today: date | None = None) -> int:
     still outstanding. An invoice with nothing outstanding is never reminded (and is marked paid)."""
     today = today or timezone.localdate()
     now = timezone.now()
-    due = (
-        Invoice.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("customer", "supplier")
+    due = list(
+        invoices_with_balance()
+        .select_for_update(skip_locked=True, of=("self",))
         .filter(status=InvoiceStatus.ISSUED, due_date__lt=today)
         .filter(Q(overdue_reminded_at__isnull=True) | Q(overdue_reminded_at__lte=now - timedelta(days=7)))
     )
+    recipients = finance_recipients({invoice.customer_id: invoice.customer for invoice in due}.values())
     sent = 0
     for invoice in due:
-        balance = invoice_balance(invoice)
-        if balance <= 0:
+        if invoice.outstanding <= 0:
             _settle_if_cleared(invoice)
             continue
-        invoice_overdue_tell(invoice=invoice, outstanding=balance)
+        invoice_overdue_tell(invoice=invoice, outstanding=invoice.outstanding, recipients=recipients)
         invoice.overdue_reminded_at = now
         invoice.save(update_fields=["overdue_reminded_at"])
         sent += 1

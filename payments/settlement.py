@@ -22,15 +22,14 @@ from djmoney.money import Money
 
 from audit.services import audit_record, audit_record_many
 from bookings.models import Timesheet, TimesheetStatus
-from councils.models import Council, RechargeVat
+from councils.models import Council, RechargeVat, VatStatus
 
-from .emails import invoice_issued_tell
-from .models import Invoice, InvoiceLine, NumberSeries, RunStatus, SettlementRun, VatTreatment
+from .emails import finance_recipients, invoice_issued_tell
+from .models import Invoice, InvoiceLine, NumberSeries, RunStatus, SettlementRun
 
 PENNY = Decimal("0.01")
 PAIRS_PER_TRANSACTION = 200
-VAT_RATE = {VatTreatment.OUTSIDE_SCOPE: Decimal("0"), VatTreatment.STANDARD: Decimal("0.20")}
-TREATMENT = {RechargeVat.OUTSIDE_SCOPE: VatTreatment.OUTSIDE_SCOPE, RechargeVat.STANDARD: VatTreatment.STANDARD}
+VAT_RATE = {RechargeVat.OUTSIDE_SCOPE: Decimal("0"), RechargeVat.STANDARD: Decimal("0.20")}
 
 
 class SettlementError(Exception):
@@ -53,6 +52,16 @@ def month_start(text_or_date) -> date:
 
 def next_month(period: date) -> date:
     return (period + timedelta(days=32)).replace(day=1)
+
+
+def months_back(today: date, *, count: int, include_current: bool = False) -> list[date]:
+    """The first days of the `count` months before `today`'s (or ending with it), newest first."""
+    first = today.replace(day=1)
+    months = [first] if include_current else []
+    while len(months) < count:
+        first = (first - timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return months
 
 
 def number_block(*, council: Council, kind: str, year: int, count: int) -> list[str]:
@@ -232,7 +241,7 @@ def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
         numbers[supplier.pk] = iter(number_block(council=supplier, kind="INV", year=today.year, count=count))
     invoices, lines_of = [], []
     for supplier, customer, rows in plan:
-        treatment = TREATMENT[supplier.recharge_vat]
+        treatment = supplier.recharge_vat
         rate_vat = VAT_RATE[treatment]
         lines = []
         for r in rows:
@@ -268,7 +277,7 @@ def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
                 vat=money(vat),
                 gross=money(net + vat),
                 vat_treatment=treatment,
-                supplier_vat_number=supplier.vat_number if supplier.vat_status == "registered" else "",
+                supplier_vat_number=supplier.vat_number if supplier.vat_status == VatStatus.REGISTERED else "",
             )
         )
         lines_of.append(lines)
@@ -289,6 +298,7 @@ def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
         }
         for invoice, lines in zip(invoices, lines_of, strict=True)
     )
+    recipients = finance_recipients({invoice.customer_id: invoice.customer for invoice in invoices}.values())
     for invoice in invoices:
-        invoice_issued_tell(invoice=invoice)
+        invoice_issued_tell(invoice=invoice, recipients=recipients)
     return invoices

@@ -23,7 +23,7 @@ from councils.views import ServiceFormView
 from . import reports, selectors, services, stripe_adapter
 from .forms import AnswerForm, CreditNoteForm, PaymentForm, SettlementRequestForm
 from .models import Invoice, SettlementRun
-from .settlement import SettlementError, month_start, settlement_request
+from .settlement import SettlementError, month_start, months_back, settlement_request
 
 
 class FinanceMixin(CouncilRoleRequiredMixin):
@@ -46,7 +46,7 @@ class FinanceHomeView(FinanceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             runs=SettlementRun.objects.all()[:24],
-            payroll_months=selectors.payroll_months(today=timezone.localdate()),
+            payroll_months=months_back(timezone.localdate(), count=6, include_current=True),
             council=self.request.user.council,
             **kwargs,
         )
@@ -107,12 +107,8 @@ class SettlementListView(PlatformAdminRequiredMixin, ServiceFormView):
     def get_success_message(self, result, form) -> str:
         return f"Settlement of {result.period:%B %Y} has been started. This page shows its progress."
 
-    def form_valid(self, form):
-        self.kwargs["month"] = f"{form.cleaned_data['month']:%Y-%m}"
-        return super().form_valid(form)
-
     def get_success_url(self):
-        return reverse("settlement:run", kwargs={"month": self.kwargs["month"]})
+        return reverse("settlement:run", kwargs={"month": f"{self.result.period:%Y-%m}"})
 
 
 class SettlementRunView(PlatformAdminRequiredMixin, TemplateView):
@@ -203,7 +199,7 @@ class InvoiceView(InvoiceMixin, TemplateView):
             lines=invoice.lines.all(),
             payments=invoice.payments.all(),
             credit_notes=invoice.credit_notes.all(),
-            balance=services.invoice_balance(invoice),
+            balance=invoice.outstanding,
             is_supplier=is_supplier,
             payment_form=PaymentForm(action=reverse("payments:pay", args=[invoice.number])),
             answer_form=AnswerForm(action=reverse("payments:answer", args=[invoice.number])),

@@ -97,6 +97,13 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddConstraint(
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("vat_treatment__in", ["outside_scope", "standard"])),
+                name="invoice_vat_treatment_valid",
+            ),
+        ),
+        migrations.AddConstraint(
             model_name="settlementrun",
             constraint=models.CheckConstraint(
                 condition=models.Q(("status__in", ["queued", "running", "completed", "failed"])),

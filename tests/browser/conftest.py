@@ -72,3 +72,36 @@ class AccessibilityAudit:
 @pytest.fixture
 def axe():
     return AccessibilityAudit()
+
+
+@pytest.fixture
+def page_without_js(browser, live_server, settings):
+    settings.SITE_URL = live_server.url
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+class MirroredAudit:
+    """axe needs scripts to run, so each page the JavaScript-off browser reaches is opened again, with the
+    same cookies, in a JavaScript-on page, and checked there."""
+
+    def __init__(self, audit, mirror):
+        self.audit, self.mirror = audit, mirror
+
+    def check(self, page):
+        self.mirror.context.clear_cookies()
+        self.mirror.context.add_cookies(page.context.cookies())
+        self.mirror.goto(page.url)
+        self.audit.check(self.mirror)
+
+
+@pytest.fixture
+def mirrored_axe(browser, live_server, axe):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    yield MirroredAudit(axe, context.new_page())
+    context.close()

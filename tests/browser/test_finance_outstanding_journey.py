@@ -11,53 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from councils.models import Role
-from talentpool.celery import app as celery_app
 from tests.browser.helpers import sign_in, sign_out
 from tests.factories import ActiveCouncilFactory, UserFactory, agreement_ensure, specialist_profile
 from tests.payments.conftest import confirmed_week
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def page_without_js(browser, live_server, settings):
-    settings.SITE_URL = live_server.url
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, java_script_enabled=False
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
-class MirroredAudit:
-    """axe needs scripts to run, so each page the JavaScript-off browser reaches is opened again, with the
-    same cookies, in a JavaScript-on page, and checked there."""
-
-    def __init__(self, audit, mirror):
-        self.audit, self.mirror = audit, mirror
-
-    def check(self, page):
-        self.mirror.context.clear_cookies()
-        self.mirror.context.add_cookies(page.context.cookies())
-        self.mirror.goto(page.url)
-        self.audit.check(self.mirror)
-
-
-@pytest.fixture
-def mirrored_axe(browser, live_server, axe):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    yield MirroredAudit(axe, context.new_page())
-    context.close()
-
-
-@pytest.fixture
-def eager_celery():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def test_part_payment_and_credit_note_show_everywhere_and_staff_run_a_month(

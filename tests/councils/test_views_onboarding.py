@@ -144,3 +144,36 @@ def test_suspend_page_needs_a_reason(client, staff, council):
 
 def test_healthz_answers(client, db):
     assert client.get("/healthz").content == b"ok"
+
+
+FINANCE_DETAILS = {
+    "invoice_address": "Town Hall, Alphaton",
+    "finance_email": "finance@alphaton.gov.uk",
+    "payment_terms_days": "30",
+    "po_required": "no",
+    "vat_status": "not_registered",
+    "domains": "alphaton.gov.uk",
+}
+
+
+def test_finance_details_take_bank_details_all_three_or_none(client, council_admin):
+    client.force_login(council_admin)
+    council = council_admin.council
+    partial = client.post(reverse("council:finance"), {**FINANCE_DETAILS, "bank_sort_code": "30-94-57"})
+    body = partial.content.decode()
+    assert "Enter the name on the account, or leave all three bank details empty" in body
+    assert "Enter the account number, or leave all three bank details empty" in body
+    council.refresh_from_db()
+    assert (council.bank_sort_code, council.invoice_address) == ("", "1 High Street\nTesttown\nTT1 1TT")
+    bank = {"bank_account_name": "Alphaton Council", "bank_sort_code": "30 94 57", "bank_account_number": "00733445"}
+    assert client.post(reverse("council:finance"), {**FINANCE_DETAILS, **bank}).status_code == 302
+    council.refresh_from_db()
+    assert (council.bank_account_name, council.bank_sort_code, council.bank_account_number) == (
+        "Alphaton Council",
+        "309457",
+        "00733445",
+    )
+    # The page offers them as optional, and shows them back as a person types a sort code.
+    page = client.get(reverse("council:finance")).content.decode()
+    assert "Sort code (optional)" in page
+    assert 'value="30-94-57"' in page

@@ -59,7 +59,6 @@ def world(settings):
                     hours=str(Decimal(n % 5 + 1) / 2),
                     rate=f"{30 + n * 3.17:.2f}",
                 )
-                supplier.refresh_from_db()
     return {"councils": councils, "finance": finance}
 
 

@@ -218,3 +218,27 @@ def test_settled_invoices_are_marked_paid_and_stay_out_of_the_plan(invoices, fin
     netting = selectors.netting_for(run=run())
     assert netting.plan == []
     assert netting.invoices == []
+
+
+def test_the_downloads_keep_the_columns_ledgers_and_payroll_read(client, invoices, finance):
+    """Ledger and payroll imports read these headers: a renamed column breaks them silently."""
+    client.force_login(finance["a"])
+
+    def header(name):
+        body = client.get(reverse(f"payments:{name}", args=["2026-11"])).content.decode()
+        return body.splitlines()[0].split(",")
+
+    assert header("settlement_csv")[9:15] == ["week_start", "hours", "rate", "net", "vat", "gross"]
+    assert header("statement_csv")[6:11] == ["gross", "paid", "credited", "balance", "agreement"]
+    assert header("payroll_csv") == [
+        "payroll_period",
+        "employee",
+        "email",
+        "week_start",
+        "week_end",
+        "confirmed_hours",
+        "payable_on",
+        "how",
+        "worked_for",
+        "booking_reference",
+    ]

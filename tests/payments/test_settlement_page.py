@@ -8,25 +8,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from payments import settlement
 from payments.models import Invoice, RunStatus, SettlementRun
-from talentpool.celery import app as celery_app
 from tests.factories import UserFactory
 
 OCTOBER = date(2026, 10, 1)
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(is_staff=True, council=None, roles=[])
-
-
-@pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture
@@ -39,7 +26,7 @@ def october_hours(people):
 
 @pytest.mark.django_db
 def test_staff_queue_a_month_and_see_its_result(
-    client, staff, october_hours, eager, django_capture_on_commit_callbacks
+    client, staff, october_hours, eager_celery, django_capture_on_commit_callbacks
 ):
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,8 +62,14 @@ def test_a_month_already_running_is_refused(client, staff, monkeypatch):
     monkeypatch.setattr(settlement, "_queue_run", lambda period: None)  # no worker: it stays queued
     client.force_login(staff)
     assert client.post(reverse("settlement:runs"), {"month": "2026-10"}).status_code == 302
+    first = SettlementRun.objects.get(period=OCTOBER)
+    other = UserFactory(is_staff=True, council=None, roles=[])
+    client.force_login(other)
     response = client.post(reverse("settlement:runs"), {"month": "2026-10"})
     assert "October 2026 is already queued: wait for it to finish" in response.content.decode()
+    again = SettlementRun.objects.get(period=OCTOBER)
+    assert (again.requested_by, again.queued_at) == (staff, first.queued_at)  # the refusal wrote nothing
+    assert AuditEvent.objects.filter(action="settlement.requested").count() == 1
     SettlementRun.objects.filter(period=OCTOBER).update(status=RunStatus.RUNNING)
     response = client.post(reverse("settlement:runs"), {"month": "2026-10"})
     assert "October 2026 is already running" in response.content.decode()
@@ -131,6 +124,8 @@ def test_two_staff_queueing_the_same_month_at_once_queue_it_once(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_council_people_cannot_see_the_settlement_pages(client, people):
+def test_council_people_cannot_see_or_run_settlement(client, people):
     client.force_login(people["officer_a"])
     assert client.get(reverse("settlement:runs")).status_code == 403
+    assert client.post(reverse("settlement:runs"), {"month": "2026-10"}).status_code == 403
+    assert not SettlementRun.objects.exists()
