@@ -49,7 +49,7 @@ format: install ## ruff format and fix
 	.venv/bin/ruff check --fix .
 
 check-deploy: install ## Django's deployment checks with production settings
-	DJANGO_SETTINGS_MODULE=talentpool.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
 	  ALLOWED_HOSTS=talentpool.example $(PY) manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the virtual environment, node_modules and built assets

@@ -23,24 +23,3 @@ def audit_events(*, council_id: int | None = None, object_type: str = "") -> Que
     if object_type in OBJECT_TYPES:
         events = events.filter(object_type=object_type)
     return events.order_by("-at", "-pk")
-
-
-def audit_subjects(events) -> None:
-    """Name each event's person as they are now (a name erased since shows as erased): labels in the log
-    itself hold ids only, so erasing a person needs no change to the append-only log."""
-    from councils.models import Invitation, User
-    from talentpool.models import SpecialistProfile
-
-    ids = {}
-    for event in events:
-        ids.setdefault(event.object_type, set()).add(event.object_id)
-    names = {}
-    if ids.get("user"):
-        names["user"] = {str(u.pk): u.full_name for u in User.objects.filter(pk__in=ids["user"])}
-    if ids.get("specialistprofile"):
-        profiles = SpecialistProfile.objects.filter(pk__in=ids["specialistprofile"]).select_related("user")
-        names["specialistprofile"] = {str(p.pk): p.user.full_name for p in profiles}
-    if ids.get("invitation"):
-        names["invitation"] = {str(i.pk): i.email for i in Invitation.objects.filter(pk__in=ids["invitation"])}
-    for event in events:
-        event.subject = names.get(event.object_type, {}).get(event.object_id, "")

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/talentpool_bench")
 os.environ["DATABASE_URL"] = DB_URL
-os.environ["DJANGO_SETTINGS_MODULE"] = "talentpool.settings.bench"
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
 PORT = int(os.environ.get("BENCH_PORT", "8099"))
 BASE = f"http://127.0.0.1:{PORT}"
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
@@ -119,7 +119,7 @@ def main() -> None:
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
-            "talentpool.wsgi:application",
+            "config.wsgi:application",
             "-b",
             f"127.0.0.1:{PORT}",
             "-w",
@@ -132,7 +132,7 @@ def main() -> None:
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "talentpool.settings.bench"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench"},
     )
     try:
         import requests

@@ -5,7 +5,7 @@ from datetime import date
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
-from councils.forms import GovForm
+from core.forms import GovForm
 
 MAX_BRIEF = 3000
 

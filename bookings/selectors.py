@@ -3,8 +3,11 @@
 from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from councils.models import Role, User
+from talentpool.models import SpecialistProfile
+from talentpool.weeks import first_future_monday
 
 from .models import Booking, BookingStatus, BookingWeek, Feedback, Timesheet, TimesheetStatus, WeekStatus
 
@@ -113,3 +116,16 @@ def feedback_for_profile(*, profile_id: int) -> QuerySet[Feedback]:
         .select_related("booking__customer_council")
         .order_by("-at")
     )
+
+
+def profile_has_weeks_to_come(*, profile: SpecialistProfile) -> bool:
+    """Weeks held or booked from the first week not yet started (erasure waits for them)."""
+    return BookingWeek.objects.filter(
+        booking__profile=profile,
+        status__in=[WeekStatus.HELD, WeekStatus.BOOKED],
+        week_start__gte=first_future_monday(timezone.localdate()),
+    ).exists()
+
+
+def profile_has_hours_not_invoiced(*, profile: SpecialistProfile) -> bool:
+    return Timesheet.objects.filter(week__booking__profile=profile, invoiced_at__isnull=True).exists()

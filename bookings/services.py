@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.errors import DomainError
 from councils.models import Council, Role, User
 from councils.selectors import council_can_transact
 from notifications.services import email_enqueue
@@ -23,13 +24,13 @@ from talentpool.selectors import profile_is_listed
 from talentpool.services import hours_text, parse_hours
 from talentpool.weeks import first_future_monday
 
-from .models import Booking, BookingEvent, BookingStatus, BookingWeek, WeekStatus
+from .models import Booking, BookingEvent, BookingStatus, BookingWeek, Feedback, WeekStatus
 from .selectors import is_booking_customer
 from .working_days import working_days_deadline
 
 
 @dataclass
-class BookingError(Exception):
+class BookingError(DomainError):
     """A refused booking move. `open_weeks` offers the specialist's other open weeks after a lost race."""
 
     message: str
@@ -399,3 +400,9 @@ def booking_reminders_send(*, now: datetime | None = None, within: timedelta = t
         booking.save(update_fields=["reminded_at"])
         sent += 1
     return sent
+
+
+@transaction.atomic
+def feedback_comments_erase(*, profile: SpecialistProfile) -> int:
+    """Erasing a leaver: the comments about their work go; the ratings stay."""
+    return Feedback.objects.filter(booking__profile=profile).update(comment="")

@@ -12,10 +12,10 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.permissions import CouncilRoleRequiredMixin
+from core.views import ServiceFormView
 from councils.models import Role
-from councils.permissions import CouncilRoleRequiredMixin
 from councils.selectors import council_can_transact
-from councils.views import ServiceFormView
 from talentpool.forms import ReasonForm
 from talentpool.models import SlotStatus, SpecialistProfile
 from talentpool.selectors import profile_is_listed
@@ -189,7 +189,6 @@ class AcceptView(SpecialistBookingMixin, View):
 class BookingFormView(ServiceFormView):
     """A booking form page: a BookingError from the service is shown in the error summary."""
 
-    refusals = (services.BookingError,)
     success_url = reverse_lazy("bookings:list")
 
 

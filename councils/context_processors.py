@@ -11,22 +11,22 @@ def navigation(request):
         return {"nav_items": []}
     items = [("Home", reverse("home"))]
     if user.is_staff:
-        items += [("Councils", reverse("platform:dashboard")), ("Settlement", reverse("settlement:runs"))]
+        items += [("Councils", reverse("platform:dashboard")), ("Settlement", reverse("payments:settlement_runs"))]
     member = user.council_id and user.membership_status == MembershipStatus.ACTIVE
     if member:
-        items.append(("Find a specialist", reverse("pool:search")))
+        items.append(("Find a specialist", reverse("talentpool:search")))
         if Role.BOOKING_OFFICER in user.roles or Role.COUNCIL_ADMIN in user.roles:
             items.append(("Bookings", reverse("bookings:list")))
         if Role.SPECIALIST in user.roles:
             items += [
-                ("Your profile", reverse("pool:my_profile")),
-                ("Your hours", reverse("pool:hours")),
+                ("Your profile", reverse("talentpool:my_profile")),
+                ("Your hours", reverse("talentpool:hours")),
                 ("Your bookings", reverse("bookings:requests")),
             ]
         if Role.APPROVER in user.roles:
-            items.append(("Approvals", reverse("pool:approvals")))
+            items.append(("Approvals", reverse("talentpool:approvals")))
         if Role.FINANCE_OFFICER in user.roles or Role.COUNCIL_ADMIN in user.roles:
-            items.append(("Rates", reverse("pool:rates")))
+            items.append(("Rates", reverse("talentpool:rates")))
         if Role.FINANCE_OFFICER in user.roles:
             items.append(("Finance", reverse("payments:home")))
     if member and Role.COUNCIL_ADMIN in user.roles:

@@ -1,38 +1,13 @@
 """Forms: parse and validate input; the services decide. All render through crispy-forms-gds."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 
+from core.forms import GovForm
+
 from .models import CouncilStatus, Nation, RechargeVat, Role, VatStatus
 from .services import BankDetails
-
-
-class GovForm(forms.Form):
-    """A form with a GOV.UK helper: error summary on, fields laid out in declaration order."""
-
-    submit_label = "Continue"
-    submit_class = ""
-
-    def __init__(
-        self, *args, submit_label: str | None = None, submit_class: str | None = None, action: str = "", **kwargs
-    ):
-        super().__init__(*args, **kwargs)
-        self.submit_label = submit_label or self.submit_label
-        self.submit_class = submit_class or self.submit_class
-        self.helper = FormHelper()
-        self.helper.form_show_errors = True
-        self.helper.attrs = {"novalidate": ""}  # the server's messages, not the browser's
-        if action:
-            self.helper.form_action = action
-        self.helper.layout = Layout(
-            *self.layout_fields(), Submit("submit", self.submit_label, css_class=self.submit_class)
-        )
-
-    def layout_fields(self):
-        return [Field(name) for name in self.fields]
-
 
 ROLE_HINTS = {
     Role.COUNCIL_ADMIN: "Sets up the council, its finance details and who can use the service",
@@ -101,12 +76,6 @@ class SuspendForm(GovForm):
         max_length=500,
         error_messages={"required": "Enter the reason for suspending the council"},
     )
-
-
-class ConfirmForm(GovForm):
-    """A page that asks only to confirm: one button, no fields."""
-
-    submit_label = "Confirm"
 
 
 class AgreementForm(GovForm):

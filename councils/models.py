@@ -230,6 +230,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    @property
+    def is_active_member(self) -> bool:
+        """Approved member of a council (the permission mixins in core ask this)."""
+        return self.council_id is not None and self.membership_status == MembershipStatus.ACTIVE
+
     def has_role(self, role: str) -> bool:
         return self.membership_status == MembershipStatus.ACTIVE and role in self.roles
 

@@ -14,10 +14,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record, snapshot
+from core.errors import DomainError
+from notifications.models import OutboundEmail
 from notifications.services import email_enqueue
 
 from .models import (
@@ -38,7 +41,7 @@ from .models import (
 from .selectors import agreement_current, council_admins, council_has_accepted_current_agreement
 
 
-class CouncilError(Exception):
+class CouncilError(DomainError):
     """A refused onboarding or membership move; the message is shown to the person."""
 
 
@@ -672,3 +675,50 @@ def member_signup_record(*, user: User, council: Council) -> User:
             context={"member": user, "council": council, "recipient": admin},
         )
     return user
+
+
+@transaction.atomic
+def member_erase_check(*, member: User, by: User) -> User:
+    """The council's side of erasing a leaver: under the council's lock, `by` is still an administrator
+    and `member` a removed member not yet erased. Returns the member, locked."""
+    council = _locked(by.council)
+    _refuse_unless_still_admin(by=by, council=council)
+    member = _member_locked(member=member, council=council)
+    if member.pk == by.pk:
+        raise CouncilError("You cannot erase yourself. Ask another council administrator.")
+    if member.is_erased:
+        raise CouncilError("This person’s details have already been erased")
+    if member.membership_status != MembershipStatus.REMOVED:
+        raise CouncilError(f"Remove {member} from your council before erasing their details")
+    return member
+
+
+ERASED_NAME = "Former member"
+
+
+@transaction.atomic
+def member_anonymise(*, member: User, by: User) -> User:
+    """Replace a checked leaver's name and e-mail address; their e-mail addresses, invitations and the
+    e-mails sent to them go (never a council's own finance address)."""
+    old_email = member.email
+    if not Council.objects.filter(finance_email__iexact=old_email).exists():
+        OutboundEmail.objects.filter(to__iexact=old_email).delete()
+    EmailAddress.objects.filter(user=member).delete()
+    Invitation.objects.filter(Q(accepted_user=member) | Q(email__iexact=old_email)).update(
+        email=f"erased-{member.pk}@erased.invalid", full_name=""
+    )
+    member.full_name = ERASED_NAME
+    member.email = f"erased-{member.pk}@erased.invalid"
+    member.set_unusable_password()  # with is_active off, any session still open stops working
+    member.is_active = False
+    member.roles = []
+    member.save()
+    audit_record(
+        actor=by,
+        action="member.erased",
+        obj=member,
+        councils=[member.council_id],
+        note="Personal details erased; financial records kept",
+        label=f"Member {member.pk}",
+    )
+    return member

@@ -1,7 +1,5 @@
 from django.urls import include, path
 
-from audit import views as audit_views
-
 from . import views
 
 platform_patterns = [
@@ -12,7 +10,6 @@ platform_patterns = [
     path("councils/<str:code>/reinstate/", views.CouncilReinstateView.as_view(), name="council_reinstate"),
     path("invitations/<int:pk>/resend/", views.PlatformInvitationResendView.as_view(), name="invitation_resend"),
     path("invitations/<int:pk>/cancel/", views.PlatformInvitationCancelView.as_view(), name="invitation_cancel"),
-    path("audit/", audit_views.PlatformAuditView.as_view(), name="audit"),
 ]
 
 council_patterns = [
@@ -27,14 +24,9 @@ council_patterns = [
     path("people/<int:pk>/reject/", views.SignupRejectView.as_view(), name="signup_reject"),
     path("invitations/<int:pk>/resend/", views.CouncilInvitationResendView.as_view(), name="invitation_resend"),
     path("invitations/<int:pk>/cancel/", views.CouncilInvitationCancelView.as_view(), name="invitation_cancel"),
-    path("audit/", audit_views.CouncilAuditView.as_view(), name="audit"),
-    path("people/<int:pk>/erase/", views.MemberEraseView.as_view(), name="member_erase"),
 ]
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("your-data.json", views.MyDataView.as_view(), name="my_data"),
     path("invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("platform/", include((platform_patterns, "platform"))),
     path("council/", include((council_patterns, "council"))),

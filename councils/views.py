@@ -2,70 +2,32 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from . import forms, privacy, selectors, services
+from core.forms import ConfirmForm
+from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
+from core.views import ServiceFormView
+
+from . import forms, selectors, services
 from .models import Council, Invitation, MembershipStatus, Role, User
-from .permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
 
 
-class ServiceFormView(FormView):
-    """A form page whose valid submission calls a service; a refusal is shown in the error summary."""
-
-    template_name = "form_page.html"
-    title = ""
-    success_message = ""
-    refusals: tuple[type[Exception], ...] = (services.CouncilError,)  # the domain errors a person should read
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("title", self.title)
-        return super().get_context_data(**kwargs)
-
-    def form_valid(self, form):
-        try:
-            result = self.perform(form)
-        except self.refusals as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        self.result = result  # for get_success_url
-        message = self.get_success_message(result, form)
-        if message:
-            messages.success(self.request, message)
-        return redirect(self.get_success_url())
-
-    def get_success_message(self, result, form) -> str:
-        return self.success_message.format(result=result, form=form) if self.success_message else ""
-
-    def perform(self, form):  # pragma: no cover - each page supplies it
-        raise NotImplementedError
-
-
-def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
-
-
-class HomeView(TemplateView):
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        context = super().get_context_data(**kwargs)
-        if user.is_authenticated and user.council_id:
-            context["council"] = user.council
-            context["pending"] = user.membership_status == MembershipStatus.PENDING
-            context["is_council_admin"] = user.has_role(Role.COUNCIL_ADMIN)
-            context["can_transact"] = selectors.council_can_transact(council=user.council)
-        return context
+def council_home_section(request) -> dict:
+    """The home page's council part: which council, whether it can book yet, the admin's links."""
+    user = request.user
+    if not user.council_id:
+        return {}
+    return {
+        "council": user.council,
+        "pending": user.membership_status == MembershipStatus.PENDING,
+        "is_council_admin": user.has_role(Role.COUNCIL_ADMIN),
+        "can_transact": selectors.council_can_transact(council=user.council),
+    }
 
 
 # --- platform administrators --------------------------------------------------------------------
@@ -142,7 +104,7 @@ class CouncilSuspendView(PlatformCouncilMixin, ServiceFormView):
 
 
 class CouncilReinstateView(PlatformCouncilMixin, ServiceFormView):
-    form_class = forms.ConfirmForm
+    form_class = ConfirmForm
     template_name = "platform/council_reinstate.html"
     success_message = "{result.short_name} is reinstated"
 
@@ -186,7 +148,7 @@ class _InvitationResend(InvitationActionMixin, View):
 
 
 class _InvitationCancel(InvitationActionMixin, ServiceFormView):
-    form_class = forms.ConfirmForm
+    form_class = ConfirmForm
     template_name = "invitation_cancel.html"
     success_message = "Invitation to {result.email} cancelled"
 
@@ -428,7 +390,7 @@ class MemberRolesView(MemberMixin, ServiceFormView):
 
 
 class MemberRemoveView(MemberMixin, ServiceFormView):
-    form_class = forms.ConfirmForm
+    form_class = ConfirmForm
     template_name = "council/member_remove.html"
     success_message = "{result} has been removed from your council"
 
@@ -468,31 +430,3 @@ class SignupRejectView(MemberMixin, View):
         else:
             messages.success(request, f"{member} was not approved and cannot use the service")
         return redirect("council:people")
-
-
-class MemberEraseView(MemberMixin, ServiceFormView):
-    """Erase a removed member's personal details (they have left); financial records stay."""
-
-    form_class = forms.ConfirmForm
-    template_name = "council/member_erase.html"
-    success_message = "Their personal details have been erased"
-    member_status = MembershipStatus.REMOVED
-
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "submit_label": "Erase personal details",
-            "submit_class": "govuk-button--warning",
-        }
-
-    def perform(self, form):
-        return privacy.member_erase(member=self.member, by=self.request.user)
-
-
-class MyDataView(LoginRequiredMixin, View):
-    """A person downloads the data the service holds about them."""
-
-    def get(self, request):
-        response = HttpResponse(privacy.personal_data_json(user=request.user), content_type="application/json")
-        response["Content-Disposition"] = 'attachment; filename="your-talent-pool-data.json"'
-        return response

@@ -4,7 +4,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
-from councils.forms import GovForm
+from core.forms import GovForm
 
 from .settlement import months_back
 

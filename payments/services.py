@@ -10,6 +10,7 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from audit.services import audit_record
+from core.errors import DomainError
 from core.money import money_format
 from councils.models import Role, User
 
@@ -25,7 +26,7 @@ from .selectors import invoices_with_balance
 from .settlement import number_take
 
 
-class PaymentError(Exception):
+class PaymentError(DomainError):
     """A refused finance move; the message is shown to the person."""
 
 

@@ -22,6 +22,7 @@ from djmoney.money import Money
 
 from audit.services import audit_record, audit_record_many
 from bookings.models import Timesheet, TimesheetStatus
+from core.errors import DomainError
 from councils.models import Council, RechargeVat, VatStatus
 
 from .emails import finance_recipients, invoice_issued_tell
@@ -32,7 +33,7 @@ PAIRS_PER_TRANSACTION = 200
 VAT_RATE = {RechargeVat.OUTSIDE_SCOPE: Decimal("0"), RechargeVat.STANDARD: Decimal("0.20")}
 
 
-class SettlementError(Exception):
+class SettlementError(DomainError):
     pass
 
 

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from core.money import money_format
+from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
+from core.views import ServiceFormView
 from councils import services as council_services
 from councils.forms import BankVatForm
 from councils.models import Role
-from councils.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
-from councils.views import ServiceFormView
 
 from . import reports, selectors, services, stripe_adapter
 from .forms import AnswerForm, CreditNoteForm, PaymentForm, SettlementRequestForm
@@ -59,7 +59,6 @@ class BankVatView(FinanceMixin, ServiceFormView):
     template_name = "payments/bank_vat.html"
     title = "Bank and VAT details"
     success_message = "Bank and VAT details saved. Invoices from now on use them."
-    refusals = (council_services.CouncilError,)
 
     def get_initial(self):
         council = self.request.user.council
@@ -93,7 +92,6 @@ class SettlementListView(PlatformAdminRequiredMixin, ServiceFormView):
     form_class = SettlementRequestForm
     template_name = "payments/settlement_runs.html"
     title = "Settlement"
-    refusals = (SettlementError,)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "today": timezone.localdate()}
@@ -108,7 +106,7 @@ class SettlementListView(PlatformAdminRequiredMixin, ServiceFormView):
         return f"Settlement of {result.period:%B %Y} has been started. This page shows its progress."
 
     def get_success_url(self):
-        return reverse("settlement:run", kwargs={"month": f"{self.result.period:%Y-%m}"})
+        return reverse("payments:settlement_run", kwargs={"month": f"{self.result.period:%Y-%m}"})
 
 
 class SettlementRunView(PlatformAdminRequiredMixin, TemplateView):
@@ -234,7 +232,6 @@ class CreditNotePdfView(InvoiceMixin, View):
 class PaymentView(InvoiceMixin, ServiceFormView):
     form_class = PaymentForm
     template_name = "payments/invoice_form.html"
-    refusals = (services.PaymentError,)
     title = "Record a payment"
 
     def get_success_message(self, result, form) -> str:
@@ -257,7 +254,6 @@ class PaymentView(InvoiceMixin, ServiceFormView):
 class CreditNoteView(InvoiceMixin, ServiceFormView):
     form_class = CreditNoteForm
     template_name = "payments/invoice_form.html"
-    refusals = (services.PaymentError,)
     title = "Issue a credit note"
     success_message = "Credit note {result.number} issued"
 
@@ -274,7 +270,6 @@ class CreditNoteView(InvoiceMixin, ServiceFormView):
 class AnswerView(InvoiceMixin, ServiceFormView):
     form_class = AnswerForm
     template_name = "payments/invoice_form.html"
-    refusals = (services.PaymentError,)
     title = "Confirm or dispute this invoice"
     success_message = "Your answer is recorded and visible to both finance teams"
 

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-export DJANGO_SETTINGS_MODULE=talentpool.settings.dev
+export DJANGO_SETTINGS_MODULE=config.settings.dev
 DATABASE_URL="$($PY scripts/dev_database.py)"
 export DATABASE_URL
 PORT="${PORT:-8000}"
@@ -29,9 +29,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 mkdir -p .data/logs
 if [ "$EAGER" = 0 ]; then
-  .venv/bin/celery -A talentpool worker --loglevel=INFO --concurrency=2 >.data/logs/worker.log 2>&1 &
+  .venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 >.data/logs/worker.log 2>&1 &
   pids+=($!)
-  .venv/bin/celery -A talentpool beat --loglevel=INFO --schedule .data/celerybeat-schedule \
+  .venv/bin/celery -A config beat --loglevel=INFO --schedule .data/celerybeat-schedule \
     --scheduler django_celery_beat.schedulers:DatabaseScheduler >.data/logs/beat.log 2>&1 &
   pids+=($!)
   echo "Celery worker and beat started (logs in .data/logs/)."

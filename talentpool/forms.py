@@ -9,7 +9,7 @@ from django import forms
 from django.core.cache import cache
 from django.utils import timezone
 
-from councils.forms import GovForm
+from core.forms import GovForm
 from councils.models import Council, CouncilStatus, Nation
 
 from .models import ServiceArea, Skill
@@ -243,7 +243,7 @@ SORT_CHOICES = [("relevance", "Best match"), ("soonest", "Soonest available"), (
 # five queries off every search page (benchmarks/README.md). A council activated meanwhile appears in
 # the council filter within that time.
 FILTER_CHOICES_SECONDS = 300
-FILTER_CHOICES_KEY = "pool:search-filter-choices:v1"
+FILTER_CHOICES_KEY = "talentpool:search-filter-choices:v1"
 
 
 def _filter_choices_load() -> dict[str, list[tuple[str, str]]]:

@@ -130,7 +130,7 @@ class SpecialistProfile(models.Model):
         return f"{self.user.full_name}: {self.headline}"
 
     def get_absolute_url(self) -> str:
-        return reverse("pool:profile", kwargs={"pk": self.pk})
+        return reverse("talentpool:profile", kwargs={"pk": self.pk})
 
     @property
     def is_listed(self) -> bool:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from audit.services import audit_record, snapshot
+from core.errors import DomainError
 from councils.models import CouncilStatus, MembershipStatus, Role, User
 from councils.selectors import council_admins
 from notifications.services import email_enqueue
@@ -30,14 +31,16 @@ from .models import (
     SlotStatus,
     SpecialistProfile,
     WeekSlot,
+    calendar_token_new,
 )
+from .signals import profile_withdrawn
 from .weeks import first_future_monday, monday_of, mondays, window_end
 
 MAX_APPROVAL_MONTHS = 12
 REMINDER_DAYS = 14
 
 
-class PoolError(Exception):
+class PoolError(DomainError):
     """A refused pool move; the message is shown to the person."""
 
 
@@ -253,11 +256,12 @@ def profile_rate_set(*, profile: SpecialistProfile, by: User, amount) -> Special
 
 PROFILE_MOVES: dict[str, set[str]] = {
     ProfileStatus.DRAFT: {ProfileStatus.SUBMITTED},
-    ProfileStatus.SUBMITTED: {ProfileStatus.APPROVED, ProfileStatus.RETURNED},
-    ProfileStatus.RETURNED: {ProfileStatus.SUBMITTED},
+    # a waiting, returned or expired profile is withdrawn only when its specialist's details are erased
+    ProfileStatus.SUBMITTED: {ProfileStatus.APPROVED, ProfileStatus.RETURNED, ProfileStatus.WITHDRAWN},
+    ProfileStatus.RETURNED: {ProfileStatus.SUBMITTED, ProfileStatus.WITHDRAWN},
     ProfileStatus.APPROVED: {ProfileStatus.APPROVED, ProfileStatus.WITHDRAWN, ProfileStatus.EXPIRED},
     ProfileStatus.WITHDRAWN: {ProfileStatus.SUBMITTED},
-    ProfileStatus.EXPIRED: {ProfileStatus.SUBMITTED},
+    ProfileStatus.EXPIRED: {ProfileStatus.SUBMITTED, ProfileStatus.WITHDRAWN},
 }
 
 
@@ -401,29 +405,26 @@ def profile_withdraw(*, profile: SpecialistProfile, by: User, reason: str) -> Sp
     """Withdraw permission at once: the profile is unlisted; weeks already held or booked stay."""
     profile = _locked_profile(profile)
     _require_council_role(user=by, council_id=profile.council_id, roles=(Role.APPROVER,), action="withdraw permission")
+    if profile.status != ProfileStatus.APPROVED:
+        raise PoolError(f"This profile is {ProfileStatus(profile.status).label.lower()}; it cannot become withdrawn.")
     if not reason.strip():
         raise PoolError("Enter the reason for withdrawing permission")
     _profile_move(profile=profile, to=ProfileStatus.WITHDRAWN, by=by, note=reason.strip())
     profile.save(update_fields=["status", "updated_at"])
-    committed = profile.slots.filter(
-        status__in=[SlotStatus.HELD, SlotStatus.BOOKED], week_start__gte=monday_of(_today())
+    committed = list(
+        profile.slots.filter(status__in=[SlotStatus.HELD, SlotStatus.BOOKED], week_start__gte=monday_of(_today()))
     )
+    context = {"profile": profile, "reason": reason.strip(), "committed_weeks": committed}
     _tell(
-        [profile.user, *council_admins(council=profile.council), *_booking_officers_of(committed)],
+        [profile.user, *council_admins(council=profile.council)],
         kind="profile_withdrawn",
         subject=f"Permission withdrawn: {profile.user.full_name} is no longer listed in the talent pool",
         template="emails/profile_withdrawn",
-        context={"profile": profile, "reason": reason.strip(), "committed_weeks": list(committed)},
+        context=context,
     )
+    # the booking councils whose weeks are held or booked are told by bookings (it owns who booked them)
+    profile_withdrawn.send(sender=SpecialistProfile, profile=profile, committed_slots=committed, email_context=context)
     return profile
-
-
-def _booking_officers_of(slots) -> list[User]:
-    """The officers whose live bookings hold or book these weeks (the booking councils are told)."""
-    from bookings.models import BookingWeek, WeekStatus
-
-    weeks = BookingWeek.objects.filter(slot__in=slots, status__in=[WeekStatus.HELD, WeekStatus.BOOKED])
-    return list(User.objects.filter(pk__in=weeks.values("booking__officer")))
 
 
 @transaction.atomic
@@ -636,3 +637,27 @@ def slot_withdraw(*, profile: SpecialistProfile, by: User, week_start: date, tod
     slot.from_pattern = False
     slot.save(update_fields=["status", "from_pattern", "updated_at"])
     return slot
+
+
+@transaction.atomic
+def profile_erase(*, profile: SpecialistProfile, by: User) -> SpecialistProfile:
+    """Erasing a leaver: the profile's text, skills, areas, past projects, working hours and open weeks go,
+    and a listed or waiting profile is withdrawn (with its history row). Bookings and hours stay."""
+    profile = _locked_profile(profile)
+    if profile.status != ProfileStatus.DRAFT and profile.status != ProfileStatus.WITHDRAWN:
+        _profile_move(profile=profile, to=ProfileStatus.WITHDRAWN, by=by, note="Personal details erased")
+    profile.headline = "Erased"
+    profile.summary = ""
+    profile.returned_reason = ""
+    profile.calendar_token = calendar_token_new()
+    profile.search_vector = None
+    profile.contracted_hours = SpecialistProfile._meta.get_field("contracted_hours").get_default()
+    profile.working_time_opt_out = False
+    profile.save()
+    profile.status_changes.update(note="")
+    profile.skills.clear()
+    profile.service_areas.clear()
+    profile.past_projects.all().delete()
+    profile.slots.filter(status=SlotStatus.OPEN).update(status=SlotStatus.WITHDRAWN)
+    AvailabilityPattern.objects.filter(profile=profile).delete()
+    return profile

@@ -11,11 +11,11 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from bookings.selectors import feedback_for_profile
+from core.permissions import CouncilRoleRequiredMixin
+from core.sections import sections_context
+from core.views import ServiceFormView
 from councils.models import Role
-from councils.permissions import CouncilRoleRequiredMixin
 from councils.selectors import council_can_transact
-from councils.views import ServiceFormView
 
 from . import forms, selectors, services
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile
@@ -25,8 +25,6 @@ from .weeks import first_future_monday
 
 class PoolFormView(ServiceFormView):
     """A pool form page: a PoolError from the service is shown in the error summary."""
-
-    refusals = (services.PoolError,)
 
 
 # --- the specialist's own profile ---------------------------------------------------------------
@@ -44,16 +42,16 @@ class SpecialistMixin(CouncilRoleRequiredMixin):
         user = request.user
         if self.profile_first and user.is_authenticated and user.has_role(Role.SPECIALIST) and self.profile is None:
             messages.info(request, self.profile_first)
-            return redirect("pool:profile_edit")
+            return redirect("talentpool:profile_edit")
         return super().dispatch(request, *args, **kwargs)
 
 
 class MyProfileView(SpecialistMixin, TemplateView):
-    template_name = "pool/my_profile.html"
+    template_name = "talentpool/my_profile.html"
 
     def get(self, request, *args, **kwargs):
         if self.profile is None:
-            return redirect("pool:profile_edit")
+            return redirect("talentpool:profile_edit")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -67,7 +65,7 @@ class MyProfileView(SpecialistMixin, TemplateView):
 
 class ProfileEditView(SpecialistMixin, PoolFormView):
     form_class = forms.ProfileForm
-    template_name = "pool/profile_edit.html"
+    template_name = "talentpool/profile_edit.html"
     success_message = "Profile saved"
 
     def get_initial(self):
@@ -102,12 +100,12 @@ class ProfileEditView(SpecialistMixin, PoolFormView):
         )
 
     def get_success_url(self):
-        return reverse("pool:my_profile")
+        return reverse("talentpool:my_profile")
 
 
 class PastProjectView(SpecialistMixin, PoolFormView):
     form_class = forms.PastProjectForm
-    template_name = "pool/past_project.html"
+    template_name = "talentpool/past_project.html"
     success_message = "Past project saved"
     profile_first = "Write your profile first, then add past projects"
 
@@ -140,13 +138,13 @@ class PastProjectView(SpecialistMixin, PoolFormView):
         )
 
     def get_success_url(self):
-        return reverse("pool:my_profile")
+        return reverse("talentpool:my_profile")
 
 
 class PastProjectDeleteView(SpecialistMixin, PoolFormView):
     form_class = forms.GovForm
     profile_first = "Write your profile first"
-    template_name = "pool/past_project_delete.html"
+    template_name = "talentpool/past_project_delete.html"
     success_message = "Past project removed"
 
     @cached_property
@@ -167,7 +165,7 @@ class PastProjectDeleteView(SpecialistMixin, PoolFormView):
         return services.past_project_delete(project=self.project, by=self.request.user)
 
     def get_success_url(self):
-        return reverse("pool:my_profile")
+        return reverse("talentpool:my_profile")
 
 
 class ProfileSubmitView(SpecialistMixin, View):
@@ -180,7 +178,7 @@ class ProfileSubmitView(SpecialistMixin, View):
             messages.error(request, str(exc))
         else:
             messages.success(request, "Sent to your council’s approvers. We will e-mail you when they decide.")
-        return redirect("pool:my_profile")
+        return redirect("talentpool:my_profile")
 
 
 # --- weekly hours -------------------------------------------------------------------------------
@@ -188,7 +186,7 @@ class ProfileSubmitView(SpecialistMixin, View):
 
 class HoursView(SpecialistMixin, PoolFormView):
     form_class = forms.PatternForm
-    template_name = "pool/hours.html"
+    template_name = "talentpool/hours.html"
     success_message = "Weekly hours saved"
     profile_first = "Write your profile first, then set your hours"
 
@@ -219,12 +217,12 @@ class HoursView(SpecialistMixin, PoolFormView):
         )
 
     def get_success_url(self):
-        return reverse("pool:hours")
+        return reverse("talentpool:hours")
 
 
 class WeekView(SpecialistMixin, PoolFormView):
     form_class = forms.WeekForm
-    template_name = "pool/week.html"
+    template_name = "talentpool/week.html"
     profile_first = "Write your profile first, then set your hours"
     success_message = "Hours saved for the week of {form.week:%-d %B %Y}"
 
@@ -257,7 +255,7 @@ class WeekView(SpecialistMixin, PoolFormView):
         )
 
     def get_success_url(self):
-        return reverse("pool:hours")
+        return reverse("talentpool:hours")
 
 
 class WeekWithdrawView(WeekView):
@@ -266,9 +264,9 @@ class WeekWithdrawView(WeekView):
             services.slot_withdraw(profile=self.profile, by=request.user, week_start=self.week)
         except services.PoolError as exc:
             messages.error(request, str(exc))
-            return redirect("pool:week", week=self.week.isoformat())
+            return redirect("talentpool:week", week=self.week.isoformat())
         messages.success(request, f"You are no longer offering hours in the week of {self.week:%-d %B %Y}")
-        return redirect("pool:hours")
+        return redirect("talentpool:hours")
 
 
 # --- approvers ----------------------------------------------------------------------------------
@@ -286,11 +284,11 @@ class ApproverMixin(CouncilRoleRequiredMixin):
         )
 
     def get_success_url(self):
-        return reverse("pool:approval", kwargs={"pk": self.profile.pk})
+        return reverse("talentpool:approval", kwargs={"pk": self.profile.pk})
 
 
 class ApprovalsView(ApproverMixin, TemplateView):
-    template_name = "pool/approvals.html"
+    template_name = "talentpool/approvals.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(profiles=selectors.profiles_for_approver(approver=self.request.user), **kwargs)
@@ -298,7 +296,7 @@ class ApprovalsView(ApproverMixin, TemplateView):
 
 class ApprovalView(ApproverMixin, PoolFormView):
     form_class = forms.ApproveForm
-    template_name = "pool/approval.html"
+    template_name = "talentpool/approval.html"
     success_message = "Approved: {result.user.full_name} is listed in the talent pool"
 
     def get_initial(self):
@@ -313,13 +311,13 @@ class ApprovalView(ApproverMixin, PoolFormView):
             profile=detail,
             lgdss=lgdss_points(),
             return_form=forms.ReasonForm(
-                action=reverse("pool:approval_return", kwargs={"pk": self.profile.pk}),
+                action=reverse("talentpool:approval_return", kwargs={"pk": self.profile.pk}),
                 label="What do they need to change?",
                 submit_label="Return for changes",
                 submit_class="govuk-button--secondary",
             ),
             withdraw_form=forms.ReasonForm(
-                action=reverse("pool:approval_withdraw", kwargs={"pk": self.profile.pk}),
+                action=reverse("talentpool:approval_withdraw", kwargs={"pk": self.profile.pk}),
                 label="Why are you withdrawing permission?",
                 submit_label="Withdraw permission",
                 submit_class="govuk-button--warning",
@@ -341,7 +339,7 @@ class ReasonActionView(ApproverMixin, PoolFormView):
     """Return a profile for changes, or withdraw permission: both need a reason."""
 
     form_class = forms.ReasonForm
-    template_name = "pool/reason.html"
+    template_name = "talentpool/reason.html"
     action = ""  # "return" | "withdraw"
 
     TEXT = {
@@ -395,8 +393,8 @@ class ProjectVerifyView(CouncilRoleRequiredMixin, View):
         else:
             messages.success(request, f"“{project.title}” is marked verified by your council")
         if request.user.has_role(Role.APPROVER):
-            return redirect("pool:approval", pk=project.profile_id)
-        return redirect("pool:profile", pk=project.profile_id)
+            return redirect("talentpool:approval", pk=project.profile_id)
+        return redirect("talentpool:profile", pk=project.profile_id)
 
 
 # --- rates (finance officers and council administrators) ---------------------------------------
@@ -407,7 +405,7 @@ class RatesMixin(CouncilRoleRequiredMixin):
 
 
 class RatesView(RatesMixin, TemplateView):
-    template_name = "pool/rates.html"
+    template_name = "talentpool/rates.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -417,7 +415,7 @@ class RatesView(RatesMixin, TemplateView):
 
 class RateView(RatesMixin, PoolFormView):
     form_class = forms.RateForm
-    template_name = "pool/rate.html"
+    template_name = "talentpool/rate.html"
     success_message = "Hourly rate saved for {result.user.full_name}"
 
     @cached_property
@@ -440,14 +438,14 @@ class RateView(RatesMixin, PoolFormView):
         )
 
     def get_success_url(self):
-        return reverse("pool:rates")
+        return reverse("talentpool:rates")
 
 
 # --- search and profile pages (any approved member of a council) --------------------------------
 
 
 class SearchView(CouncilRoleRequiredMixin, TemplateView):
-    template_name = "pool/search.html"
+    template_name = "talentpool/search.html"
 
     def get_context_data(self, **kwargs):
         form = forms.SearchForm(self.request.GET or None)
@@ -469,7 +467,7 @@ class SearchView(CouncilRoleRequiredMixin, TemplateView):
 class ProfileView(CouncilRoleRequiredMixin, TemplateView):
     """A specialist's page: listed profiles for everyone signed in; unlisted ones only for their council."""
 
-    template_name = "pool/profile.html"
+    template_name = "talentpool/profile.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -496,7 +494,7 @@ class ProfileView(CouncilRoleRequiredMixin, TemplateView):
             can_verify=same_council
             and (user.has_role(Role.APPROVER) or user.has_role(Role.COUNCIL_ADMIN))
             and profile.user_id != user.pk,
-            feedback=feedback_for_profile(profile_id=profile.pk),
+            **sections_context("talentpool:profile", self.request, profile=profile),
             ProfileStatus=ProfileStatus,
             **kwargs,
         )

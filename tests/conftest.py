@@ -68,7 +68,7 @@ def _fresh_cache():
 @pytest.fixture
 def eager_celery():
     """Tasks queued on commit run at once, in this process (the web request's, for the live server)."""
-    from talentpool.celery import app as celery_app
+    from config.celery import app as celery_app
 
     before = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True

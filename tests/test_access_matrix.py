@@ -195,7 +195,7 @@ MATRIX: dict[str, Entry] = {
     # councils
     "home": Entry(SIGNED_IN, u("home"), public=True),
     "healthz": Entry(SIGNED_IN, u("healthz"), public=True),
-    "my_data": Entry(SIGNED_IN, u("my_data")),
+    "privacy:my_data": Entry(SIGNED_IN, u("privacy:my_data")),
     "invitation_accept": Entry(
         (),
         lambda w: reverse("invitation_accept", args=[w.invitation_token]),
@@ -204,20 +204,22 @@ MATRIX: dict[str, Entry] = {
     ),
     "platform:dashboard": Entry(STAFF, u("platform:dashboard")),
     "platform:council_detail": Entry(STAFF, u("platform:council_detail", "AAA")),
-    "settlement:runs": Entry(STAFF, u("settlement:runs")),
-    "settlement:run": Entry(STAFF, u("settlement:run", "2026-10"), u("settlement:run", "1999-01")),
+    "payments:settlement_runs": Entry(STAFF, u("payments:settlement_runs")),
+    "payments:settlement_run": Entry(
+        STAFF, u("payments:settlement_run", "2026-10"), u("payments:settlement_run", "1999-01")
+    ),
     "platform:council_invite": Entry(STAFF, u("platform:council_invite", "AAA")),
     "platform:council_suspend": Entry(STAFF, u("platform:council_suspend", "AAA")),
     "platform:council_reinstate": Entry(STAFF, u("platform:council_reinstate", "AAA")),
     "platform:invitation_resend": Entry(STAFF, u("platform:invitation_resend", lambda w: w.invitation_a.pk), get=405),
     "platform:invitation_cancel": Entry(STAFF, u("platform:invitation_cancel", lambda w: w.invitation_a.pk)),
-    "platform:audit": Entry(STAFF, u("platform:audit")),
+    "oversight:platform_audit": Entry(STAFF, u("oversight:platform_audit")),
     "council:setup": Entry(ADMIN, u("council:setup")),
     "council:agreement": Entry(ADMIN, u("council:agreement")),
     "council:finance": Entry(ADMIN, u("council:finance")),
     "council:people": Entry(ADMIN, u("council:people")),
     "council:invite": Entry(ADMIN, u("council:invite")),
-    "council:audit": Entry(ADMIN, u("council:audit")),
+    "oversight:council_audit": Entry(ADMIN, u("oversight:council_audit")),
     "council:member_roles": Entry(
         ADMIN,
         u("council:member_roles", lambda w: w.colleague_a.pk),
@@ -228,8 +230,8 @@ MATRIX: dict[str, Entry] = {
         u("council:member_remove", lambda w: w.colleague_a.pk),
         u("council:member_remove", lambda w: w.colleague_b.pk),
     ),
-    "council:member_erase": Entry(
-        ADMIN, u("council:member_erase", lambda w: w.removed_a.pk), u("council:member_erase", lambda w: w.removed_b.pk)
+    "privacy:member_erase": Entry(
+        ADMIN, u("privacy:member_erase", lambda w: w.removed_a.pk), u("privacy:member_erase", lambda w: w.removed_b.pk)
     ),
     "council:signup_review": Entry(
         ADMIN,
@@ -254,48 +256,56 @@ MATRIX: dict[str, Entry] = {
         u("council:invitation_cancel", lambda w: w.invitation_b.pk),
     ),
     # the pool
-    "pool:search": Entry(ALL_MEMBERS, u("pool:search")),
-    "pool:profile": Entry(
-        ALL_MEMBERS, u("pool:profile", lambda w: w.spec_b.pk), u("pool:profile", lambda w: w.submitted_b.pk)
+    "talentpool:search": Entry(ALL_MEMBERS, u("talentpool:search")),
+    "talentpool:profile": Entry(
+        ALL_MEMBERS, u("talentpool:profile", lambda w: w.spec_b.pk), u("talentpool:profile", lambda w: w.submitted_b.pk)
     ),
-    "pool:my_profile": Entry(SPECIALIST, u("pool:my_profile")),
-    "pool:profile_edit": Entry(SPECIALIST, u("pool:profile_edit")),
-    "pool:profile_submit": Entry(SPECIALIST, u("pool:profile_submit"), get=405),
-    "pool:project_add": Entry(SPECIALIST, u("pool:project_add")),
-    "pool:project_edit": Entry(
-        SPECIALIST, u("pool:project_edit", lambda w: w.project_a.pk), u("pool:project_edit", lambda w: w.project_b.pk)
-    ),
-    "pool:project_delete": Entry(
+    "talentpool:my_profile": Entry(SPECIALIST, u("talentpool:my_profile")),
+    "talentpool:profile_edit": Entry(SPECIALIST, u("talentpool:profile_edit")),
+    "talentpool:profile_submit": Entry(SPECIALIST, u("talentpool:profile_submit"), get=405),
+    "talentpool:project_add": Entry(SPECIALIST, u("talentpool:project_add")),
+    "talentpool:project_edit": Entry(
         SPECIALIST,
-        u("pool:project_delete", lambda w: w.project_a.pk),
-        u("pool:project_delete", lambda w: w.project_b.pk),
+        u("talentpool:project_edit", lambda w: w.project_a.pk),
+        u("talentpool:project_edit", lambda w: w.project_b.pk),
     ),
-    "pool:project_verify": Entry(
+    "talentpool:project_delete": Entry(
+        SPECIALIST,
+        u("talentpool:project_delete", lambda w: w.project_a.pk),
+        u("talentpool:project_delete", lambda w: w.project_b.pk),
+    ),
+    "talentpool:project_verify": Entry(
         ("approver", "admin"),
-        u("pool:project_verify", lambda w: w.project_a.pk),
-        u("pool:project_verify", lambda w: w.project_b.pk),
+        u("talentpool:project_verify", lambda w: w.project_a.pk),
+        u("talentpool:project_verify", lambda w: w.project_b.pk),
         get=405,
     ),
-    "pool:hours": Entry(SPECIALIST, u("pool:hours")),
-    "pool:week": Entry(SPECIALIST, u("pool:week", week_iso), u("pool:week", "not-a-week")),
-    "pool:week_withdraw": Entry(SPECIALIST, u("pool:week_withdraw", week_iso), u("pool:week_withdraw", "not-a-week")),
-    "pool:approvals": Entry(APPROVER, u("pool:approvals")),
-    "pool:approval": Entry(
-        APPROVER, u("pool:approval", lambda w: w.submitted_a.pk), u("pool:approval", lambda w: w.submitted_b.pk)
+    "talentpool:hours": Entry(SPECIALIST, u("talentpool:hours")),
+    "talentpool:week": Entry(SPECIALIST, u("talentpool:week", week_iso), u("talentpool:week", "not-a-week")),
+    "talentpool:week_withdraw": Entry(
+        SPECIALIST, u("talentpool:week_withdraw", week_iso), u("talentpool:week_withdraw", "not-a-week")
     ),
-    "pool:approval_return": Entry(
+    "talentpool:approvals": Entry(APPROVER, u("talentpool:approvals")),
+    "talentpool:approval": Entry(
         APPROVER,
-        u("pool:approval_return", lambda w: w.submitted_a.pk),
-        u("pool:approval_return", lambda w: w.submitted_b.pk),
+        u("talentpool:approval", lambda w: w.submitted_a.pk),
+        u("talentpool:approval", lambda w: w.submitted_b.pk),
     ),
-    "pool:approval_withdraw": Entry(
+    "talentpool:approval_return": Entry(
         APPROVER,
-        u("pool:approval_withdraw", lambda w: w.spec_profile.pk),
-        u("pool:approval_withdraw", lambda w: w.spec_b.pk),
+        u("talentpool:approval_return", lambda w: w.submitted_a.pk),
+        u("talentpool:approval_return", lambda w: w.submitted_b.pk),
     ),
-    "pool:rates": Entry(("finance", "admin"), u("pool:rates")),
-    "pool:rate": Entry(
-        ("finance", "admin"), u("pool:rate", lambda w: w.spec_profile.pk), u("pool:rate", lambda w: w.spec_b.pk)
+    "talentpool:approval_withdraw": Entry(
+        APPROVER,
+        u("talentpool:approval_withdraw", lambda w: w.spec_profile.pk),
+        u("talentpool:approval_withdraw", lambda w: w.spec_b.pk),
+    ),
+    "talentpool:rates": Entry(("finance", "admin"), u("talentpool:rates")),
+    "talentpool:rate": Entry(
+        ("finance", "admin"),
+        u("talentpool:rate", lambda w: w.spec_profile.pk),
+        u("talentpool:rate", lambda w: w.spec_b.pk),
     ),
     # bookings
     "bookings:list": Entry(("officer", "admin"), u("bookings:list")),
@@ -641,15 +651,15 @@ def test_walking_ids_never_reaches_another_councils_objects(world):
         "bookings:timesheet_resolve": ids(
             Timesheet, Q(week__booking__customer_council_id=a) | Q(week__booking__supplier_council_id=a)
         ),
-        "pool:approval": ids(SpecialistProfile, Q(council_id=a)),
-        "pool:approval_return": ids(SpecialistProfile, Q(council_id=a)),
-        "pool:rate": ids(SpecialistProfile, Q(council_id=a)),
-        "pool:project_edit": ids(PastProject, Q(pk__in=[])),
-        "pool:project_delete": ids(PastProject, Q(pk__in=[])),
-        "pool:project_verify": ids(PastProject, Q(profile__council_id=a)),
+        "talentpool:approval": ids(SpecialistProfile, Q(council_id=a)),
+        "talentpool:approval_return": ids(SpecialistProfile, Q(council_id=a)),
+        "talentpool:rate": ids(SpecialistProfile, Q(council_id=a)),
+        "talentpool:project_edit": ids(PastProject, Q(pk__in=[])),
+        "talentpool:project_delete": ids(PastProject, Q(pk__in=[])),
+        "talentpool:project_verify": ids(PastProject, Q(profile__council_id=a)),
         "council:member_roles": ids(User, Q(council_id=a)),
         "council:member_remove": ids(User, Q(council_id=a)),
-        "council:member_erase": ids(User, Q(council_id=a)),
+        "privacy:member_erase": ids(User, Q(council_id=a)),
         "council:signup_review": ids(User, Q(council_id=a)),
         "council:invitation_resend": ids(Invitation, Q(council_id=a)),
         "council:invitation_cancel": ids(Invitation, Q(council_id=a)),

@@ -56,7 +56,7 @@ def test_compose_describes_the_production_like_set(compose_binary, tmp_path):
         assert depends["postgres"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
         assert depends["migrate"]["condition"] == "service_completed_successfully"
-        assert services[name]["environment"]["DJANGO_SETTINGS_MODULE"] == "talentpool.settings.production"
+        assert services[name]["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
     assert "gunicorn" in services["web"]["command"]
     assert [p["target"] for p in services["web"]["ports"]] == [8000]
     assert "healthz" in " ".join(services["web"]["healthcheck"]["test"])

@@ -38,13 +38,13 @@ def server(tmp_path):
     port = free_port()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "talentpool.settings.test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}?application_name={APP}",
         "CONN_MAX_AGE": "600",  # keep connections, as production does
     }
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 - closed in teardown
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "talentpool.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
          "--threads", "1", "--control-socket", str(tmp_path / "gunicorn.ctl")],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -140,11 +140,11 @@ def test_any_submission_gets_a_page_never_a_500_and_a_refusal_writes_nothing(wor
 
 
 SEARCHES = {
-    "pool:search": ("officer", ["q", "skill", "service_area", "lgdss", "nation", "region", "council", "week",
+    "talentpool:search": ("officer", ["q", "skill", "service_area", "lgdss", "nation", "region", "council", "week",
                                 "within_weeks", "min_hours", "max_rate", "sort", "page"]),
     "platform:dashboard": ("staff", ["q", "status", "nation", "page"]),
-    "platform:audit": ("staff", ["type", "page"]),
-    "council:audit": ("admin", ["type", "page"]),
+    "oversight:platform_audit": ("staff", ["type", "page"]),
+    "oversight:council_audit": ("admin", ["type", "page"]),
     "bookings:list": ("officer", ["status", "page"]),
     "payments:home": ("finance", ["page"]),
 }  # fmt: skip
@@ -165,4 +165,4 @@ def test_the_forms_are_found(world):  # noqa: F811
     """If the form finder broke, every test above would pass without posting anything."""
     with_forms = [name for name in FORM_PAGES if forms_of(world, name)]
     assert len(with_forms) >= 30
-    assert {"council:finance", "bookings:request_week", "payments:pay", "pool:profile_edit"} <= set(with_forms)
+    assert {"council:finance", "bookings:request_week", "payments:pay", "talentpool:profile_edit"} <= set(with_forms)

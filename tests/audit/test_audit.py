@@ -129,18 +129,18 @@ def test_council_admins_read_their_own_councils_log_and_staff_read_all(
 ):
     councils.member_roles_change(member=officer, roles=[Role.APPROVER], by=council_admin)
     client.force_login(council_admin)
-    page = client.get(reverse("council:audit")).content.decode()
+    page = client.get(reverse("oversight:council_audit")).content.decode()
     assert "Roles changed" in page
     assert officer.full_name in page
     client.force_login(other_admin)
-    assert "Roles changed" not in client.get(reverse("council:audit")).content.decode()
+    assert "Roles changed" not in client.get(reverse("oversight:council_audit")).content.decode()
     client.force_login(officer)
-    assert client.get(reverse("council:audit")).status_code == 403
+    assert client.get(reverse("oversight:council_audit")).status_code == 403
     client.force_login(staff)
-    assert "Roles changed" in client.get(reverse("platform:audit")).content.decode()
-    assert "Roles changed" in client.get(reverse("platform:audit") + "?council=AAA").content.decode()
-    assert "Roles changed" not in client.get(reverse("platform:audit") + "?council=BBB").content.decode()
-    assert client.get(reverse("platform:audit") + "?council=NOPE").status_code == 404
+    assert "Roles changed" in client.get(reverse("oversight:platform_audit")).content.decode()
+    assert "Roles changed" in client.get(reverse("oversight:platform_audit") + "?council=AAA").content.decode()
+    assert "Roles changed" not in client.get(reverse("oversight:platform_audit") + "?council=BBB").content.decode()
+    assert client.get(reverse("oversight:platform_audit") + "?council=NOPE").status_code == 404
 
 
 def test_verifying_a_past_project_and_a_sign_up_are_recorded(council, council_admin):

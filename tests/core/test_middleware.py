@@ -29,7 +29,7 @@ def test_a_nul_byte_in_a_form_answers_400_and_writes_nothing(client):
     user = UserFactory(roles=["specialist"])
     client.force_login(user)
     before = AuditEvent.objects.count()
-    response = client.post(reverse("pool:my_profile"), {"headline": "Tax\x00 expert"})
+    response = client.post(reverse("talentpool:my_profile"), {"headline": "Tax\x00 expert"})
     assert response.status_code == 400
     assert AuditEvent.objects.count() == before
 

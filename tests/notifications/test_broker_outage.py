@@ -73,7 +73,7 @@ def env(broker, tmp_path):
     db = connection.settings_dict
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "talentpool.settings.test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "TEST_CELERY_BROKER_URL": broker.url,
         "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",

@@ -21,10 +21,10 @@ from django.test import override_settings
 from django.utils import timezone
 from freezegun import freeze_time
 
+from config.settings.base import email_settings
 from notifications import services
 from notifications.models import OutboundEmail
 from notifications.tasks import outbound_email_send_task
-from talentpool.settings.base import email_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = "django.core.mail.backends"
@@ -212,7 +212,7 @@ def test_the_settings_apply_email_url_so_filemail_sends(tmp_path):
     script = "from django.core.mail import send_mail; send_mail('Hi', 'Body', None, ['x@example.gov.uk'])"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "talentpool.settings.base",
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "EMAIL_URL": f"filemail://{quote(str(directory))}",
     }
     result = subprocess.run(

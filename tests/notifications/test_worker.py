@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from config.celery import app as celery_app
 from councils import services
 from councils.models import Role
 from notifications.models import OutboundEmail
-from talentpool.celery import app as celery_app
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def worker(tmp_path):
     db = connection.settings_dict
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "talentpool.settings.test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),

@@ -30,9 +30,9 @@ def test_staff_queue_a_month_and_see_its_result(
 ):
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("settlement:runs"), {"month": "2026-10"})
+        response = client.post(reverse("payments:settlement_runs"), {"month": "2026-10"})
     assert response.status_code == 302
-    assert response.url == reverse("settlement:run", args=["2026-10"])
+    assert response.url == reverse("payments:settlement_run", args=["2026-10"])
     run = SettlementRun.objects.get(period=OCTOBER)
     assert (run.status, run.requested_by) == (RunStatus.COMPLETED, staff)
     assert Invoice.objects.filter(run=run).count() == 2
@@ -41,7 +41,7 @@ def test_staff_queue_a_month_and_see_its_result(
     assert "2, totalling £200.00" in page
     # staff see the whole plan, with what netting saves
     assert "2 invoices. Netted, 1 transfer moving £100.00" in page
-    listing = client.get(reverse("settlement:runs")).content.decode()
+    listing = client.get(reverse("payments:settlement_runs")).content.decode()
     assert "October 2026" in listing
     assert "£200.00" in listing
 
@@ -50,28 +50,31 @@ def test_staff_queue_a_month_and_see_its_result(
 def test_a_month_not_yet_ended_is_refused_and_nothing_is_queued(client, staff):
     this_month = timezone.localdate().replace(day=1)
     client.force_login(staff)
-    response = client.post(reverse("settlement:runs"), {"month": f"{this_month:%Y-%m}"})
+    response = client.post(reverse("payments:settlement_runs"), {"month": f"{this_month:%Y-%m}"})
     assert response.status_code == 200
     assert f"{this_month:%B %Y} has not ended yet" in response.content.decode()
     assert not SettlementRun.objects.exists()
-    assert "Select a month to settle" in client.post(reverse("settlement:runs"), {"month": "2026-13"}).content.decode()
+    assert (
+        "Select a month to settle"
+        in client.post(reverse("payments:settlement_runs"), {"month": "2026-13"}).content.decode()
+    )
 
 
 @pytest.mark.django_db
 def test_a_month_already_running_is_refused(client, staff, monkeypatch):
     monkeypatch.setattr(settlement, "_queue_run", lambda period: None)  # no worker: it stays queued
     client.force_login(staff)
-    assert client.post(reverse("settlement:runs"), {"month": "2026-10"}).status_code == 302
+    assert client.post(reverse("payments:settlement_runs"), {"month": "2026-10"}).status_code == 302
     first = SettlementRun.objects.get(period=OCTOBER)
     other = UserFactory(is_staff=True, council=None, roles=[])
     client.force_login(other)
-    response = client.post(reverse("settlement:runs"), {"month": "2026-10"})
+    response = client.post(reverse("payments:settlement_runs"), {"month": "2026-10"})
     assert "October 2026 is already queued: wait for it to finish" in response.content.decode()
     again = SettlementRun.objects.get(period=OCTOBER)
     assert (again.requested_by, again.queued_at) == (staff, first.queued_at)  # the refusal wrote nothing
     assert AuditEvent.objects.filter(action="settlement.requested").count() == 1
     SettlementRun.objects.filter(period=OCTOBER).update(status=RunStatus.RUNNING)
-    response = client.post(reverse("settlement:runs"), {"month": "2026-10"})
+    response = client.post(reverse("payments:settlement_runs"), {"month": "2026-10"})
     assert "October 2026 is already running" in response.content.decode()
 
 
@@ -126,6 +129,6 @@ def test_two_staff_queueing_the_same_month_at_once_queue_it_once(monkeypatch):
 @pytest.mark.django_db
 def test_council_people_cannot_see_or_run_settlement(client, people):
     client.force_login(people["officer_a"])
-    assert client.get(reverse("settlement:runs")).status_code == 403
-    assert client.post(reverse("settlement:runs"), {"month": "2026-10"}).status_code == 403
+    assert client.get(reverse("payments:settlement_runs")).status_code == 403
+    assert client.post(reverse("payments:settlement_runs"), {"month": "2026-10"}).status_code == 403
     assert not SettlementRun.objects.exists()

@@ -36,7 +36,7 @@ def approver(listed):
 @pytest.mark.parametrize("action", ["approval_return", "approval_withdraw"])
 def test_return_and_withdraw_pages_render_and_explain_a_missing_reason(client, listed, approver, action):
     client.force_login(approver)
-    url = reverse(f"pool:{action}", args=[listed.pk])
+    url = reverse(f"talentpool:{action}", args=[listed.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"reason": ""})
     assert response.status_code == 200
@@ -70,7 +70,7 @@ def test_odd_numbers_for_hours_are_refused_with_a_message(client, listed, value)
     with pytest.raises(services.PoolError):
         services.slot_hours_set(profile=listed, by=listed.user, week_start=NEXT, hours=value)
     client.force_login(listed.user)
-    response = client.post(reverse("pool:week", args=[NEXT.isoformat()]), {"hours": value})
+    response = client.post(reverse("talentpool:week", args=[NEXT.isoformat()]), {"hours": value})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
 

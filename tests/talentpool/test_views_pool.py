@@ -45,7 +45,7 @@ def listed(other_council):
 )
 def test_nonsense_search_parameters_give_a_message_never_an_error_page(client, officer, listed, params):
     client.force_login(officer)
-    response = client.get(reverse("pool:search"), params)
+    response = client.get(reverse("talentpool:search"), params)
     assert response.status_code == 200
     body = response.content.decode()
     if "page" not in params:
@@ -55,7 +55,7 @@ def test_nonsense_search_parameters_give_a_message_never_an_error_page(client, o
 
 def test_search_finds_by_phrase_and_week_in_the_page(client, officer, listed):
     client.force_login(officer)
-    body = client.get(reverse("pool:search"), {"q": "tax reform", "week": NEXT.isoformat()}).content.decode()
+    body = client.get(reverse("talentpool:search"), {"q": "tax reform", "week": NEXT.isoformat()}).content.decode()
     assert "Lee Listed" in body
     assert "1 specialist matches your search" in body
 
@@ -64,25 +64,25 @@ def test_search_page_queries_do_not_grow_with_results(client, officer, other_cou
     client.force_login(officer)
     specialist_profile(other_council, headline="Digital")
     with django_assert_max_num_queries(12) as few:
-        client.get(reverse("pool:search"), {"q": "digital"})
+        client.get(reverse("talentpool:search"), {"q": "digital"})
     for _ in range(10):
         specialist_profile(other_council, headline="Digital")
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(reverse("pool:search"), {"q": "digital"})
+        client.get(reverse("talentpool:search"), {"q": "digital"})
 
 
 def test_an_unlisted_profile_is_hidden_from_other_councils_but_not_its_own(client, officer, other_council):
     draft = specialist_profile(other_council, full_name="Dee Draft", approve=False)
     client.force_login(officer)
-    assert client.get(reverse("pool:profile", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("talentpool:profile", args=[draft.pk])).status_code == 404
     colleague = UserFactory(council=other_council, roles=["booking_officer"])
     client.force_login(colleague)
-    assert "not listed" in client.get(reverse("pool:profile", args=[draft.pk])).content.decode()
+    assert "not listed" in client.get(reverse("talentpool:profile", args=[draft.pk])).content.decode()
 
 
 def test_a_booking_officer_of_another_council_is_offered_the_weeks_to_request(client, officer, listed):
     client.force_login(officer)
-    body = client.get(reverse("pool:profile", args=[listed.pk])).content.decode()
+    body = client.get(reverse("talentpool:profile", args=[listed.pk])).content.decode()
     assert reverse("bookings:request_week", args=[listed.pk, NEXT.isoformat()]) in body
     page = client.get(reverse("bookings:request_week", args=[listed.pk, NEXT.isoformat()]))
     assert page.status_code == 200
@@ -91,7 +91,7 @@ def test_a_booking_officer_of_another_council_is_offered_the_weeks_to_request(cl
 def test_a_specialists_own_colleague_is_not_offered_a_request(client, listed, other_council):
     colleague = UserFactory(council=other_council, roles=["booking_officer"])
     client.force_login(colleague)
-    body = client.get(reverse("pool:profile", args=[listed.pk])).content.decode()
+    body = client.get(reverse("talentpool:profile", args=[listed.pk])).content.decode()
     assert "/bookings/request/" not in body
     assert client.get(reverse("bookings:request_week", args=[listed.pk, NEXT.isoformat()])).status_code == 404
 
@@ -99,10 +99,10 @@ def test_a_specialists_own_colleague_is_not_offered_a_request(client, listed, ot
 @pytest.mark.parametrize(
     ("url", "role"),
     [
-        ("pool:my_profile", "booking_officer"),
-        ("pool:hours", "booking_officer"),
-        ("pool:approvals", "specialist"),
-        ("pool:rates", "specialist"),
+        ("talentpool:my_profile", "booking_officer"),
+        ("talentpool:hours", "booking_officer"),
+        ("talentpool:approvals", "specialist"),
+        ("talentpool:rates", "specialist"),
     ],
 )
 def test_pool_pages_refuse_the_wrong_role(client, council, url, role):
@@ -111,7 +111,7 @@ def test_pool_pages_refuse_the_wrong_role(client, council, url, role):
 
 
 def test_approvers_and_finance_cannot_reach_another_councils_profiles(client, listed, council):
-    for role, url in (("approver", "pool:approval"), ("finance_officer", "pool:rate")):
+    for role, url in (("approver", "talentpool:approval"), ("finance_officer", "talentpool:rate")):
         client.force_login(UserFactory(council=council, roles=[role]))
         assert client.get(reverse(url, args=[listed.pk])).status_code == 404
         assert client.post(reverse(url, args=[listed.pk]), {"hourly_rate": "1"}).status_code == 404
@@ -126,7 +126,7 @@ def test_approval_form_shows_errors_and_changes_nothing(client, other_council):
     client.force_login(approver)
     far = timezone.localdate() + timedelta(days=500)
     response = client.post(
-        reverse("pool:approval", args=[profile.pk]),
+        reverse("talentpool:approval", args=[profile.pk]),
         {"weekly_cap": "5", "ends_on_0": far.day, "ends_on_1": far.month, "ends_on_2": far.year},
     )
     assert "no more than 12 months" in response.content.decode()
@@ -137,15 +137,15 @@ def test_approval_form_shows_errors_and_changes_nothing(client, other_council):
 def test_a_booked_week_cannot_be_changed_from_the_hours_page(client, listed):
     WeekSlot.objects.filter(profile=listed, week_start=NEXT).update(status=SlotStatus.BOOKED)
     client.force_login(listed.user)
-    response = client.post(reverse("pool:week", args=[NEXT.isoformat()]), {"hours": "1"})
+    response = client.post(reverse("talentpool:week", args=[NEXT.isoformat()]), {"hours": "1"})
     assert "by a booking" in response.content.decode()
     assert WeekSlot.objects.get(profile=listed, week_start=NEXT).hours == 3
-    assert client.get(reverse("pool:week", args=["not-a-date"])).status_code == 404
+    assert client.get(reverse("talentpool:week", args=["not-a-date"])).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["pool:hours", "pool:project_add", "pool:my_profile"])
+@pytest.mark.parametrize("url", ["talentpool:hours", "talentpool:project_add", "talentpool:my_profile"])
 def test_a_specialist_without_a_profile_is_sent_to_write_one(client, council, url):
     client.force_login(UserFactory(council=council, roles=["specialist"]))
     response = client.get(reverse(url))
     assert response.status_code == 302
-    assert response["Location"] == reverse("pool:profile_edit")
+    assert response["Location"] == reverse("talentpool:profile_edit")
