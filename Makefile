@@ -3,18 +3,23 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 
-.PHONY: help install assets run test test-fast bench lint format check-deploy services chromium clean
+.PHONY: help install lock assets run test test-fast bench lint format check-deploy services chromium clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-.venv/.installed: requirements.lock
+.venv/.installed: requirements/runtime.lock requirements/dev.lock
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -r requirements.lock
+	$(PIP) install -q --require-hashes -r requirements/dev.lock
 	touch $@
 
-install: .venv/.installed ## Create the virtual environment and install the locked packages
+install: .venv/.installed ## Create the virtual environment and install the dev lock (runtime + dev, hashed)
+
+PIP_COMPILE := .venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+lock: install ## Regenerate requirements/runtime.lock, then dev.lock, from the .in files (pip-compile)
+	$(PIP_COMPILE) --output-file=requirements/runtime.lock requirements/runtime.in
+	$(PIP_COMPILE) --output-file=requirements/dev.lock requirements/dev.in
 
 static/build/.built: package.json package-lock.json frontend/talentpool.scss scripts/build_assets.sh
 	bash scripts/build_assets.sh

