@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from djmoney.models.fields import MoneyField
 
+from audit.transitions import Moves
+
 
 class BookingStatus(models.TextChoices):
     REQUESTED = "requested", "Waiting for an answer"
@@ -15,6 +17,22 @@ class BookingStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
     EXPIRED = "expired", "Expired"
     CANCELLED = "cancelled", "Cancelled"
+
+
+# A booking's moves (bookings.services.booking_machine; the database: the FSM trigger in Meta). Declined,
+# expired and cancelled are final.
+BOOKING_MOVES = Moves.of(
+    "status",
+    {
+        BookingStatus.REQUESTED: {
+            BookingStatus.ACCEPTED,
+            BookingStatus.DECLINED,
+            BookingStatus.EXPIRED,
+            BookingStatus.CANCELLED,
+        },
+        BookingStatus.ACCEPTED: {BookingStatus.CANCELLED},
+    },
+)
 
 
 class Booking(models.Model):
@@ -38,6 +56,7 @@ class Booking(models.Model):
     class Meta:
         ordering = ["-requested_at", "-id"]
         indexes = [models.Index(fields=["status", "answer_by"], name="booking_expiry_idx")]
+        triggers = [BOOKING_MOVES.trigger("booking_status_moves")]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=BookingStatus.values), name="booking_status_valid"),
             models.CheckConstraint(
@@ -50,6 +69,20 @@ class Booking(models.Model):
         return f"Booking {self.pk}: {self.profile} for {self.customer_council}"
 
     @property
+    def can_answer(self) -> bool:
+        """The specialist may still accept or decline."""
+        return BOOKING_MOVES.can(self.status, BookingStatus.ACCEPTED)
+
+    @property
+    def can_cancel(self) -> bool:
+        """Either side may cancel its weeks still to come (the service checks there are some)."""
+        return BOOKING_MOVES.can(self.status, BookingStatus.CANCELLED)
+
+    @property
+    def is_requested(self) -> bool:
+        return self.status == BookingStatus.REQUESTED
+
+    @property
     def answer_by_day(self):
         """The last day to answer (answer_by is the midnight that ends it)."""
         return (timezone.localtime(self.answer_by) - timedelta(microseconds=1)).date()
@@ -59,6 +92,17 @@ class WeekStatus(models.TextChoices):
     HELD = "held", "Held"
     BOOKED = "booked", "Booked"
     RELEASED = "released", "Released"
+
+
+# A booking week is held by the request, booked on acceptance, released when declined, expired or
+# cancelled (bookings.services.week_machine).
+WEEK_MOVES = Moves.of(
+    "status",
+    {
+        WeekStatus.HELD: {WeekStatus.BOOKED, WeekStatus.RELEASED},
+        WeekStatus.BOOKED: {WeekStatus.RELEASED},
+    },
+)
 
 
 class BookingWeek(models.Model):
@@ -74,6 +118,7 @@ class BookingWeek(models.Model):
 
     class Meta:
         ordering = ["week_start"]
+        triggers = [WEEK_MOVES.trigger("booking_week_status_moves")]
         constraints = [
             models.UniqueConstraint(
                 fields=["slot"], condition=Q(status__in=["held", "booked"]), name="one_live_booking_per_week"
@@ -112,6 +157,17 @@ class TimesheetStatus(models.TextChoices):
     RESOLVED = "resolved", "Agreed after a dispute"
 
 
+# Hours recorded wait for the booking council: confirmed (by an officer or automatically) or disputed; a
+# dispute ends with the hours both councils agreed (bookings.timesheets.timesheet_machine).
+TIMESHEET_MOVES = Moves.of(
+    "status",
+    {
+        TimesheetStatus.SUBMITTED: {TimesheetStatus.CONFIRMED, TimesheetStatus.DISPUTED},
+        TimesheetStatus.DISPUTED: {TimesheetStatus.RESOLVED},
+    },
+)
+
+
 class Timesheet(models.Model):
     """Hours actually worked in a booked week. Only confirmed or agreed hours are billable."""
 
@@ -137,6 +193,7 @@ class Timesheet(models.Model):
     class Meta:
         ordering = ["week__week_start"]
         indexes = [models.Index(fields=["status", "confirm_by"], name="timesheet_autoconfirm_idx")]
+        triggers = [TIMESHEET_MOVES.trigger("timesheet_status_moves")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours_worked__gte=0, hours_worked__lte=models.F("booked_hours")),

@@ -15,16 +15,26 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from audit.transitions import StateMachine
 from core.errors import DomainError
 from councils.models import Council, Role, User
 from councils.selectors import council_can_transact
 from notifications.services import email_enqueue
 from talentpool.models import SlotStatus, SpecialistProfile, WeekSlot
 from talentpool.selectors import profile_is_listed
-from talentpool.services import hours_text, parse_hours
+from talentpool.services import hours_text, parse_hours, slot_machine
 from talentpool.weeks import first_future_monday
 
-from .models import Booking, BookingEvent, BookingStatus, BookingWeek, Feedback, WeekStatus
+from .models import (
+    BOOKING_MOVES,
+    WEEK_MOVES,
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    BookingWeek,
+    Feedback,
+    WeekStatus,
+)
 from .selectors import is_booking_customer
 from .working_days import working_days_deadline
 
@@ -40,20 +50,6 @@ class BookingError(DomainError):
         return self.message
 
 
-MOVES: dict[str, set[str]] = {
-    BookingStatus.REQUESTED: {
-        BookingStatus.ACCEPTED,
-        BookingStatus.DECLINED,
-        BookingStatus.EXPIRED,
-        BookingStatus.CANCELLED,
-    },
-    BookingStatus.ACCEPTED: {BookingStatus.CANCELLED},
-    BookingStatus.DECLINED: set(),
-    BookingStatus.EXPIRED: set(),
-    BookingStatus.CANCELLED: set(),
-}
-
-
 def _audit(*, booking: Booking, action: str, by: User | None, before: dict, after: dict, note: str = "") -> None:
     audit_record(
         actor=by,
@@ -67,15 +63,32 @@ def _audit(*, booking: Booking, action: str, by: User | None, before: dict, afte
     )
 
 
+def _booking_history(booking: Booking, before: str, to: str, by: User | None, note: str) -> None:
+    BookingEvent.objects.create(booking=booking, from_status=before, to_status=to, by=by, reason=note)
+
+
+booking_machine: StateMachine[Booking] = StateMachine(
+    moves=BOOKING_MOVES,
+    labels=BookingStatus,
+    error=BookingError,
+    noun="This booking",
+    audit_action="booking",
+    audit_councils=lambda booking: [booking.supplier_council_id, booking.customer_council_id],
+    audit_label=lambda booking: f"Booking {booking.pk}",
+    history=_booking_history,
+    refusal=lambda booking, current, to: (
+        f"This booking is {BookingStatus(current).label.lower()}, so it cannot be {BookingStatus(to).label.lower()}."
+    ),
+)
+
+# A week's move is recorded by its booking's move (or, for one cancelled week, by the event written with it).
+week_machine: StateMachine[BookingWeek] = StateMachine(
+    moves=WEEK_MOVES, labels=WeekStatus, error=BookingError, noun="This week"
+)
+
+
 def _move(*, booking: Booking, to: str, by: User | None, reason: str = "") -> None:
-    if to not in MOVES[booking.status]:
-        raise BookingError(
-            f"This booking is {BookingStatus(booking.status).label.lower()}, so it cannot be "
-            f"{BookingStatus(to).label.lower()}."
-        )
-    BookingEvent.objects.create(booking=booking, from_status=booking.status, to_status=to, by=by, reason=reason)
-    _audit(booking=booking, action=to, by=by, before={"status": booking.status}, after={"status": to}, note=reason)
-    booking.status = to
+    booking_machine.move(booking, to=to, by=by, note=reason)
 
 
 def _open_weeks(profile: SpecialistProfile, *, today: date) -> list[date]:
@@ -199,7 +212,7 @@ def booking_request(
             )
     except IntegrityError as exc:  # the database's own guard: one live booking per week
         raise BookingError("One of those weeks has just been taken. Nothing has been requested.") from exc
-    WeekSlot.objects.filter(pk__in=[slots[w].pk for w in wanted]).update(status=SlotStatus.HELD)
+    slot_machine.move_many(WeekSlot.objects.filter(pk__in=[slots[w].pk for w in wanted]), to=SlotStatus.HELD)
     BookingEvent.objects.create(booking=booking, to_status=BookingStatus.REQUESTED, by=officer)
     _audit(
         booking=booking,
@@ -241,11 +254,13 @@ def _release(booking: Booking, *, reason: str, today: date, weeks=None) -> None:
         else booking.weeks.select_for_update().filter(status__in=[WeekStatus.HELD, WeekStatus.BOOKED])
     )
     for week in weeks:
-        week.status = WeekStatus.RELEASED
+        week_machine.move(week, to=WeekStatus.RELEASED)
         week.released_reason = reason
         week.save(update_fields=["status", "released_reason"])
         future = week.week_start >= first_future_monday(today)
-        WeekSlot.objects.filter(pk=week.slot_id).update(status=SlotStatus.OPEN if future else SlotStatus.WITHDRAWN)
+        slot_machine.move_many(
+            WeekSlot.objects.filter(pk=week.slot_id), to=SlotStatus.OPEN if future else SlotStatus.WITHDRAWN
+        )
 
 
 @transaction.atomic
@@ -261,8 +276,8 @@ def booking_accept(*, booking: Booking, by: User) -> Booking:
     booking.answered_at = timezone.now()
     booking.save(update_fields=["status", "answered_at"])
     live = booking.weeks.select_for_update().filter(status=WeekStatus.HELD)
-    WeekSlot.objects.filter(pk__in=live.values("slot_id")).update(status=SlotStatus.BOOKED)
-    live.update(status=WeekStatus.BOOKED)
+    slot_machine.move_many(WeekSlot.objects.filter(pk__in=live.values("slot_id")), to=SlotStatus.BOOKED)
+    week_machine.move_many(live, to=WeekStatus.BOOKED)
     _tell(
         booking.officer,
         kind="booking_accepted",

@@ -10,12 +10,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from audit.transitions import StateMachine
 from councils.models import MembershipStatus, Role, User
 from councils.selectors import council_admins
 from talentpool.models import SpecialistProfile, calendar_token_new
 from talentpool.services import parse_hours
 
-from .models import Booking, BookingEvent, BookingWeek, Feedback, Timesheet, TimesheetStatus, WeekStatus
+from .models import (
+    TIMESHEET_MOVES,
+    Booking,
+    BookingEvent,
+    BookingWeek,
+    Feedback,
+    Timesheet,
+    TimesheetStatus,
+    WeekStatus,
+)
 from .services import BookingError, _tell
 from .working_days import working_days_deadline
 
@@ -63,7 +73,7 @@ def timesheet_submit(*, week: BookingWeek, by: User, hours, note: str = "", now:
             )
     except IntegrityError as exc:
         raise BookingError("Hours for this week have already been recorded") from exc
-    _event(timesheet, to=TimesheetStatus.SUBMITTED, by=by, reason=f"{hours.normalize():f} hours")
+    _recorded(timesheet, by=by, reason=f"{hours.normalize():f} hours")
     _tell(
         booking.officer,
         kind="timesheet_to_confirm",
@@ -75,7 +85,7 @@ def timesheet_submit(*, week: BookingWeek, by: User, hours, note: str = "", now:
     return timesheet
 
 
-def _event(timesheet: Timesheet, *, to: str, by: User | None, before: str = "", reason: str = "") -> None:
+def _timesheet_history(timesheet: Timesheet, before: str, to: str, by: User | None, note: str) -> None:
     """Timesheet moves go in the booking's history too, against their week."""
     BookingEvent.objects.create(
         booking_id=timesheet.week.booking_id,
@@ -83,22 +93,50 @@ def _event(timesheet: Timesheet, *, to: str, by: User | None, before: str = "", 
         from_status=before,
         to_status=f"hours {to}",
         by=by,
-        reason=reason,
+        reason=note,
     )
+
+
+def _timesheet_councils(timesheet: Timesheet) -> list[int]:
     booking = timesheet.week.booking
+    return [booking.supplier_council_id, booking.customer_council_id]
+
+
+def _timesheet_label(timesheet: Timesheet) -> str:
+    return f"Hours for booking {timesheet.week.booking_id}, week of {timesheet.week.week_start:%-d %B %Y}"
+
+
+def _hours_after(timesheet: Timesheet) -> dict:
+    return {
+        "hours_worked": timesheet.hours_worked,
+        **({"agreed_hours": timesheet.agreed_hours} if timesheet.agreed_hours is not None else {}),
+    }
+
+
+timesheet_machine: StateMachine[Timesheet] = StateMachine(
+    moves=TIMESHEET_MOVES,
+    labels=TimesheetStatus,
+    error=BookingError,
+    noun="These hours",
+    audit_action="timesheet",
+    audit_councils=_timesheet_councils,
+    audit_label=_timesheet_label,
+    history=_timesheet_history,
+    refusal=lambda timesheet, current, to: f"These hours are already {TimesheetStatus(current).label.lower()}",
+)
+
+
+def _recorded(timesheet: Timesheet, *, by: User, reason: str) -> None:
+    """Hours recorded: the first entry of the timesheet's history (a creation, not a move)."""
+    _timesheet_history(timesheet, "", TimesheetStatus.SUBMITTED, by, reason)
     audit_record(
         actor=by,
-        action=f"timesheet.{to}",
+        action=f"timesheet.{TimesheetStatus.SUBMITTED}",
         obj=timesheet,
-        councils=[booking.supplier_council_id, booking.customer_council_id],
-        before={"status": before} if before else {},
-        after={
-            "status": to,
-            "hours_worked": timesheet.hours_worked,
-            **({"agreed_hours": timesheet.agreed_hours} if timesheet.agreed_hours is not None else {}),
-        },
+        councils=_timesheet_councils(timesheet),
+        after={"status": TimesheetStatus.SUBMITTED, **_hours_after(timesheet)},
         note=reason,
-        label=f"Hours for booking {booking.pk}, week of {timesheet.week.week_start:%-d %B %Y}",
+        label=_timesheet_label(timesheet),
     )
 
 
@@ -120,16 +158,13 @@ def timesheet_confirm(*, timesheet: Timesheet, by: User | None, now: datetime | 
     timesheet = _locked_timesheet(timesheet)
     if by is not None:
         _require_customer(timesheet, by)
-    if timesheet.status != TimesheetStatus.SUBMITTED:
-        raise BookingError(f"These hours are already {timesheet.get_status_display().lower()}")
-    _event(
+    timesheet_machine.move(
         timesheet,
-        before="submitted",
         to=TimesheetStatus.CONFIRMED,
         by=by,
-        reason="" if by else "Confirmed automatically",
+        note="" if by else "Confirmed automatically",
+        after=_hours_after(timesheet),
     )
-    timesheet.status = TimesheetStatus.CONFIRMED
     timesheet.confirmed_at = now or timezone.now()
     timesheet.confirmed_by = by
     timesheet.save(update_fields=["status", "confirmed_at", "confirmed_by"])
@@ -140,12 +175,12 @@ def timesheet_confirm(*, timesheet: Timesheet, by: User | None, now: datetime | 
 def timesheet_dispute(*, timesheet: Timesheet, by: User, reason: str) -> Timesheet:
     timesheet = _locked_timesheet(timesheet)
     _require_customer(timesheet, by)
-    if timesheet.status != TimesheetStatus.SUBMITTED:
-        raise BookingError(f"These hours are already {timesheet.get_status_display().lower()}")
+    timesheet_machine.refuse_unless(timesheet, TimesheetStatus.DISPUTED)
     if not reason.strip():
         raise BookingError("Enter what is wrong with the hours")
-    _event(timesheet, before="submitted", to=TimesheetStatus.DISPUTED, by=by, reason=reason.strip())
-    timesheet.status = TimesheetStatus.DISPUTED
+    timesheet_machine.move(
+        timesheet, to=TimesheetStatus.DISPUTED, by=by, note=reason.strip(), after=_hours_after(timesheet)
+    )
     timesheet.dispute_reason = reason.strip()
     timesheet.save(update_fields=["status", "dispute_reason"])
     booking = timesheet.week.booking
@@ -174,14 +209,13 @@ def timesheet_resolve(*, timesheet: Timesheet, by: User, agreed_hours) -> Timesh
     if timesheet.status != TimesheetStatus.DISPUTED:
         raise BookingError("Only disputed hours need agreeing")
     timesheet.agreed_hours = _hours(agreed_hours, booked=timesheet.booked_hours)
-    _event(
+    timesheet_machine.move(
         timesheet,
-        before="disputed",
         to=TimesheetStatus.RESOLVED,
         by=by,
-        reason=f"{timesheet.agreed_hours.normalize():f} hours agreed",
+        note=f"{timesheet.agreed_hours.normalize():f} hours agreed",
+        after=_hours_after(timesheet),
     )
-    timesheet.status = TimesheetStatus.RESOLVED
     timesheet.resolved_by = by
     timesheet.resolved_at = timezone.now()
     timesheet.save(update_fields=["agreed_hours", "status", "resolved_by", "resolved_at"])

@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.transitions import Moves
+
 
 class Nation(models.TextChoices):
     ENGLAND = "England", "England"
@@ -34,6 +36,20 @@ class VatStatus(models.TextChoices):
 class RechargeVat(models.TextChoices):
     OUTSIDE_SCOPE = "outside_scope", "Outside the scope of VAT (recharge between authorities)"
     STANDARD = "standard", "Standard rated (20%)"
+
+
+# Every move a council's status may make (services: councils.services.council_machine; the database: the
+# FSM trigger in Meta). Invited -> not invited when the last invitation is cancelled.
+COUNCIL_MOVES = Moves.of(
+    "status",
+    {
+        CouncilStatus.NOT_INVITED: {CouncilStatus.INVITED},
+        CouncilStatus.INVITED: {CouncilStatus.NOT_INVITED, CouncilStatus.ONBOARDING},
+        CouncilStatus.ONBOARDING: {CouncilStatus.ACTIVE, CouncilStatus.SUSPENDED},
+        CouncilStatus.ACTIVE: {CouncilStatus.SUSPENDED},
+        CouncilStatus.SUSPENDED: {CouncilStatus.ACTIVE, CouncilStatus.ONBOARDING},
+    },
+)
 
 
 class Council(models.Model):
@@ -75,6 +91,7 @@ class Council(models.Model):
     class Meta:
         ordering = ["short_name"]
         indexes = [models.Index(fields=["status", "nation"])]
+        triggers = [COUNCIL_MOVES.trigger("council_status_moves")]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CouncilStatus.values), name="council_status_valid"),
             models.CheckConstraint(condition=Q(nation__in=Nation.values), name="council_nation_valid"),
@@ -104,6 +121,23 @@ class Council(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("platform:council_detail", kwargs={"code": self.code})
+
+    @property
+    def can_suspend(self) -> bool:
+        return COUNCIL_MOVES.can(self.status, CouncilStatus.SUSPENDED)
+
+    @property
+    def can_reinstate(self) -> bool:
+        return self.status == CouncilStatus.SUSPENDED
+
+    @property
+    def can_invite(self) -> bool:
+        """Platform staff may invite (another) administrator unless the council is suspended."""
+        return self.status != CouncilStatus.SUSPENDED
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == CouncilStatus.SUSPENDED
 
     @property
     def finance_details_complete(self) -> bool:

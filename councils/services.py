@@ -19,11 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record, snapshot
+from audit.transitions import StateMachine
 from core.errors import DomainError
 from notifications.models import OutboundEmail
 from notifications.services import email_enqueue
 
 from .models import (
+    COUNCIL_MOVES,
     AgreementAcceptance,
     Council,
     CouncilDomain,
@@ -47,35 +49,29 @@ class CouncilError(DomainError):
 
 # --- council status -----------------------------------------------------------------------------
 
-COUNCIL_MOVES: dict[str, set[str]] = {
-    CouncilStatus.NOT_INVITED: {CouncilStatus.INVITED},
-    CouncilStatus.INVITED: {CouncilStatus.NOT_INVITED, CouncilStatus.ONBOARDING},
-    CouncilStatus.ONBOARDING: {CouncilStatus.ACTIVE, CouncilStatus.SUSPENDED},
-    CouncilStatus.ACTIVE: {CouncilStatus.SUSPENDED},
-    CouncilStatus.SUSPENDED: {CouncilStatus.ACTIVE, CouncilStatus.ONBOARDING},
-}
+
+def _council_history(council: Council, before: str, to: str, by: User | None, note: str) -> None:
+    CouncilStatusChange.objects.create(council=council, from_status=before, to_status=to, changed_by=by, reason=note)
+
+
+council_machine: StateMachine[Council] = StateMachine(
+    moves=COUNCIL_MOVES,
+    labels=CouncilStatus,
+    error=CouncilError,
+    noun="This council",
+    audit_action="council",
+    audit_councils=lambda council: [council.pk],
+    audit_label=lambda council: council.short_name,
+    history=_council_history,
+    refusal=lambda council, current, to: (
+        f"{council.short_name} is {CouncilStatus(current).label.lower()}; "
+        f"it cannot become {CouncilStatus(to).label.lower()}."
+    ),
+)
 
 
 def _council_move(*, council: Council, to_status: str, by: User | None, reason: str = "") -> None:
-    if to_status not in COUNCIL_MOVES[council.status]:
-        raise CouncilError(
-            f"{council.short_name} is {CouncilStatus(council.status).label.lower()}; "
-            f"it cannot become {CouncilStatus(to_status).label.lower()}."
-        )
-    CouncilStatusChange.objects.create(
-        council=council, from_status=council.status, to_status=to_status, changed_by=by, reason=reason
-    )
-    audit_record(
-        actor=by,
-        action=f"council.{to_status}",
-        obj=council,
-        councils=[council.pk],
-        before={"status": council.status},
-        after={"status": to_status},
-        note=reason,
-        label=council.short_name,
-    )
-    council.status = to_status
+    council_machine.move(council, to=to_status, by=by, note=reason)
     if to_status == CouncilStatus.ACTIVE and council.activated_at is None:
         council.activated_at = timezone.now()
     council.save(update_fields=["status", "activated_at", "updated_at"])

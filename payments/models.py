@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from djmoney.models.fields import MoneyField
 
+from audit.transitions import Moves
 from councils.models import RechargeVat
 
 
@@ -32,6 +33,20 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# A settlement run is queued by platform staff, run by the worker, and ends completed or failed; any
+# ended run may be queued or run again (it invoices only what has become billable since), and a run
+# queued or running for longer than settlement.STALE_AFTER may be queued again (its worker died).
+RUN_MOVES = Moves.of(
+    "status",
+    {
+        RunStatus.QUEUED: {RunStatus.RUNNING},
+        RunStatus.RUNNING: {RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.QUEUED},
+        RunStatus.COMPLETED: {RunStatus.QUEUED, RunStatus.RUNNING},
+        RunStatus.FAILED: {RunStatus.QUEUED, RunStatus.RUNNING},
+    },
+)
+
+
 class SettlementRun(models.Model):
     period = models.DateField(unique=True)  # the first day of the month settled
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
@@ -45,6 +60,7 @@ class SettlementRun(models.Model):
 
     class Meta:
         ordering = ["-period"]
+        triggers = [RUN_MOVES.trigger("settlement_run_status_moves")]
         constraints = [
             models.CheckConstraint(condition=Q(period__day=1), name="run_period_is_first_of_month"),
             models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="run_status_valid"),
@@ -65,6 +81,20 @@ class Agreement(models.TextChoices):
     UNANSWERED = "unanswered", "Not yet confirmed"
     CONFIRMED = "confirmed", "Confirmed by the customer"
     DISPUTED = "disputed", "Disputed by the customer"
+
+
+# An invoice is paid when payments and credit notes clear it; neither can be undone (both are append-only).
+INVOICE_MOVES = Moves.of("status", {InvoiceStatus.ISSUED: {InvoiceStatus.PAID}})
+
+# The customer's answer: a dispute may be re-stated or settled by confirming; a confirmed invoice stays
+# confirmed (a problem found later is put right with a credit note).
+AGREEMENT_MOVES = Moves.of(
+    "agreement",
+    {
+        Agreement.UNANSWERED: {Agreement.CONFIRMED, Agreement.DISPUTED},
+        Agreement.DISPUTED: {Agreement.CONFIRMED, Agreement.DISPUTED},
+    },
+)
 
 
 class Invoice(models.Model):
@@ -92,6 +122,10 @@ class Invoice(models.Model):
 
     class Meta:
         ordering = ["-issue_date", "number"]
+        triggers = [
+            INVOICE_MOVES.trigger("invoice_status_moves"),
+            AGREEMENT_MOVES.trigger("invoice_agreement_moves"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(supplier=models.F("customer")), name="invoice_between_two_councils"),
             models.CheckConstraint(
@@ -106,6 +140,18 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == InvoiceStatus.PAID
+
+    @property
+    def can_record_payment(self) -> bool:
+        return INVOICE_MOVES.can(self.status, InvoiceStatus.PAID)
+
+    @property
+    def can_answer(self) -> bool:
+        return AGREEMENT_MOVES.can(self.agreement, Agreement.CONFIRMED)
 
     @property
     def outstanding(self):

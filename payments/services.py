@@ -10,6 +10,7 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from audit.services import audit_record
+from audit.transitions import StateMachine
 from core.errors import DomainError
 from core.money import money_format
 from councils.models import Role, User
@@ -21,7 +22,7 @@ from .emails import (
     invoice_overdue_tell,
     payment_recorded_tell,
 )
-from .models import Agreement, CreditNote, Invoice, InvoiceStatus, Payment
+from .models import AGREEMENT_MOVES, INVOICE_MOVES, Agreement, CreditNote, Invoice, InvoiceStatus, Payment
 from .selectors import invoices_with_balance
 from .settlement import number_take
 
@@ -75,9 +76,25 @@ def _audit(*, invoice: Invoice, action: str, by: User | None, before: dict, afte
     )
 
 
+# The invoice's own event (payment recorded, credit note issued, answered) records these moves.
+invoice_machine: StateMachine[Invoice] = StateMachine(
+    moves=INVOICE_MOVES, labels=InvoiceStatus, error=PaymentError, noun="This invoice"
+)
+agreement_machine: StateMachine[Invoice] = StateMachine(
+    moves=AGREEMENT_MOVES,
+    labels=Agreement,
+    error=PaymentError,
+    noun="This invoice",
+    refusal=lambda invoice, current, to: (
+        f"You have already confirmed invoice {invoice.number}. "
+        f"If something is wrong, ask {invoice.supplier.short_name} for a credit note."
+    ),
+)
+
+
 def _settle_if_cleared(invoice: Invoice) -> None:
     if invoice_balance(invoice) == 0 and invoice.status != InvoiceStatus.PAID:
-        invoice.status = InvoiceStatus.PAID
+        invoice_machine.move(invoice, to=InvoiceStatus.PAID)
         invoice.save(update_fields=["status"])
 
 
@@ -160,7 +177,7 @@ def invoice_answer(*, invoice: Invoice, by: User, agree: bool, note: str = "") -
     if not agree and not note.strip():
         raise PaymentError("Enter why you dispute the invoice")
     before = {"agreement": invoice.agreement}
-    invoice.agreement = Agreement.CONFIRMED if agree else Agreement.DISPUTED
+    agreement_machine.move(invoice, to=Agreement.CONFIRMED if agree else Agreement.DISPUTED)
     invoice.agreement_note = note.strip()
     invoice.agreement_by = by
     invoice.agreement_at = timezone.now()

@@ -21,12 +21,13 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from audit.services import audit_record, audit_record_many
+from audit.transitions import StateMachine
 from bookings.models import Timesheet, TimesheetStatus
 from core.errors import DomainError
 from councils.models import Council, RechargeVat, VatStatus
 
 from .emails import finance_recipients, invoice_issued_tell
-from .models import Invoice, InvoiceLine, NumberSeries, RunStatus, SettlementRun
+from .models import RUN_MOVES, Invoice, InvoiceLine, NumberSeries, RunStatus, SettlementRun
 
 PENNY = Decimal("0.01")
 PAIRS_PER_TRANSACTION = 200
@@ -100,6 +101,11 @@ def settlement_check_ended(*, period: date, today: date) -> None:
         raise SettlementError(f"{period:%B %Y} has not ended yet, so it cannot be settled")
 
 
+# A run's moves are recorded by its own timestamps (queued_at, started_at, completed_at) and error.
+run_machine: StateMachine[SettlementRun] = StateMachine(
+    moves=RUN_MOVES, labels=RunStatus, error=SettlementError, noun="This settlement"
+)
+
 STALE_AFTER = timedelta(hours=2)  # a run queued or running this long is taken to have died with its worker
 
 
@@ -118,7 +124,8 @@ def settlement_request(*, period: date, by, today: date | None = None) -> Settle
     busy = run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and last_moved > timezone.now() - STALE_AFTER
     if busy and not created:
         raise SettlementError(f"{period:%B %Y} is already {run.get_status_display().lower()}: wait for it to finish")
-    run.status = RunStatus.QUEUED
+    if run.status != RunStatus.QUEUED:
+        run_machine.move(run, to=RunStatus.QUEUED)
     run.queued_at = timezone.now()
     run.requested_by = by
     run.error = ""
@@ -144,13 +151,14 @@ def settlement_run(*, period, today: date | None = None) -> RunResult:
     today = today or timezone.localdate()
     settlement_check_ended(period=period, today=today)
     run, _created = SettlementRun.objects.get_or_create(period=period)
-    SettlementRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), error="")
+    this_run = SettlementRun.objects.filter(pk=run.pk)
+    run_machine.move_many(this_run, to=RunStatus.RUNNING, started_at=timezone.now(), error="")
     try:
         result = _settle(run=run, period=period, today=today)
     except Exception as exc:
-        SettlementRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        run_machine.move_many(this_run, to=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
-    SettlementRun.objects.filter(pk=run.pk).update(status=RunStatus.COMPLETED, completed_at=timezone.now())
+    run_machine.move_many(this_run, to=RunStatus.COMPLETED, completed_at=timezone.now())
     run.refresh_from_db()
     return result
 

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from djmoney.models.fields import MoneyField
 
+from audit.transitions import Moves
+
 
 def calendar_token_new() -> str:
     return secrets.token_urlsafe(32)
@@ -56,6 +58,22 @@ class ProfileStatus(models.TextChoices):
     RETURNED = "returned", "Returned for changes"
     WITHDRAWN = "withdrawn", "Permission withdrawn"
     EXPIRED = "expired", "Approval ended"
+
+
+# The employer permission's moves (services: talentpool.services.profile_machine; the database: the FSM
+# trigger in Meta). A waiting, returned or expired profile is withdrawn only when its specialist's details
+# are erased; approved -> approved is a change of cap or end date.
+PROFILE_MOVES = Moves.of(
+    "status",
+    {
+        ProfileStatus.DRAFT: {ProfileStatus.SUBMITTED},
+        ProfileStatus.SUBMITTED: {ProfileStatus.APPROVED, ProfileStatus.RETURNED, ProfileStatus.WITHDRAWN},
+        ProfileStatus.RETURNED: {ProfileStatus.SUBMITTED, ProfileStatus.WITHDRAWN},
+        ProfileStatus.APPROVED: {ProfileStatus.APPROVED, ProfileStatus.WITHDRAWN, ProfileStatus.EXPIRED},
+        ProfileStatus.WITHDRAWN: {ProfileStatus.SUBMITTED},
+        ProfileStatus.EXPIRED: {ProfileStatus.SUBMITTED, ProfileStatus.WITHDRAWN},
+    },
+)
 
 
 class SpecialistProfile(models.Model):
@@ -103,6 +121,7 @@ class SpecialistProfile(models.Model):
             GinIndex(fields=["search_vector"], name="profile_search_gin"),
             models.Index(fields=["status", "approval_ends_on"], name="profile_listing_idx"),
         ]
+        triggers = [PROFILE_MOVES.trigger("profile_status_moves")]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ProfileStatus.values), name="profile_status_valid"),
             models.CheckConstraint(
@@ -131,6 +150,28 @@ class SpecialistProfile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("talentpool:profile", kwargs={"pk": self.pk})
+
+    @property
+    def can_submit(self) -> bool:
+        return PROFILE_MOVES.can(self.status, ProfileStatus.SUBMITTED)
+
+    @property
+    def can_approve(self) -> bool:
+        """Approve a waiting profile, or change an approved one's cap and end date."""
+        return PROFILE_MOVES.can(self.status, ProfileStatus.APPROVED)
+
+    @property
+    def can_return(self) -> bool:
+        return PROFILE_MOVES.can(self.status, ProfileStatus.RETURNED)
+
+    @property
+    def can_withdraw(self) -> bool:
+        """An approver withdraws permission from an approved profile (erasure withdraws any)."""
+        return self.status == ProfileStatus.APPROVED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ProfileStatus.APPROVED
 
     @property
     def is_listed(self) -> bool:
@@ -216,6 +257,20 @@ class SlotStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# A week slot's moves (talentpool.services.slot_machine for the specialist's own changes; bookings holds,
+# books and releases slots through the same machine). A released week still to come opens again; one
+# already started is withdrawn.
+SLOT_MOVES = Moves.of(
+    "status",
+    {
+        SlotStatus.OPEN: {SlotStatus.HELD, SlotStatus.WITHDRAWN},
+        SlotStatus.HELD: {SlotStatus.BOOKED, SlotStatus.OPEN, SlotStatus.WITHDRAWN},
+        SlotStatus.BOOKED: {SlotStatus.OPEN, SlotStatus.WITHDRAWN},
+        SlotStatus.WITHDRAWN: {SlotStatus.OPEN},
+    },
+)
+
+
 class WeekSlot(models.Model):
     """One specialist's offered hours in one ISO week (week_start is that week's Monday)."""
 
@@ -239,6 +294,16 @@ class WeekSlot(models.Model):
             models.CheckConstraint(condition=Q(status__in=SlotStatus.values), name="slot_status_valid"),
         ]
         indexes = [models.Index(fields=["week_start", "status"], name="slot_week_status_idx")]
+        triggers = [SLOT_MOVES.trigger("slot_status_moves")]
 
     def __str__(self) -> str:
         return f"{self.profile_id} week of {self.week_start}: {self.hours}h {self.status}"
+
+    @property
+    def can_request(self) -> bool:
+        """An officer may ask to book it (the week's own dates are checked by the booking service)."""
+        return SLOT_MOVES.can(self.status, SlotStatus.HELD)
+
+    @property
+    def can_withdraw(self) -> bool:
+        return SLOT_MOVES.can(self.status, SlotStatus.WITHDRAWN) and self.status == SlotStatus.OPEN

@@ -16,12 +16,15 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from audit.services import audit_record, snapshot
+from audit.transitions import StateMachine
 from core.errors import DomainError
 from councils.models import CouncilStatus, MembershipStatus, Role, User
 from councils.selectors import council_admins
 from notifications.services import email_enqueue
 
 from .models import (
+    PROFILE_MOVES,
+    SLOT_MOVES,
     AvailabilityPattern,
     PastProject,
     ProfileStatus,
@@ -254,42 +257,33 @@ def profile_rate_set(*, profile: SpecialistProfile, by: User, amount) -> Special
 
 # --- employer permission ------------------------------------------------------------------------
 
-PROFILE_MOVES: dict[str, set[str]] = {
-    ProfileStatus.DRAFT: {ProfileStatus.SUBMITTED},
-    # a waiting, returned or expired profile is withdrawn only when its specialist's details are erased
-    ProfileStatus.SUBMITTED: {ProfileStatus.APPROVED, ProfileStatus.RETURNED, ProfileStatus.WITHDRAWN},
-    ProfileStatus.RETURNED: {ProfileStatus.SUBMITTED, ProfileStatus.WITHDRAWN},
-    ProfileStatus.APPROVED: {ProfileStatus.APPROVED, ProfileStatus.WITHDRAWN, ProfileStatus.EXPIRED},
-    ProfileStatus.WITHDRAWN: {ProfileStatus.SUBMITTED},
-    ProfileStatus.EXPIRED: {ProfileStatus.SUBMITTED, ProfileStatus.WITHDRAWN},
-}
+
+def _profile_history(profile: SpecialistProfile, before: str, to: str, by: User | None, note: str) -> None:
+    ProfileStatusChange.objects.create(profile=profile, from_status=before, to_status=to, changed_by=by, note=note)
 
 
-SUBMITTABLE = {s for s, moves in PROFILE_MOVES.items() if ProfileStatus.SUBMITTED in moves}
+profile_machine: StateMachine[SpecialistProfile] = StateMachine(
+    moves=PROFILE_MOVES,
+    labels=ProfileStatus,
+    error=PoolError,
+    noun="This profile",
+    audit_action="profile",
+    audit_councils=lambda profile: [profile.council_id],
+    audit_label=lambda profile: f"Specialist profile {profile.pk}",
+    history=_profile_history,
+)
+
+# Slots move as consequences of a specialist's change or a booking's move, which is what records them.
+slot_machine: StateMachine[WeekSlot] = StateMachine(
+    moves=SLOT_MOVES, labels=SlotStatus, error=PoolError, noun="This week"
+)
 
 
 def _profile_move(
     *, profile: SpecialistProfile, to: str, by: User | None, note: str = "", after: dict | None = None
 ) -> None:
-    if to not in PROFILE_MOVES[profile.status]:
-        raise PoolError(
-            f"This profile is {ProfileStatus(profile.status).label.lower()}; "
-            f"it cannot become {ProfileStatus(to).label.lower()}."
-        )
-    ProfileStatusChange.objects.create(
-        profile=profile, from_status=profile.status, to_status=to, changed_by=by, note=note
-    )
-    audit_record(
-        actor=by,
-        action=f"profile.{to}",
-        obj=profile,
-        councils=[profile.council_id],
-        before={"status": profile.status, **({k: getattr(profile, k) for k in after} if after else {})},
-        after={"status": to, **(after or {})},
-        note=note,
-        label=f"Specialist profile {profile.pk}",
-    )
-    profile.status = to
+    before = {k: getattr(profile, k) for k in after} if after else {}
+    profile_machine.move(profile, to=to, by=by, note=note, before=before, after=after)
 
 
 def _locked_profile(profile: SpecialistProfile) -> SpecialistProfile:
@@ -620,7 +614,8 @@ def slot_hours_set(
     if slot is None:
         return WeekSlot.objects.create(profile=profile, week_start=week_start, hours=hours, from_pattern=False)
     slot.hours = hours
-    slot.status = SlotStatus.OPEN
+    if slot.status != SlotStatus.OPEN:
+        slot_machine.move(slot, to=SlotStatus.OPEN)
     slot.from_pattern = False
     slot.save(update_fields=["hours", "status", "from_pattern", "updated_at"])
     return slot
@@ -633,7 +628,7 @@ def slot_withdraw(*, profile: SpecialistProfile, by: User, week_start: date, tod
     slot = _editable_slot(profile=profile, by=by, week_start=week_start, today=today)
     if slot is None or slot.status != SlotStatus.OPEN:
         raise PoolError("You are not offering hours that week")
-    slot.status = SlotStatus.WITHDRAWN
+    slot_machine.move(slot, to=SlotStatus.WITHDRAWN)
     slot.from_pattern = False
     slot.save(update_fields=["status", "from_pattern", "updated_at"])
     return slot
@@ -658,6 +653,6 @@ def profile_erase(*, profile: SpecialistProfile, by: User) -> SpecialistProfile:
     profile.skills.clear()
     profile.service_areas.clear()
     profile.past_projects.all().delete()
-    profile.slots.filter(status=SlotStatus.OPEN).update(status=SlotStatus.WITHDRAWN)
+    slot_machine.move_many(profile.slots.filter(status=SlotStatus.OPEN), to=SlotStatus.WITHDRAWN)
     AvailabilityPattern.objects.filter(profile=profile).delete()
     return profile

@@ -58,7 +58,7 @@ class MyProfileView(SpecialistMixin, TemplateView):
         return super().get_context_data(
             profile=self.profile,
             lgdss=lgdss_points(),
-            can_submit=self.profile.status in services.SUBMITTABLE,
+            can_submit=self.profile.can_submit,
             **kwargs,
         )
 

@@ -28,7 +28,7 @@ from payments.models import Invoice
 from talentpool import services as pool
 from talentpool.models import PastProject
 from talentpool.weeks import first_future_monday
-from tests.factories import ActiveCouncilFactory, StaffFactory, UserFactory, specialist_profile
+from tests.factories import ActiveCouncilFactory, StaffFactory, UserFactory, force_fields, specialist_profile
 from tests.payments.conftest import confirmed_week
 
 ANONYMOUS = "anonymous"
@@ -118,7 +118,7 @@ def build_world() -> World:
     # Worked weeks in October: timesheets in each state, and invoices from settling October.
     def worked(profile, officer, week_start, status):
         sheet = confirmed_week(profile=profile, officer=officer, week_start=week_start)
-        Timesheet.objects.filter(pk=sheet.pk).update(status=status)
+        force_fields(Timesheet.objects.filter(pk=sheet.pk), status=status)
         return Timesheet.objects.get(pk=sheet.pk)
 
     w.sheet_a_customer = worked(w.spec_b, officer_a, OCTOBER[0], TimesheetStatus.SUBMITTED)

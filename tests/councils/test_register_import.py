@@ -21,6 +21,7 @@ from councils.register import (
     council_register_import,
     council_register_read,
 )
+from tests.factories import force_fields
 
 REGISTER_TEXT = REGISTER_PATH.read_text(encoding="utf-8")
 GOVUK_TEXT = GOVUK_PATH.read_text(encoding="utf-8")
@@ -72,7 +73,6 @@ def _replace_line(code: str, change) -> str:
 
 def _activate(council: Council) -> None:
     now = timezone.now()
-    council.status = CouncilStatus.ACTIVE
     council.invoice_address = "Town Hall, 1 High Street"
     council.finance_email = "finance@example.gov.uk"
     council.payment_terms_days = 30
@@ -81,7 +81,7 @@ def _activate(council: Council) -> None:
     council.vat_number = "GB123456789"
     council.finance_details_updated_at = now
     council.activated_at = now
-    council.save()
+    force_fields(council, status=CouncilStatus.ACTIVE)
 
 
 # --- The shipped register ----------------------------------------------------------------------------------
@@ -250,9 +250,7 @@ def test_councils_gone_from_the_register_are_removed_unless_they_have_activity(t
     User.objects.create_user(
         email="admin@aberdeenshire.gov.uk", password="pw-123456789", full_name="Ada Admin", council=with_user
     )
-    invited = Council.objects.get(code="ABE")
-    invited.status = CouncilStatus.INVITED
-    invited.save()
+    force_fields(Council.objects.get(code="ABE"), status=CouncilStatus.INVITED)
     with_invitation = Council.objects.get(code="ADU")
     Invitation.objects.create(
         council=with_invitation,

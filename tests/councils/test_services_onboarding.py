@@ -11,7 +11,7 @@ from councils.models import (
     Role,
 )
 from notifications.models import OutboundEmail
-from tests.factories import ActiveCouncilFactory, CouncilFactory, UserFactory
+from tests.factories import ActiveCouncilFactory, CouncilFactory, UserFactory, force_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,7 @@ FINANCE = {
 @pytest.fixture
 def onboarding(db):
     council = CouncilFactory(code="ONB", name="Onboard Council", short_name="Onboard", slug="onboard")
-    council.status = CouncilStatus.ONBOARDING
-    council.save()
+    force_fields(council, status=CouncilStatus.ONBOARDING)
     admin = UserFactory(council=council, roles=[Role.COUNCIL_ADMIN], email="admin@newtown.gov.uk")
     return council, admin
 

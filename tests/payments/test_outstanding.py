@@ -16,6 +16,7 @@ from bookings.models import TimesheetStatus
 from notifications.models import OutboundEmail
 from payments import reports, selectors, services, settlement
 from payments.models import Invoice, InvoiceStatus, NumberSeries, SettlementRun
+from tests.factories import force_fields
 from tests.payments.conftest import confirmed_week
 
 pytestmark = pytest.mark.django_db
@@ -138,10 +139,7 @@ def test_no_reminder_when_nothing_is_outstanding(invoices, finance):
 
 def _confirm_at(sheet, when: datetime, *, resolved: bool = False):
     if resolved:
-        sheet.status = TimesheetStatus.RESOLVED
-        sheet.agreed_hours = sheet.hours_worked
-        sheet.resolved_at = when
-        sheet.save(update_fields=["status", "agreed_hours", "resolved_at"])
+        force_fields(sheet, status=TimesheetStatus.RESOLVED, agreed_hours=sheet.hours_worked, resolved_at=when)
     else:
         sheet.confirmed_at = when
         sheet.save(update_fields=["confirmed_at"])

@@ -12,7 +12,7 @@ from talentpool import services
 from talentpool.models import ServiceArea, Skill, SlotStatus, WeekSlot
 from talentpool.selectors import SearchParams, specialist_search
 from talentpool.weeks import first_future_monday
-from tests.factories import ActiveCouncilFactory, UserFactory, specialist_profile
+from tests.factories import ActiveCouncilFactory, UserFactory, force_fields, specialist_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_filters_by_week_window_hours_and_rate_and_sorts(viewer, other_council, 
     assert names(viewer, sort="soonest") == ["Early", "Late"]
     assert names(viewer, sort="rate") == ["Late", "Early"]
 
-    WeekSlot.objects.filter(profile=early, week_start=NEXT).update(status=SlotStatus.BOOKED)
+    force_fields(WeekSlot.objects.filter(profile=early, week_start=NEXT), status=SlotStatus.BOOKED)
     assert names(viewer, week=NEXT) == []
     results = specialist_search(viewer=viewer, params=SearchParams(sort="soonest"))
     assert [s.week_start for s in results[0].open_weeks][:1] == [NEXT + timedelta(weeks=1)]
@@ -172,8 +172,7 @@ def test_queries_per_search_do_not_grow_with_results(viewer, other_council, djan
 
 def test_unknown_council_status_is_not_listed(viewer, other_council):
     specialist_profile(other_council, full_name="Listed")
-    other_council.status = CouncilStatus.ONBOARDING
-    other_council.save()
+    force_fields(other_council, status=CouncilStatus.ONBOARDING)
     assert names(viewer) == []
 
 

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from notifications.models import OutboundEmail
 from talentpool import services
 from talentpool.models import ProfileStatus, ProfileStatusChange, SlotStatus
+from tests.factories import force_fields
 from tests.talentpool.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +95,7 @@ def test_returning_needs_a_reason_and_tells_the_specialist(profile, specialist, 
 def test_withdrawing_unlists_at_once_keeps_booked_weeks_and_tells_both(approved, specialist, approver, council_admin):
     services.pattern_set(profile=approved, by=specialist, hours="3", starts_on=TODAY, ends_on=None)
     booked = approved.slots.order_by("week_start").first()
-    booked.status = SlotStatus.BOOKED
-    booked.save()
+    force_fields(booked, status=SlotStatus.BOOKED)
     services.profile_withdraw(profile=approved, by=approver, reason="Team restructure")
     approved.refresh_from_db()
     assert approved.status == ProfileStatus.WITHDRAWN

@@ -9,6 +9,7 @@ from freezegun import freeze_time
 
 from talentpool import services
 from talentpool.models import SlotStatus, WeekSlot
+from tests.factories import force_fields
 from tests.talentpool.conftest import NEXT_MONDAY, TODAY
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ def test_a_withdrawn_week_stays_withdrawn_when_the_pattern_runs(approved, specia
 @pytest.mark.parametrize("status", [SlotStatus.HELD, SlotStatus.BOOKED])
 def test_held_and_booked_weeks_cannot_be_changed_or_withdrawn_here(approved, specialist, status):
     set_pattern(approved, specialist)
-    WeekSlot.objects.filter(profile=approved, week_start=NEXT_MONDAY).update(status=status)
+    force_fields(WeekSlot.objects.filter(profile=approved, week_start=NEXT_MONDAY), status=status)
     with pytest.raises(services.PoolError, match=f"is {status.label.lower()} by a booking"):
         services.slot_hours_set(profile=approved, by=specialist, week_start=NEXT_MONDAY, hours="1", today=TODAY)
     with pytest.raises(services.PoolError, match="by a booking"):

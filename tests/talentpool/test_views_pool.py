@@ -9,7 +9,7 @@ from django.utils import timezone
 from talentpool import services
 from talentpool.models import ProfileStatus, SlotStatus, WeekSlot
 from talentpool.weeks import first_future_monday
-from tests.factories import UserFactory, specialist_profile
+from tests.factories import UserFactory, force_fields, specialist_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +135,7 @@ def test_approval_form_shows_errors_and_changes_nothing(client, other_council):
 
 
 def test_a_booked_week_cannot_be_changed_from_the_hours_page(client, listed):
-    WeekSlot.objects.filter(profile=listed, week_start=NEXT).update(status=SlotStatus.BOOKED)
+    force_fields(WeekSlot.objects.filter(profile=listed, week_start=NEXT), status=SlotStatus.BOOKED)
     client.force_login(listed.user)
     response = client.post(reverse("talentpool:week", args=[NEXT.isoformat()]), {"hours": "1"})
     assert "by a booking" in response.content.decode()
