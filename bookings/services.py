@@ -19,12 +19,12 @@ from audit.transitions import StateMachine
 from core.errors import DomainError
 from councils.models import Council, Role, User
 from councils.selectors import council_can_transact
-from notifications.services import email_enqueue
 from talentpool.models import SlotStatus, SpecialistProfile, WeekSlot
 from talentpool.selectors import profile_is_listed
 from talentpool.services import hours_text, parse_hours, slot_machine
 from talentpool.weeks import first_future_monday
 
+from .emails import booking_email
 from .models import (
     BOOKING_MOVES,
     WEEK_MOVES,
@@ -106,16 +106,6 @@ def _hours(value) -> Decimal:
     if hours < Decimal("0.5") or (hours * 2) % 1:
         raise BookingError("Hours must be at least half an hour, in half hours")
     return hours
-
-
-def _tell(user: User, *, kind: str, subject: str, template: str, booking: Booking, **context) -> None:
-    email_enqueue(
-        kind=kind,
-        to=user.email,
-        subject=subject,
-        template=template,
-        context={"booking": booking, "recipient": user, **context},
-    )
 
 
 @transaction.atomic
@@ -225,7 +215,7 @@ def booking_request(
             "hourly_rate": booking.hourly_rate,
         },
     )
-    _tell(
+    booking_email(
         profile.user,
         kind="booking_requested",
         booking=booking,
@@ -278,7 +268,7 @@ def booking_accept(*, booking: Booking, by: User) -> Booking:
     live = booking.weeks.select_for_update().filter(status=WeekStatus.HELD)
     slot_machine.move_many(WeekSlot.objects.filter(pk__in=live.values("slot_id")), to=SlotStatus.BOOKED)
     week_machine.move_many(live, to=WeekStatus.BOOKED)
-    _tell(
+    booking_email(
         booking.officer,
         kind="booking_accepted",
         booking=booking,
@@ -300,7 +290,7 @@ def booking_decline(*, booking: Booking, by: User, reason: str) -> Booking:
     booking.decline_reason = reason.strip()
     booking.save(update_fields=["status", "answered_at", "decline_reason"])
     _release(booking, reason="declined", today=timezone.localdate())
-    _tell(
+    booking_email(
         booking.officer,
         kind="booking_declined",
         booking=booking,
@@ -321,7 +311,7 @@ def bookings_expire(*, now: datetime | None = None) -> int:
         booking.save(update_fields=["status"])
         _release(booking, reason="expired", today=timezone.localdate(now))
         for person in (booking.officer, booking.profile.user):
-            _tell(
+            booking_email(
                 person,
                 kind="booking_expired",
                 booking=booking,
@@ -381,7 +371,7 @@ def booking_cancel(
         _move(booking=booking, to=BookingStatus.CANCELLED, by=by, reason=reason.strip())
         booking.save(update_fields=["status"])
     other = booking.officer if is_specialist else booking.profile.user
-    _tell(
+    booking_email(
         other,
         kind="booking_cancelled",
         booking=booking,
@@ -404,7 +394,7 @@ def booking_reminders_send(*, now: datetime | None = None, within: timedelta = t
     for booking in due.filter(
         status=BookingStatus.REQUESTED, reminded_at__isnull=True, answer_by__gt=now, answer_by__lte=now + within
     ):
-        _tell(
+        booking_email(
             booking.profile.user,
             kind="booking_reminder",
             booking=booking,

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import services, timesheets
 
 
 @shared_task(name="bookings.tasks.bookings_expire")
@@ -13,16 +13,12 @@ def bookings_expire() -> int:
 
 @shared_task(name="bookings.tasks.timesheets_autoconfirm")
 def timesheets_autoconfirm() -> int:
-    from .timesheets import timesheets_autoconfirm as run
-
-    return run()
+    return timesheets.timesheets_autoconfirm()
 
 
 @shared_task(name="bookings.tasks.timesheet_reminders")
 def timesheet_reminders() -> int:
-    from .timesheets import timesheet_reminders_send
-
-    return timesheet_reminders_send()
+    return timesheets.timesheet_reminders_send()
 
 
 @shared_task(name="bookings.tasks.booking_reminders")

@@ -16,6 +16,7 @@ from councils.selectors import council_admins
 from talentpool.models import SpecialistProfile, calendar_token_new
 from talentpool.services import parse_hours
 
+from .emails import booking_email
 from .models import (
     TIMESHEET_MOVES,
     Booking,
@@ -26,7 +27,7 @@ from .models import (
     TimesheetStatus,
     WeekStatus,
 )
-from .services import BookingError, _tell
+from .services import BookingError
 from .working_days import working_days_deadline
 
 
@@ -74,7 +75,7 @@ def timesheet_submit(*, week: BookingWeek, by: User, hours, note: str = "", now:
     except IntegrityError as exc:
         raise BookingError("Hours for this week have already been recorded") from exc
     _recorded(timesheet, by=by, reason=f"{hours.normalize():f} hours")
-    _tell(
+    booking_email(
         booking.officer,
         kind="timesheet_to_confirm",
         booking=booking,
@@ -186,7 +187,7 @@ def timesheet_dispute(*, timesheet: Timesheet, by: User, reason: str) -> Timeshe
     booking = timesheet.week.booking
     people = [*council_admins(council=booking.customer_council), *council_admins(council=booking.supplier_council)]
     for person in {p.pk: p for p in [*people, booking.profile.user]}.values():
-        _tell(
+        booking_email(
             person,
             kind="timesheet_disputed",
             booking=booking,
@@ -252,7 +253,7 @@ def timesheet_reminders_send(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for week in due:
-        _tell(
+        booking_email(
             week.booking.profile.user,
             kind="timesheet_due",
             booking=week.booking,

@@ -6,6 +6,7 @@ from django.db import transaction
 from notifications.services import email_enqueue
 
 from . import services
+from .models import MembershipStatus
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,6 +19,7 @@ class AccountAdapter(DefaultAccountAdapter):
     @transaction.atomic
     def save_user(self, request, user, form, commit=True):
         user.full_name = form.cleaned_data.get("full_name", "").strip()
+        user.membership_status = MembershipStatus.PENDING  # from its first save: pending is where sign-ups start
         user = super().save_user(request, user, form, commit=True)
         council = services.council_for_signup_email(email=user.email)
         services.member_signup_record(user=user, council=council)

@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 
 from core.forms import GovForm
 
-from .models import CouncilStatus, Nation, RechargeVat, Role, VatStatus
+from .models import CouncilStatus, Nation, RechargeVat, Role, User, VatStatus
 from .services import BankDetails
 
 ROLE_HINTS = {
@@ -290,8 +290,6 @@ class AcceptInvitationForm(GovForm):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The passwords do not match")
         elif p1:
-            from .models import User
-
             try:
                 validate_password(p1, User(email=self.invitation.email, full_name=data.get("full_name", "")))
             except forms.ValidationError as exc:

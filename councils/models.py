@@ -136,6 +136,10 @@ class Council(models.Model):
         return self.status != CouncilStatus.SUSPENDED
 
     @property
+    def is_not_invited(self) -> bool:
+        return self.status == CouncilStatus.NOT_INVITED
+
+    @property
     def is_suspended(self) -> bool:
         return self.status == CouncilStatus.SUSPENDED
 
@@ -223,6 +227,18 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+# A self sign-up waits (pending) for an administrator, who approves or rejects it; a member may be removed;
+# removed is final (a leaver who returns is invited afresh with a new address). Invited people and staff
+# start active. (councils.services.membership_machine; the database: the FSM trigger in Meta.)
+MEMBERSHIP_MOVES = Moves.of(
+    "membership_status",
+    {
+        MembershipStatus.PENDING: {MembershipStatus.ACTIVE, MembershipStatus.REMOVED},
+        MembershipStatus.ACTIVE: {MembershipStatus.REMOVED},
+    },
+)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Signs in with e-mail. Belongs to one council (platform staff may have none)."""
 
@@ -245,6 +261,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        triggers = [MEMBERSHIP_MOVES.trigger("user_membership_moves")]
         constraints = [
             models.CheckConstraint(condition=Q(roles__contained_by=Role.values), name="user_roles_valid"),
             models.CheckConstraint(condition=Q(roles=[]) | Q(council__isnull=False), name="user_roles_need_council"),

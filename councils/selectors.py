@@ -43,13 +43,18 @@ def council_can_transact(*, council: Council | None) -> bool:
     )
 
 
-def council_admins(*, council: Council) -> QuerySet[User]:
+def role_holders(*, council: Council | int, role: str) -> QuerySet[User]:
+    """The active members of `council` who hold `role` (whom an e-mail about that role's work goes to)."""
     return User.objects.filter(
         council=council,
         membership_status=MembershipStatus.ACTIVE,
         is_active=True,
-        roles__contains=[Role.COUNCIL_ADMIN],
+        roles__contains=[role],
     )
+
+
+def council_admins(*, council: Council) -> QuerySet[User]:
+    return role_holders(council=council, role=Role.COUNCIL_ADMIN)
 
 
 def council_list(*, status: str = "", nation: str = "", q: str = "") -> QuerySet[Council]:

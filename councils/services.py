@@ -26,6 +26,7 @@ from notifications.services import email_enqueue
 
 from .models import (
     COUNCIL_MOVES,
+    MEMBERSHIP_MOVES,
     AgreementAcceptance,
     Council,
     CouncilDomain,
@@ -67,6 +68,17 @@ council_machine: StateMachine[Council] = StateMachine(
         f"{council.short_name} is {CouncilStatus(current).label.lower()}; "
         f"it cannot become {CouncilStatus(to).label.lower()}."
     ),
+)
+
+
+membership_machine: StateMachine[User] = StateMachine(
+    moves=MEMBERSHIP_MOVES,
+    labels=MembershipStatus,
+    error=CouncilError,
+    noun="This person",
+    refusal=lambda member, current, to: {
+        MembershipStatus.REMOVED: f"{member} has already been removed",
+    }.get(current, f"{member} is not waiting for approval"),
 )
 
 
@@ -590,12 +602,11 @@ def member_remove(*, member: User, by: User) -> User:
     member = _member_locked(member=member, council=council)
     if member.pk == by.pk:
         raise CouncilError("You cannot remove yourself. Ask another council administrator.")
-    if member.membership_status == MembershipStatus.REMOVED:
-        raise CouncilError(f"{member} has already been removed")
+    membership_machine.refuse_unless(member, MembershipStatus.REMOVED)
     if Role.COUNCIL_ADMIN in member.roles:
         _refuse_losing_last_admin(member=member, council=council)
     before = snapshot(member, *MEMBER_FIELDS)
-    member.membership_status = MembershipStatus.REMOVED
+    membership_machine.move(member, to=MembershipStatus.REMOVED)
     member.is_active = False
     member.save(update_fields=["membership_status", "is_active"])
     _audit_member(member=member, by=by, action="removed", before=before)
@@ -611,7 +622,7 @@ def member_signup_approve(*, member: User, roles: Iterable[str], by: User) -> Us
         raise CouncilError(f"{member} is not waiting for approval")
     before = snapshot(member, *MEMBER_FIELDS)
     member.roles = _clean_roles(roles)
-    member.membership_status = MembershipStatus.ACTIVE
+    membership_machine.move(member, to=MembershipStatus.ACTIVE)
     member.save(update_fields=["roles", "membership_status"])
     _audit_member(member=member, by=by, action="signup_approved", before=before)
     email_enqueue(
@@ -632,7 +643,7 @@ def member_signup_reject(*, member: User, by: User) -> User:
     if member.membership_status != MembershipStatus.PENDING:
         raise CouncilError(f"{member} is not waiting for approval")
     before = snapshot(member, *MEMBER_FIELDS)
-    member.membership_status = MembershipStatus.REMOVED
+    membership_machine.move(member, to=MembershipStatus.REMOVED)
     member.is_active = False
     member.save(update_fields=["membership_status", "is_active"])
     _audit_member(member=member, by=by, action="signup_rejected", before=before)
@@ -659,7 +670,8 @@ def member_signup_record(*, user: User, council: Council) -> User:
     """A self-registered user on an allowed domain: pending until a council administrator approves."""
     user.council = council
     user.roles = []
-    user.membership_status = MembershipStatus.PENDING
+    if user.membership_status != MembershipStatus.PENDING:  # the sign-up adapter saves it pending already
+        membership_machine.move(user, to=MembershipStatus.PENDING)
     user.save(update_fields=["council", "roles", "membership_status"])
     _audit_member(member=user, by=user, action="signed_up", before={})
     for admin in council_admins(council=council):

@@ -1,8 +1,11 @@
 """A small demo data set for `make run`: built through the same services people use."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from councils import services
 from councils.models import Council, CouncilStatus, MembershipStatus, Role, User
@@ -113,10 +116,6 @@ DEMO_PROFILES = {
 
 def _demo_pool() -> None:
     """Each demo specialist gets an approved profile, a past project, a rate and three hours a week."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     today = timezone.localdate()
     for code, domain in DEMO_COUNCILS:
         specialist = User.objects.get(email=f"specialist@{domain}")
@@ -146,6 +145,4 @@ def _demo_pool() -> None:
 
 
 def _verify(user: User) -> None:
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})

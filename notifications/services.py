@@ -6,8 +6,10 @@ skips it if already sent, and marks it sent in the same transaction.
 """
 
 import logging
+from collections.abc import Iterable
 from datetime import UTC, timedelta
 from email.utils import parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -17,6 +19,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import punycode
+
+from core.queue import task_queue
 
 from .models import OutboundEmail
 
@@ -47,12 +51,25 @@ def email_enqueue(
     return email
 
 
-def _queue_send(email_id: int) -> None:
-    # Imported here: tasks import this module.
-    from .tasks import outbound_email_send_task
+def email_people(people: Iterable[Any], *, kind: str, subject: str, template: str, context: dict | None = None) -> int:
+    """One e-mail to each person (each address once), their own record as `recipient` in the template's
+    context. People are anything with `.email` (users). Returns how many were queued."""
+    queued = 0
+    for person in {p.email.lower(): p for p in people if p.email}.values():
+        email_enqueue(
+            kind=kind,
+            to=person.email,
+            subject=subject,
+            template=template,
+            context={**(context or {}), "recipient": person},
+        )
+        queued += 1
+    return queued
 
+
+def _queue_send(email_id: int) -> None:
     try:
-        outbound_email_send_task.delay(email_id)
+        task_queue("notifications.tasks.outbound_email_send_task", email_id)
     except Exception:  # noqa: BLE001 - a broker outage must not fail the request; outbox_flush sends it later
         logger.warning("Could not queue e-mail %s; the periodic outbox flush will send it.", email_id)
 

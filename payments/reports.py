@@ -148,8 +148,15 @@ def payroll_csv(*, council, period: date) -> str:
     return _csv(PAYROLL_COLUMNS, rows)
 
 
-def invoice_pdf(*, invoice, lines, document_title="Invoice") -> bytes:
-    from weasyprint import HTML
+def _pdf(context: dict) -> bytes:
+    from weasyprint import HTML  # imported when a PDF is asked for: loading it costs a second at start-up
 
-    html = render_to_string("payments/invoice_pdf.html", {"invoice": invoice, "lines": lines, "title": document_title})
-    return HTML(string=html).write_pdf()
+    return HTML(string=render_to_string("payments/invoice_pdf.html", context)).write_pdf()
+
+
+def invoice_pdf(*, invoice, lines, document_title="Invoice") -> bytes:
+    return _pdf({"invoice": invoice, "lines": lines, "title": document_title})
+
+
+def credit_note_pdf(*, invoice, note) -> bytes:
+    return _pdf({"invoice": invoice, "credit_note": note, "title": "Credit note"})

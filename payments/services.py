@@ -59,7 +59,8 @@ def _require_finance(user: User, council_id: int, what: str) -> None:
         raise PaymentError(f"Only a finance officer of the {what} council can do this")
 
 
-def _locked(invoice: Invoice) -> Invoice:
+def invoice_locked(invoice: Invoice) -> Invoice:
+    """The invoice, locked for the rest of the transaction (payments and credits read its balance)."""
     return Invoice.objects.select_for_update().select_related("supplier", "customer").get(pk=invoice.pk)
 
 
@@ -102,17 +103,18 @@ def _settle_if_cleared(invoice: Invoice) -> None:
 def payment_record(*, invoice: Invoice, by: User, amount, paid_on: date, reference: str) -> Payment:
     """The supplier's finance officer records money received. A payment above what is owed is refused:
     issue a credit note or refund instead."""
-    invoice = _locked(invoice)
+    invoice = invoice_locked(invoice)
     _require_finance(by, invoice.supplier_id, "supplying")
     amount = _amount(amount)
     if not reference.strip():
         raise PaymentError("Enter the payment reference from the bank statement")
     if paid_on > timezone.localdate():
         raise PaymentError("The payment date cannot be in the future")
-    return _payment_add(invoice=invoice, amount=amount, paid_on=paid_on, reference=reference.strip(), by=by)
+    return payment_add(invoice=invoice, amount=amount, paid_on=paid_on, reference=reference.strip(), by=by)
 
 
-def _payment_add(*, invoice: Invoice, amount: Decimal, paid_on: date, reference: str, by: User | None) -> Payment:
+def payment_add(*, invoice: Invoice, amount: Decimal, paid_on: date, reference: str, by: User | None) -> Payment:
+    """Money received on a locked invoice (`invoice_locked`), from a person or from Stripe's webhook (by None)."""
     balance = invoice_balance(invoice)
     if amount > balance:
         raise PaymentError(f"That is more than the {money_format(balance)} outstanding on {invoice.number}")
@@ -136,7 +138,7 @@ def _payment_add(*, invoice: Invoice, amount: Decimal, paid_on: date, reference:
 
 @transaction.atomic
 def credit_note_issue(*, invoice: Invoice, by: User, amount, reason: str) -> CreditNote:
-    invoice = _locked(invoice)
+    invoice = invoice_locked(invoice)
     _require_finance(by, invoice.supplier_id, "supplying")
     amount = _amount(amount)
     if not reason.strip():
@@ -172,7 +174,7 @@ def credit_note_issue(*, invoice: Invoice, by: User, amount, reason: str) -> Cre
 @transaction.atomic
 def invoice_answer(*, invoice: Invoice, by: User, agree: bool, note: str = "") -> Invoice:
     """Agreement of balances: the customer's finance officer confirms the invoice, or disputes it."""
-    invoice = _locked(invoice)
+    invoice = invoice_locked(invoice)
     _require_finance(by, invoice.customer_id, "customer")
     if not agree and not note.strip():
         raise PaymentError("Enter why you dispute the invoice")

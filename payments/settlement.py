@@ -24,6 +24,7 @@ from audit.services import audit_record, audit_record_many
 from audit.transitions import StateMachine
 from bookings.models import Timesheet, TimesheetStatus
 from core.errors import DomainError
+from core.queue import task_queue
 from councils.models import Council, RechargeVat, VatStatus
 
 from .emails import finance_recipients, invoice_issued_tell
@@ -138,9 +139,7 @@ def settlement_request(*, period: date, by, today: date | None = None) -> Settle
 
 
 def _queue_run(period: date) -> None:
-    from .tasks import settle_month  # tasks import this module
-
-    settle_month.delay(period.isoformat())
+    task_queue("payments.tasks.settle_month", period.isoformat())
 
 
 def settlement_run(*, period, today: date | None = None) -> RunResult:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Invoice, StripeEvent
-from .services import PaymentError, _locked, _payment_add, invoice_balance
+from .services import PaymentError, invoice_balance, invoice_locked, payment_add
 
 
 def stripe_enabled() -> bool:
@@ -74,10 +74,10 @@ def _event_apply(event) -> StripeEvent:
         record.outcome = "No such invoice"
         record.save(update_fields=["outcome"])
         return record
-    invoice = _locked(invoice)
+    invoice = invoice_locked(invoice)
     amount = (Decimal(session["amount_total"]) / 100).quantize(Decimal("0.01"))
     try:
-        _payment_add(
+        payment_add(
             invoice=invoice, amount=amount, paid_on=timezone.localdate(), reference=f"Stripe {session['id']}", by=None
         )
         record.outcome = f"Recorded £{amount}"

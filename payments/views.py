@@ -218,13 +218,9 @@ class InvoicePdfView(InvoiceMixin, View):
 class CreditNotePdfView(InvoiceMixin, View):
     def get(self, request, *args, **kwargs):
         note = get_object_or_404(self.invoice.credit_notes, number=kwargs["note"])
-        from django.template.loader import render_to_string
-        from weasyprint import HTML
-
-        html = render_to_string(
-            "payments/invoice_pdf.html", {"invoice": self.invoice, "credit_note": note, "title": "Credit note"}
+        response = HttpResponse(
+            reports.credit_note_pdf(invoice=self.invoice, note=note), content_type="application/pdf"
         )
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{note.number}.pdf"'
         return response
 

@@ -18,9 +18,9 @@ from djmoney.money import Money
 from audit.services import audit_record, snapshot
 from audit.transitions import StateMachine
 from core.errors import DomainError
-from councils.models import CouncilStatus, MembershipStatus, Role, User
-from councils.selectors import council_admins
-from notifications.services import email_enqueue
+from councils.models import CouncilStatus, Role, User
+from councils.selectors import council_admins, role_holders
+from notifications.services import email_people
 
 from .models import (
     PROFILE_MOVES,
@@ -290,28 +290,6 @@ def _locked_profile(profile: SpecialistProfile) -> SpecialistProfile:
     return SpecialistProfile.objects.select_for_update().select_related("user", "council").get(pk=profile.pk)
 
 
-def _council_approvers(council) -> list[User]:
-    return list(
-        User.objects.filter(
-            council=council,
-            membership_status=MembershipStatus.ACTIVE,
-            is_active=True,
-            roles__contains=[Role.APPROVER],
-        )
-    )
-
-
-def _tell(users, *, kind: str, subject: str, template: str, context: dict) -> None:
-    for user in {u.pk: u for u in users}.values():
-        email_enqueue(
-            kind=kind,
-            to=user.email,
-            subject=subject,
-            template=template,
-            context={**context, "recipient": user},
-        )
-
-
 @transaction.atomic
 def profile_submit(*, profile: SpecialistProfile, by: User) -> SpecialistProfile:
     profile = _locked_profile(profile)
@@ -320,8 +298,8 @@ def profile_submit(*, profile: SpecialistProfile, by: User) -> SpecialistProfile
     _profile_move(profile=profile, to=ProfileStatus.SUBMITTED, by=by)
     profile.returned_reason = ""
     profile.save(update_fields=["status", "returned_reason", "updated_at"])
-    _tell(
-        _council_approvers(profile.council),
+    email_people(
+        role_holders(council=profile.council, role=Role.APPROVER),
         kind="profile_submitted",
         subject=f"{profile.user.full_name} asks for permission to join the talent pool",
         template="emails/profile_submitted",
@@ -365,7 +343,7 @@ def profile_approve(
     profile.returned_reason = ""
     profile.save()
     slots_materialise(profile=profile, today=today)
-    _tell(
+    email_people(
         [profile.user],
         kind="profile_approved",
         subject="You can now offer your time through the talent pool",
@@ -384,7 +362,7 @@ def profile_return(*, profile: SpecialistProfile, by: User, reason: str) -> Spec
     _profile_move(profile=profile, to=ProfileStatus.RETURNED, by=by, note=reason.strip())
     profile.returned_reason = reason.strip()
     profile.save(update_fields=["status", "returned_reason", "updated_at"])
-    _tell(
+    email_people(
         [profile.user],
         kind="profile_returned",
         subject="Your talent pool profile needs changes",
@@ -409,7 +387,7 @@ def profile_withdraw(*, profile: SpecialistProfile, by: User, reason: str) -> Sp
         profile.slots.filter(status__in=[SlotStatus.HELD, SlotStatus.BOOKED], week_start__gte=monday_of(_today()))
     )
     context = {"profile": profile, "reason": reason.strip(), "committed_weeks": committed}
-    _tell(
+    email_people(
         [profile.user, *council_admins(council=profile.council)],
         kind="profile_withdrawn",
         subject=f"Permission withdrawn: {profile.user.full_name} is no longer listed in the talent pool",
@@ -430,8 +408,8 @@ def profiles_expire(*, today: date | None = None) -> int:
     for profile in due.filter(status=ProfileStatus.APPROVED, approval_ends_on__lt=today):
         _profile_move(profile=profile, to=ProfileStatus.EXPIRED, by=None, note="Approval ended")
         profile.save(update_fields=["status", "updated_at"])
-        _tell(
-            [profile.user, *_council_approvers(profile.council)],
+        email_people(
+            [profile.user, *role_holders(council=profile.council, role=Role.APPROVER)],
             kind="profile_expired",
             subject=f"{profile.user.full_name}’s talent pool permission has ended",
             template="emails/profile_expired",
@@ -458,8 +436,8 @@ def approval_reminders_send(*, today: date | None = None, days: int = REMINDER_D
     for profile in due:
         if profile.approval_reminder_sent_for == profile.approval_ends_on:
             continue
-        _tell(
-            [profile.user, *_council_approvers(profile.council)],
+        email_people(
+            [profile.user, *role_holders(council=profile.council, role=Role.APPROVER)],
             kind="approval_ending",
             subject=f"Permission for {profile.user.full_name} ends on {profile.approval_ends_on:%-d %B}",
             template="emails/approval_ending",

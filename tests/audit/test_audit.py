@@ -158,7 +158,7 @@ def test_verifying_a_past_project_and_a_sign_up_are_recorded(council, council_ad
     pool.past_project_verify(project=project, by=council_admin)
     event = AuditEvent.objects.get(action="project.verified")
     assert (event.actor, event.after["past_project"]) == (council_admin, project.pk)
-    newcomer = UserFactory(council=None, roles=[], email="new@alphaton.gov.uk")
+    newcomer = UserFactory(council=None, roles=[], email="new@alphaton.gov.uk", membership_status="pending")
     councils.member_signup_record(user=newcomer, council=council)
     signed = AuditEvent.objects.get(action="member.signed_up")
     assert (signed.actor, signed.councils, signed.after["membership_status"]) == (newcomer, [council.pk], "pending")

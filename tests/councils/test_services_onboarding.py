@@ -185,7 +185,7 @@ def test_removing_a_colleague_stops_them_signing_in(council_admin, officer):
 
 def test_signup_on_an_allowed_domain_waits_for_approval_then_is_approved(council, council_admin):
     assert services.council_for_signup_email(email="New.Person@ALPHATON.gov.uk") == council
-    user = UserFactory(council=None, roles=[], email="new.person@alphaton.gov.uk")
+    user = UserFactory(council=None, roles=[], email="new.person@alphaton.gov.uk", membership_status="pending")
     services.member_signup_record(user=user, council=council)
     user.refresh_from_db()
     assert user.membership_status == MembershipStatus.PENDING
@@ -199,7 +199,7 @@ def test_signup_on_an_allowed_domain_waits_for_approval_then_is_approved(council
 
 
 def test_a_rejected_signup_cannot_sign_in(council, council_admin):
-    user = UserFactory(council=None, roles=[], email="nope@alphaton.gov.uk")
+    user = UserFactory(council=None, roles=[], email="nope@alphaton.gov.uk", membership_status="pending")
     services.member_signup_record(user=user, council=council)
     services.member_signup_reject(member=user, by=council_admin)
     user.refresh_from_db()
