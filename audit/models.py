@@ -1,12 +1,14 @@
 """The audit log: one row per change to an approval, booking, timesheet, invoice, payment, role or council
 setting. Rows are written in the same transaction as the change and the database refuses to change or
-delete them (migration 0002)."""
+delete them (the AppendOnly trigger in Meta)."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
+
+from core.triggers import AppendOnly
 
 
 class AuditEvent(models.Model):
@@ -35,6 +37,7 @@ class AuditEvent(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(action=""), name="audit_event_has_action"),
         ]
+        triggers = [AppendOnly(name="audit_event_append_only", what="the audit log")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_label}"

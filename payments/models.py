@@ -7,6 +7,7 @@ from django.utils import timezone
 from djmoney.models.fields import MoneyField
 
 from audit.transitions import Moves
+from core.triggers import AppendOnly, Frozen
 from councils.models import RechargeVat
 
 
@@ -125,6 +126,28 @@ class Invoice(models.Model):
         triggers = [
             INVOICE_MOVES.trigger("invoice_status_moves"),
             AGREEMENT_MOVES.trigger("invoice_agreement_moves"),
+            # its status, answer and reminder time may move; what it says may not
+            Frozen(
+                name="invoice_frozen",
+                fields=[
+                    "number",
+                    "run",
+                    "supplier",
+                    "customer",
+                    "issue_date",
+                    "due_date",
+                    "net",
+                    "net_currency",
+                    "vat",
+                    "vat_currency",
+                    "gross",
+                    "gross_currency",
+                    "vat_treatment",
+                    "supplier_vat_number",
+                ],  # fmt: skip
+                message="invoice % is issued and cannot be changed: issue a credit note",
+                label_field="number",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(supplier=models.F("customer")), name="invoice_between_two_councils"),
@@ -177,6 +200,7 @@ class InvoiceLine(models.Model):
 
     class Meta:
         ordering = ["week_start", "id"]
+        triggers = [AppendOnly(name="invoice_line_append_only", what="an invoice line")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(gross=models.F("net") + models.F("vat")), name="line_gross_is_net_plus_vat"
@@ -199,6 +223,7 @@ class CreditNote(models.Model):
 
     class Meta:
         ordering = ["issue_date", "number"]
+        triggers = [AppendOnly(name="credit_note_append_only", what="a credit note")]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_positive")]
 
     def __str__(self) -> str:
@@ -219,6 +244,7 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["paid_on", "id"]
+        triggers = [AppendOnly(name="payment_append_only", what="a payment")]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
 
     def __str__(self) -> str:
