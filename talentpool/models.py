@@ -3,6 +3,7 @@
 import secrets
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -257,6 +258,60 @@ class SlotStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# "The first week not yet started" (weeks.first_future_monday) and "the first open week from it" for the
+# database, from the same constants as the Python: the SQL functions are (re)created by migration 0008
+# from these strings, and the statement-level triggers on WeekSlot below call them.
+FIRST_FUTURE_MONDAY_SQL = f"""
+CREATE OR REPLACE FUNCTION talentpool_first_future_monday() RETURNS date AS $$
+    SELECT date_trunc('week', now() AT TIME ZONE '{settings.TIME_ZONE}')::date + 7;
+$$ LANGUAGE sql STABLE;
+"""
+NEXT_OPEN_WEEK_REFRESH_SQL = f"""
+CREATE OR REPLACE FUNCTION talentpool_next_open_week_refresh(profile_ids bigint[]) RETURNS void AS $$
+    UPDATE talentpool_specialistprofile AS p
+       SET next_open_week = fresh.week
+      FROM (
+            SELECT ids.id,
+                   (SELECT min(s.week_start) FROM talentpool_weekslot s
+                     WHERE s.profile_id = ids.id AND s.status = '{SlotStatus.OPEN.value}'
+                       AND s.week_start >= talentpool_first_future_monday()) AS week
+              FROM unnest(profile_ids) AS ids(id)
+           ) AS fresh
+     WHERE p.id = fresh.id AND p.next_open_week IS DISTINCT FROM fresh.week;
+$$ LANGUAGE sql;
+"""
+
+
+def _next_open_week_trigger(operation: pgtrigger.Operation, changed_profiles: str, **referencing: str):
+    """Keep SpecialistProfile.next_open_week right however slots change (a service, a bulk UPDATE, COPY):
+    once per statement, for the profiles whose slots changed."""
+    return pgtrigger.Trigger(
+        name=f"slot_{str(operation).lower()}_next_open_week",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(**referencing),
+        func=f"PERFORM talentpool_next_open_week_refresh(ARRAY({changed_profiles})); RETURN NULL;",
+    )
+
+
+NEXT_OPEN_WEEK_TRIGGERS = [
+    _next_open_week_trigger(pgtrigger.Insert, "SELECT DISTINCT profile_id FROM new_rows", new="new_rows"),
+    _next_open_week_trigger(pgtrigger.Delete, "SELECT DISTINCT profile_id FROM old_rows", old="old_rows"),
+    # Only rows whose status, week or profile changed: a slot moving between held and booked locks nothing.
+    _next_open_week_trigger(
+        pgtrigger.Update,
+        "SELECT DISTINCT n.profile_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        "WHERE n.status IS DISTINCT FROM o.status OR n.week_start IS DISTINCT FROM o.week_start "
+        "OR n.profile_id IS DISTINCT FROM o.profile_id "
+        "UNION SELECT o.profile_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        "WHERE n.profile_id IS DISTINCT FROM o.profile_id",
+        old="old_rows",
+        new="new_rows",
+    ),
+]
+
+
 # A week slot's moves (talentpool.services.slot_machine for the specialist's own changes; bookings holds,
 # books and releases slots through the same machine). A released week still to come opens again; one
 # already started is withdrawn.
@@ -294,7 +349,7 @@ class WeekSlot(models.Model):
             models.CheckConstraint(condition=Q(status__in=SlotStatus.values), name="slot_status_valid"),
         ]
         indexes = [models.Index(fields=["week_start", "status"], name="slot_week_status_idx")]
-        triggers = [SLOT_MOVES.trigger("slot_status_moves")]
+        triggers = [SLOT_MOVES.trigger("slot_status_moves"), *NEXT_OPEN_WEEK_TRIGGERS]
 
     def __str__(self) -> str:
         return f"{self.profile_id} week of {self.week_start}: {self.hours}h {self.status}"

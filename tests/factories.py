@@ -130,7 +130,12 @@ def force_fields(target, **fields):
     import pgtrigger
     from django.db.models import QuerySet
 
-    with pgtrigger.ignore():
+    moves = [
+        f"{model._meta.label}:{trigger.name}"
+        for model, trigger in pgtrigger.registered()
+        if isinstance(trigger, pgtrigger.FSM)
+    ]
+    with pgtrigger.ignore(*moves):  # only the status-move triggers: the others still keep their rows right
         if isinstance(target, QuerySet):
             return target.update(**fields)
         for name, value in fields.items():
