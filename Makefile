@@ -36,7 +36,7 @@ chromium: ## Install Debian's chromium for the browser tests, if missing
 run: install assets ## Migrate, load councils and demo data, start web + Celery worker + beat
 	bash scripts/run.sh
 
-test: install assets services chromium ## Run the whole suite (unit, integration, worker, browser)
+test: lint assets services chromium ## Lint, then run the whole suite (unit, integration, worker, browser)
 	$(PY) -m pytest --create-db
 
 test-fast: install ## Run the suite without the browser and worker tests
@@ -45,9 +45,11 @@ test-fast: install ## Run the suite without the browser and worker tests
 bench: install services ## National-scale benchmark: generate data (database talentpool_bench), print figures
 	$(PY) benchmarks/run.py
 
-lint: install ## ruff check and format check
+lint: install ## ruff (rules, complexity 10, format), the import contract (import-linter) and mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+	.venv/bin/mypy
 
 format: install ## ruff format and fix
 	.venv/bin/ruff format .
