@@ -1,6 +1,7 @@
 """A small demo data set for `make run`: built through the same services people use."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -140,9 +141,9 @@ def _demo_pool() -> None:
         )
         pool.profile_submit(profile=profile, by=specialist)
         approver = User.objects.get(email=f"approver@{domain}")
-        pool.profile_approve(profile=profile, by=approver, weekly_cap="5", ends_on=today + timedelta(days=300))
-        pool.profile_rate_set(profile=profile, by=User.objects.get(email=f"finance@{domain}"), amount="55")
-        pool.pattern_set(profile=profile, by=specialist, hours="3", starts_on=today, ends_on=None)
+        pool.profile_approve(profile=profile, by=approver, weekly_cap=Decimal("5"), ends_on=today + timedelta(days=300))
+        pool.profile_rate_set(profile=profile, by=User.objects.get(email=f"finance@{domain}"), amount=Decimal("55"))
+        pool.pattern_set(profile=profile, by=specialist, hours=Decimal("3"), starts_on=today, ends_on=None)
 
 
 def _verify(user: User) -> None:

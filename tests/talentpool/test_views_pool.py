@@ -1,6 +1,7 @@
 """Pool pages through the client: who may see them, and what bad input says."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,7 @@ NEXT = first_future_monday(timezone.localdate())
 @pytest.fixture
 def listed(other_council):
     profile = specialist_profile(other_council, full_name="Lee Listed", headline="Council tax reform")
-    services.pattern_set(profile=profile, by=profile.user, hours="3", starts_on=NEXT, ends_on=None)
+    services.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=NEXT, ends_on=None)
     return profile
 
 
