@@ -304,8 +304,18 @@ class AcceptInvitationForm(GovForm):
 
 class CouncilSearchForm(forms.Form):
     q = OneLineTextField(label="Search councils", required=False, max_length=100, what="Your search")
-    status = forms.ChoiceField(label="Status", choices=[("", "Any status"), *CouncilStatus.choices], required=False)
-    nation = forms.ChoiceField(label="Nation", choices=[("", "Any nation"), *Nation.choices], required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("", "Any status"), *CouncilStatus.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a status from the list"},
+    )
+    nation = forms.ChoiceField(
+        label="Nation",
+        choices=[("", "Any nation"), *Nation.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a nation from the list"},
+    )
 
 
 class SignupExtraForm(forms.Form):

@@ -242,6 +242,10 @@ class WeekView(SpecialistMixin, PoolFormView):
         form.week = self.week
         return form
 
+    def get_form_kwargs(self):
+        # Its own address, also when the page is shown at the withdraw address (whose POST withdraws).
+        return {**super().get_form_kwargs(), "action": reverse("talentpool:week", args=[self.week.isoformat()])}
+
     def get_initial(self):
         return {"hours": self.slot.hours} if self.slot else {}
 
