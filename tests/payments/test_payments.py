@@ -169,6 +169,24 @@ def test_recording_a_payment_through_the_page(client, invoices, finance):
     assert Invoice.objects.get(number="BBB-2026-00001").status == InvoiceStatus.PAID
 
 
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (["20", "11", "99999999999999999999"], "Date received must include a year with 4 numbers"),  # was a 500
+        (["20", "11", ""], "Date received must include a year"),
+        (["31", "11", "2026"], "Date received must be a real date"),
+        (["", "", ""], "Enter the date received"),
+    ],
+)
+def test_a_bad_payment_date_is_an_error_on_the_page_and_records_nothing(client, invoices, finance, parts, message):
+    client.force_login(finance["b"])
+    form = {"amount": "50", "reference": "R1", **{f"paid_on_{i}": part for i, part in enumerate(parts)}}
+    response = client.post(reverse("payments:pay", args=["BBB-2026-00001"]), form)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Invoice.objects.get(number="BBB-2026-00001").payments.exists()
+
+
 def test_the_statement_page_shows_the_position_and_only_the_councils_own_transfers(client, invoices, finance):
     client.force_login(finance["a"])
     body = client.get(reverse("payments:statement", args=["2026-11"])).content.decode()
