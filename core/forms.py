@@ -64,7 +64,8 @@ def _name_of(label) -> str:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
+    """"Approval end date" → "approval end date" (in "Enter the …"); "PO number" stays as it is."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 class _NoControlCharacters:
