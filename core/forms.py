@@ -64,7 +64,7 @@ def _name_of(label) -> str:
 
 
 def _lower_first(text: str) -> str:
-    """"Approval end date" → "approval end date" (in "Enter the …"); "PO number" stays as it is."""
+    """ "Approval end date" → "approval end date" (in "Enter the …"); "PO number" stays as it is."""
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
