@@ -1,11 +1,12 @@
 """Booking forms: parse and validate; the services decide."""
 
 from datetime import date
+from decimal import Decimal
 
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
-from core.forms import GovForm
+from core.forms import GovForm, HoursField, MultiLineTextField, OneLineTextField
 
 MAX_BRIEF = 3000
 
@@ -13,15 +14,17 @@ MAX_BRIEF = 3000
 class BookingRequestForm(forms.Form):
     """One checkbox and one hours box per open week, then the brief, PO number and cost centre."""
 
-    brief = forms.CharField(
+    brief = MultiLineTextField(
         label="Brief",
         help_text="What you need help with, so the specialist can decide.",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=MAX_BRIEF,
         error_messages={"required": "Enter a brief of the work"},
     )
-    po_number = forms.CharField(label="Purchase order (PO) number", max_length=40, required=False)
-    cost_centre = forms.CharField(label="Cost centre (optional)", max_length=40, required=False)
+    po_number = OneLineTextField(
+        label="Purchase order (PO) number", max_length=40, required=False, what="Purchase order (PO) number"
+    )
+    cost_centre = OneLineTextField(label="Cost centre (optional)", max_length=40, required=False)
 
     def __init__(self, *args, slots, po_required: bool, chosen: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,12 +37,10 @@ class BookingRequestForm(forms.Form):
                 initial=slot.week_start == chosen,
                 label=f"Request the week of {slot.week_start:%-d %B %Y}",
             )
-            self.fields[f"hours_{key}"] = forms.CharField(
+            self.fields[f"hours_{key}"] = HoursField(
                 required=False,
-                max_length=6,
-                initial=f"{slot.hours.normalize():f}",
+                initial=slot.hours,
                 label=f"Hours in the week of {slot.week_start:%-d %B %Y}",
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
             )
             self.week_fields.append((slot, self[f"week_{key}"], self[f"hours_{key}"]))
         self.po_required = po_required
@@ -52,34 +53,35 @@ class BookingRequestForm(forms.Form):
         data = super().clean()
         if self.po_required and not (data.get("po_number") or "").strip():
             self.add_error("po_number", "Enter your purchase order number: your council needs one on every booking")
-        if not self.chosen_weeks():
+        chosen = [slot.week_start for slot in self.slots if data.get(f"week_{slot.week_start.isoformat()}")]
+        if not chosen:
             first = self.slots[0].week_start.isoformat() if self.slots else None
             self.add_error(f"week_{first}" if first else None, "Choose at least one week")
+        for week in chosen:
+            name = f"hours_{week.isoformat()}"
+            if data.get(name) is None and name not in self.errors:
+                self.add_error(name, f"Enter the hours you need in the week of {week:%-d %B %Y}")
         return data
 
-    def chosen_weeks(self) -> dict[date, str]:
-        data = getattr(self, "cleaned_data", {})
+    def chosen_weeks(self) -> dict[date, Decimal]:
+        """The weeks asked for, with the hours wanted in each (valid forms only)."""
+        data = self.cleaned_data
         return {
-            slot.week_start: (data.get(f"hours_{slot.week_start.isoformat()}") or "").strip() or "0"
+            slot.week_start: data[f"hours_{slot.week_start.isoformat()}"]
             for slot in self.slots
             if data.get(f"week_{slot.week_start.isoformat()}")
         }
 
 
 def _hours_box(label, help_text=""):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        max_length=6,
-        error_messages={"required": f"Enter the {label.lower()}"},
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-    )
+    """Hours worked or agreed in one booked week: none is possible; more than booked is the service's to refuse."""
+    return HoursField(label=label, help_text=help_text, minimum=Decimal("0"))
 
 
 class TimesheetForm(GovForm):
     submit_label = "Record hours"
     hours = _hours_box("Hours worked", "Not more than the hours booked; in half hours, like 2.5.")
-    note = forms.CharField(
+    note = MultiLineTextField(
         label="Note (optional)",
         help_text="What you did, briefly.",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -108,7 +110,7 @@ class FeedbackForm(GovForm):
         choices=[(5, "5: excellent"), (4, "4: good"), (3, "3: adequate"), (2, "2: poor"), (1, "1: very poor")],
         error_messages={"required": "Choose a rating from 1 to 5"},
     )
-    comment = forms.CharField(
+    comment = MultiLineTextField(
         label="Comment (optional)",
         help_text="Shown on their profile.",
         widget=forms.Textarea(attrs={"rows": 3}),

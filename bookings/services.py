@@ -17,11 +17,12 @@ from django.utils import timezone
 from audit.services import audit_record
 from audit.transitions import StateMachine
 from core.errors import DomainError
+from core.hours import hours_problem, hours_text
 from councils.models import Council, Role, User
 from councils.selectors import council_can_transact
 from talentpool.models import SlotStatus, SpecialistProfile, WeekSlot
 from talentpool.selectors import profile_is_listed
-from talentpool.services import hours_text, parse_hours, slot_machine
+from talentpool.services import slot_machine
 from talentpool.weeks import first_future_monday
 
 from .emails import booking_email
@@ -99,21 +100,12 @@ def _open_weeks(profile: SpecialistProfile, *, today: date) -> list[date]:
     )
 
 
-def _hours(value) -> Decimal:
-    hours = parse_hours(value)
-    if hours is None:
-        raise BookingError("Hours must be a number, like 3 or 2.5")
-    if hours < Decimal("0.5") or (hours * 2) % 1:
-        raise BookingError("Hours must be at least half an hour, in half hours")
-    return hours
-
-
 @transaction.atomic
 def booking_request(
     *,
     officer: User,
     profile: SpecialistProfile,
-    weeks: Mapping[date, object],
+    weeks: Mapping[date, Decimal],
     brief: str,
     po_number: str = "",
     cost_centre: str = "",
@@ -145,7 +137,10 @@ def booking_request(
     if customer.po_required and not po_number.strip():
         raise BookingError(f"{customer.short_name} needs a purchase order number on every booking")
 
-    wanted = {week: _hours(hours) for week, hours in weeks.items()}
+    for hours in weeks.values():
+        if problem := hours_problem(hours):
+            raise BookingError(problem)
+    wanted = dict(weeks)
     # Lock the specialist's slots for these weeks, always in week order, before reading any of them.
     slots = {
         s.week_start: s

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from audit.transitions import StateMachine
+from core.hours import hours_problem
 from councils.models import MembershipStatus, Role, User
 from councils.selectors import council_admins
 from talentpool.models import SpecialistProfile, calendar_token_new
-from talentpool.services import parse_hours
 
 from .emails import booking_email
 from .models import (
@@ -31,12 +31,10 @@ from .services import BookingError
 from .working_days import working_days_deadline
 
 
-def _hours(value, *, booked: Decimal) -> Decimal:
-    hours = parse_hours(value)
-    if hours is None:
-        raise BookingError("Hours must be a number, like 3 or 2.5")
-    if hours < 0 or (hours * 2) % 1:
-        raise BookingError("Hours must be in half hours, like 3 or 2.5")
+def _hours(hours: Decimal, *, booked: Decimal) -> Decimal:
+    """Hours worked or agreed in a booked week: none at all is possible, more than booked is not."""
+    if problem := hours_problem(hours, minimum=Decimal("0")):
+        raise BookingError(problem)
     if hours > booked:
         raise BookingError(f"That is more than the {booked.normalize():f} hours booked for the week")
     return hours
@@ -47,7 +45,9 @@ def week_has_ended(week: BookingWeek, *, today: date) -> bool:
 
 
 @transaction.atomic
-def timesheet_submit(*, week: BookingWeek, by: User, hours, note: str = "", now: datetime | None = None) -> Timesheet:
+def timesheet_submit(
+    *, week: BookingWeek, by: User, hours: Decimal, note: str = "", now: datetime | None = None
+) -> Timesheet:
     now = now or timezone.now()
     week = (
         BookingWeek.objects.select_for_update()
@@ -199,7 +199,7 @@ def timesheet_dispute(*, timesheet: Timesheet, by: User, reason: str) -> Timeshe
 
 
 @transaction.atomic
-def timesheet_resolve(*, timesheet: Timesheet, by: User, agreed_hours) -> Timesheet:
+def timesheet_resolve(*, timesheet: Timesheet, by: User, agreed_hours: Decimal) -> Timesheet:
     """Either council's administrator records the hours both councils agreed."""
     timesheet = _locked_timesheet(timesheet)
     booking = timesheet.week.booking
@@ -268,7 +268,7 @@ def timesheet_reminders_send(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def feedback_leave(*, booking: Booking, by: User, rating, comment: str = "") -> Feedback:
+def feedback_leave(*, booking: Booking, by: User, rating: int, comment: str = "") -> Feedback:
     if by.council_id != booking.customer_council_id or not by.has_role(Role.BOOKING_OFFICER):
         raise BookingError("Only a booking officer of the booking council can leave feedback")
     billable = Timesheet.objects.filter(
@@ -276,10 +276,6 @@ def feedback_leave(*, booking: Booking, by: User, rating, comment: str = "") -> 
     )
     if not billable.exists():
         raise BookingError("You can leave feedback once hours have been confirmed")
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError) as exc:
-        raise BookingError("Choose a rating from 1 to 5") from exc
     if not 1 <= rating <= 5:
         raise BookingError("Choose a rating from 1 to 5")
     try:

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from core.forms import MultiLineTextField, OneLineTextField
+
 from . import services
 from .models import (
     AgreementAcceptance,
@@ -41,6 +43,7 @@ class AgreementAdminForm(forms.ModelForm):
     class Meta:
         model = PlatformAgreement
         fields = ["title", "body"]
+        field_classes = {"title": OneLineTextField, "body": MultiLineTextField}
 
 
 @admin.register(PlatformAgreement)

@@ -3,8 +3,9 @@
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
+from django.core.validators import RegexValidator
 
-from core.forms import GovForm
+from core.forms import GovForm, MultiLineTextField, OneLineTextField, WholeNumberField
 
 from .models import CouncilStatus, Nation, RechargeVat, Role, User, VatStatus
 from .services import BankDetails
@@ -30,7 +31,7 @@ def _role_field(label="Roles"):
 
 class InviteAdminForm(GovForm):
     submit_label = "Send invitation"
-    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    full_name = OneLineTextField(label="Full name", max_length=150, required=False)
     email = forms.EmailField(
         label="E-mail address",
         help_text="We will send an invitation link to this address. It works for 14 days.",
@@ -69,8 +70,9 @@ class ApproveSignupForm(RolesForm):
 class SuspendForm(GovForm):
     submit_label = "Suspend council"
     submit_class = "govuk-button--warning"
-    reason = forms.CharField(
+    reason = MultiLineTextField(
         label="Why are you suspending this council?",
+        what="The reason",
         help_text="The council’s administrators will see this.",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=500,
@@ -84,7 +86,7 @@ class AgreementForm(GovForm):
         label="I accept this agreement on behalf of my council and I have the authority to do so",
         error_messages={"required": "Confirm that you accept the agreement on behalf of your council"},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput)  # an out-of-date version is the page's to explain
 
     def layout_fields(self):
         return [Field("confirm"), Field("version")]
@@ -97,36 +99,34 @@ class BankFieldsForm(GovForm):
     `bank_required`."""
 
     bank_required = False
-    bank_account_name = forms.CharField(
+    bank_account_name = OneLineTextField(
         label="Name on the account",
         help_text="Shown on every invoice your council issues, so other councils can pay it.",
         max_length=70,
         required=False,
         error_messages={"required": "Enter the name on the account"},
     )
-    bank_sort_code = forms.RegexField(
+    bank_sort_code = OneLineTextField(
         label="Sort code",
         help_text="Must be 6 digits long, like 30-94-57.",
-        regex=r"^\s*\d{2}[\s-]*\d{2}[\s-]*\d{2}\s*$",
+        validators=[
+            RegexValidator(
+                r"^\s*\d{2}[\s-]*\d{2}[\s-]*\d{2}\s*$", "Enter a valid sort code like 30-94-57, 6 digits long"
+            )
+        ],
         max_length=12,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter a sort code",
-            "invalid": "Enter a valid sort code like 30-94-57, 6 digits long",
-        },
+        error_messages={"required": "Enter a sort code"},
     )
-    bank_account_number = forms.RegexField(
+    bank_account_number = OneLineTextField(
         label="Account number",
         help_text="Must be 8 digits long, like 00733445.",
-        regex=r"^\s*\d{8}\s*$",
+        validators=[RegexValidator(r"^\s*\d{8}\s*$", "Enter a valid account number like 00733445, 8 digits long")],
         max_length=12,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter an account number",
-            "invalid": "Enter a valid account number like 00733445, 8 digits long",
-        },
+        error_messages={"required": "Enter an account number"},
     )
     vat_status = forms.ChoiceField(
         label="VAT status",
@@ -134,13 +134,17 @@ class BankFieldsForm(GovForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select your council’s VAT status"},
     )
-    vat_number = forms.RegexField(
+    vat_number = OneLineTextField(
         label="VAT registration number",
         help_text="Only if your council is VAT registered. For example, GB123456789.",
-        regex=r"^\s*(GB)?\s*\d{3}\s*\d{4}\s*\d{2}(\s*\d{3})?\s*$",
+        validators=[
+            RegexValidator(
+                r"^\s*(GB)?\s*\d{3}\s*\d{4}\s*\d{2}(\s*\d{3})?\s*$",
+                "Enter a VAT registration number in the correct format, like GB123456789",
+            )
+        ],
         required=False,
         max_length=20,
-        error_messages={"invalid": "Enter a VAT registration number in the correct format, like GB123456789"},
     )
     BANK = ("bank_account_name", "bank_sort_code", "bank_account_number")
 
@@ -200,7 +204,7 @@ class FinanceDetailsForm(BankFieldsForm):
         *BankFieldsForm.BANK,
         "domains",
     ]
-    invoice_address = forms.CharField(
+    invoice_address = MultiLineTextField(
         label="Invoice address",
         help_text="The postal address that invoices to your council should show.",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -215,17 +219,15 @@ class FinanceDetailsForm(BankFieldsForm):
             "invalid": "Enter an e-mail address in the correct format, like finance@example.gov.uk",
         },
     )
-    payment_terms_days = forms.IntegerField(
+    payment_terms_days = WholeNumberField(
         label="Payment terms, in days",
         help_text="How many days after an invoice is issued your council pays it. Most councils use 30.",
         min_value=1,
         max_value=120,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "required": "Enter your payment terms in days",
             "invalid": "Payment terms must be a whole number of days, like 30",
-            "min_value": "Payment terms must be between 1 and 120 days",
-            "max_value": "Payment terms must be between 1 and 120 days",
+            "range": "Payment terms must be between 1 and 120 days",
         },
     )
     po_required = forms.TypedChoiceField(
@@ -235,8 +237,9 @@ class FinanceDetailsForm(BankFieldsForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if your council needs a purchase order number on invoices"},
     )
-    domains = forms.CharField(
+    domains = MultiLineTextField(
         label="E-mail domains your colleagues use",
+        what="E-mail domains",
         help_text="One per line, for example example.gov.uk. People with an address on these domains can ask "
         "to join your council; you approve each one.",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -262,7 +265,7 @@ class FinanceDetailsForm(BankFieldsForm):
 
 class AcceptInvitationForm(GovForm):
     submit_label = "Create account"
-    full_name = forms.CharField(label="Full name", max_length=150, error_messages={"required": "Enter your full name"})
+    full_name = OneLineTextField(label="Full name", max_length=150, error_messages={"required": "Enter your full name"})
     password1 = forms.CharField(
         label="Create a password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -298,15 +301,25 @@ class AcceptInvitationForm(GovForm):
 
 
 class CouncilSearchForm(forms.Form):
-    q = forms.CharField(label="Search councils", required=False, max_length=100)
-    status = forms.ChoiceField(label="Status", choices=[("", "Any status"), *CouncilStatus.choices], required=False)
-    nation = forms.ChoiceField(label="Nation", choices=[("", "Any nation"), *Nation.choices], required=False)
+    q = OneLineTextField(label="Search councils", required=False, max_length=100, what="Your search")
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("", "Any status"), *CouncilStatus.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a status from the list"},
+    )
+    nation = forms.ChoiceField(
+        label="Nation",
+        choices=[("", "Any nation"), *Nation.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a nation from the list"},
+    )
 
 
 class SignupExtraForm(forms.Form):
     """Added to allauth's sign-up form: the person's name. The domain rule is in the account adapter."""
 
-    full_name = forms.CharField(label="Full name", max_length=150)
+    full_name = OneLineTextField(label="Full name", max_length=150, error_messages={"required": "Enter your full name"})
 
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from audit.services import audit_record, snapshot
 from audit.transitions import StateMachine
 from core.errors import DomainError
+from core.text import has_control_characters
 from notifications.models import OutboundEmail
 from notifications.services import email_enqueue
 
@@ -169,6 +170,14 @@ def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _full_name(full_name: str) -> str:
+    """A person's name as given, on one line: it goes into e-mail subjects and onto invoices."""
+    full_name = full_name.strip()
+    if has_control_characters(full_name):
+        raise CouncilError("Full name must not include line breaks, tabs or hidden characters")
+    return full_name
+
+
 def _clean_roles(roles: Iterable[str]) -> list[str]:
     roles = [r for r in Role.values if r in set(roles)]
     if not roles:
@@ -184,6 +193,7 @@ def invitation_create(
     council = _locked(council)
     email = _normalise_email(email)
     roles = _clean_roles(roles)
+    full_name = _full_name(full_name)
     if council.status == CouncilStatus.SUSPENDED:
         raise CouncilError(f"{council.short_name} is suspended; nobody can be invited until it is reinstated.")
     if council.status == CouncilStatus.NOT_INVITED and Role.COUNCIL_ADMIN not in roles:
@@ -205,7 +215,7 @@ def invitation_create(
             invitation = Invitation.objects.create(
                 council=council,
                 email=email,
-                full_name=full_name.strip(),
+                full_name=full_name,
                 roles=roles,
                 token_hash=token_digest(token),
                 invited_by=invited_by,
@@ -299,7 +309,7 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     _invitation_refuse_unusable(invitation)
     if User.objects.filter(email=invitation.email).exists():
         raise CouncilError("An account already exists for this e-mail address. Sign in instead.")
-    full_name = full_name.strip()
+    full_name = _full_name(full_name)
     if not full_name:
         raise CouncilError("Enter your full name")
     user = User(email=invitation.email, full_name=full_name, council=invitation.council, roles=invitation.roles)

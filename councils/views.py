@@ -38,7 +38,8 @@ class PlatformDashboardView(PlatformAdminRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = forms.CouncilSearchForm(self.request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
+        form.is_valid()  # a filter with an error is shown with its message and left out
+        filters = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
         councils = selectors.council_list(
             status=filters.get("status", ""), nation=filters.get("nation", ""), q=filters.get("q", "").strip()
         )

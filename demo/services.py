@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -139,9 +140,9 @@ def _demo_pool() -> None:
         )
         pool.profile_submit(profile=profile, by=specialist)
         approver = User.objects.get(email=f"approver@{domain}")
-        pool.profile_approve(profile=profile, by=approver, weekly_cap="5", ends_on=today + timedelta(days=300))
-        pool.profile_rate_set(profile=profile, by=User.objects.get(email=f"finance@{domain}"), amount="55")
-        pool.pattern_set(profile=profile, by=specialist, hours="3", starts_on=today, ends_on=None)
+        pool.profile_approve(profile=profile, by=approver, weekly_cap=Decimal("5"), ends_on=today + timedelta(days=300))
+        pool.profile_rate_set(profile=profile, by=User.objects.get(email=f"finance@{domain}"), amount=Decimal("55"))
+        pool.pattern_set(profile=profile, by=specialist, hours=Decimal("3"), starts_on=today, ends_on=None)
 
 
 def _verify(user: User) -> None:

@@ -44,9 +44,9 @@ def email_enqueue(
     if template:
         context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **(context or {})}
         body_text = render_to_string(f"{template}.txt", context)
-    email = OutboundEmail.objects.create(
-        kind=kind, to=to, subject=subject.strip(), body_text=body_text, body_html=body_html
-    )
+    # One line: a line break (say from a name typed with one) would make every sending attempt fail.
+    subject = " ".join(subject.split())
+    email = OutboundEmail.objects.create(kind=kind, to=to, subject=subject, body_text=body_text, body_html=body_html)
     transaction.on_commit(lambda: _queue_send(email.pk))
     return email
 

@@ -1,29 +1,24 @@
 from datetime import date
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
-from core.forms import GovForm
+from core.forms import AmountField, DateField, GovForm, MultiLineTextField, OneLineTextField
 
 from .settlement import months_back
 
 
 def _amount_field(label, help_text=""):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        max_length=15,
-        error_messages={"required": f"Enter the {label.lower()}"},
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-    )
+    return AmountField(label=label, help_text=help_text, error_messages={"required": f"Enter the {label.lower()}"})
 
 
 class PaymentForm(GovForm):
     submit_label = "Record payment"
     amount = _amount_field("Amount received, in pounds", "For example, 250.50. Part payments are fine.")
-    paid_on = DateInputField(label="Date received", help_text="For example, 14 12 2026.")
-    reference = forms.CharField(
+    paid_on = DateField(
+        label="Date received", help_text="For example, 14 12 2026.", what="Date received", min_year=2000
+    )
+    reference = OneLineTextField(
         label="Payment reference", max_length=60, error_messages={"required": "Enter the payment reference"}
     )
 
@@ -38,7 +33,7 @@ class PaymentForm(GovForm):
 class CreditNoteForm(GovForm):
     submit_label = "Issue credit note"
     amount = _amount_field("Amount to credit, in pounds")
-    reason = forms.CharField(
+    reason = MultiLineTextField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
@@ -57,8 +52,12 @@ class AnswerForm(GovForm):
         choices=[("confirm", "Yes, we agree it"), ("dispute", "No, we dispute it")],
         error_messages={"required": "Choose whether you agree the invoice"},
     )
-    note = forms.CharField(
-        label="If you dispute it, why?", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, required=False
+    note = MultiLineTextField(
+        label="If you dispute it, why?",
+        what="The reason for disputing it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
     )
 
     def layout_fields(self):

@@ -2,7 +2,7 @@
 append-only payments and credit notes, and a balance is always a sum."""
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -12,7 +12,7 @@ from djmoney.money import Money
 from audit.services import audit_record
 from audit.transitions import StateMachine
 from core.errors import DomainError
-from core.money import money_format
+from core.money import PENNY, amount_problem, money_format
 from councils.models import Role, User
 
 from .emails import (
@@ -38,20 +38,10 @@ def invoice_balance(invoice: Invoice) -> Decimal:
     return invoice.gross.amount - credited - paid
 
 
-def _amount(value) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip().replace(",", "").removeprefix("£"))
-    except (InvalidOperation, ValueError) as exc:
-        raise PaymentError("Enter an amount in pounds, like 250 or 250.50") from exc
-    if not amount.is_finite():
-        raise PaymentError("Enter an amount in pounds, like 250 or 250.50")
-    if abs(amount) >= Decimal("1e9"):
-        raise PaymentError("That amount is too large: enter it in pounds, like 250.50")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise PaymentError("Enter an amount in pounds and pence, like 250.50")
-    if amount <= 0:
-        raise PaymentError("The amount must be more than £0")
-    return amount.quantize(Decimal("0.01"))
+def _amount(amount: Decimal) -> Decimal:
+    if problem := amount_problem(amount):
+        raise PaymentError(problem)
+    return amount.quantize(PENNY)
 
 
 def _require_finance(user: User, council_id: int, what: str) -> None:
@@ -100,7 +90,7 @@ def _settle_if_cleared(invoice: Invoice) -> None:
 
 
 @transaction.atomic
-def payment_record(*, invoice: Invoice, by: User, amount, paid_on: date, reference: str) -> Payment:
+def payment_record(*, invoice: Invoice, by: User, amount: Decimal, paid_on: date, reference: str) -> Payment:
     """The supplier's finance officer records money received. A payment above what is owed is refused:
     issue a credit note or refund instead."""
     invoice = invoice_locked(invoice)
@@ -137,7 +127,7 @@ def payment_add(*, invoice: Invoice, amount: Decimal, paid_on: date, reference: 
 
 
 @transaction.atomic
-def credit_note_issue(*, invoice: Invoice, by: User, amount, reason: str) -> CreditNote:
+def credit_note_issue(*, invoice: Invoice, by: User, amount: Decimal, reason: str) -> CreditNote:
     invoice = invoice_locked(invoice)
     _require_finance(by, invoice.supplier_id, "supplying")
     amount = _amount(amount)

@@ -3,31 +3,34 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.core.cache import cache
 from django.utils import timezone
 
-from core.forms import GovForm
+from core.forms import (
+    AmountField,
+    DateField,
+    GovForm,
+    HoursField,
+    MultiLineTextField,
+    OneLineTextField,
+    WebAddressField,
+    WholeNumberField,
+)
+from core.hours import TENTH
 from councils.models import Council, CouncilStatus, Nation
 
 from .models import ServiceArea, Skill
 from .reference import lgdss_choices
+from .selectors import SearchParams
 from .weeks import WINDOW_WEEKS, first_future_monday
 
 MAX_TEXT = 200
 
 
-def _hours_field(label, help_text="In hours, in half hours if needed, like 3 or 2.5.", required=True):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        max_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={"required": f"Enter the {label.lower()}"},
-    )
+def _hours_field(label, help_text="In hours, in half hours if needed, like 3 or 2.5.", **rules):
+    return HoursField(label=label, help_text=help_text, **rules)
 
 
 def future_mondays(today: date | None = None, weeks: int = WINDOW_WEEKS) -> list[date]:
@@ -41,13 +44,13 @@ def week_choices(today: date | None = None) -> list[tuple[str, str]]:
 
 class ProfileForm(GovForm):
     submit_label = "Save profile"
-    headline = forms.CharField(
+    headline = OneLineTextField(
         label="Headline",
         help_text="One line other councils see first, like “Housing repairs service designer”.",
         max_length=120,
         error_messages={"required": "Enter a headline"},
     )
-    summary = forms.CharField(
+    summary = MultiLineTextField(
         label="Summary",
         help_text="What you know and how you can help another council.",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -60,7 +63,7 @@ class ProfileForm(GovForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    own_tags = forms.CharField(
+    own_tags = OneLineTextField(
         label="Other skills (optional)",
         help_text="Separate them with commas, like “housing benefit, Power BI”.",
         max_length=500,
@@ -80,7 +83,13 @@ class ProfileForm(GovForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    contracted_hours = _hours_field("Contracted hours per week", help_text="The hours your employment contract sets.")
+    contracted_hours = _hours_field(
+        "Contracted hours per week",
+        help_text="The hours your employment contract sets.",
+        minimum=Decimal("0"),
+        maximum=Decimal("60"),
+        step=TENTH,
+    )
     working_time_opt_out = forms.BooleanField(
         label="I have opted out of the 48-hour weekly limit (Working Time Regulations)", required=False
     )
@@ -97,34 +106,27 @@ class ProfileForm(GovForm):
             Field("working_time_opt_out"),
         ]
 
-    def clean_contracted_hours(self):
-        from .services import parse_hours
-
-        hours = parse_hours(self.cleaned_data["contracted_hours"])
-        if hours is None:
-            raise forms.ValidationError("Contracted hours must be a number, like 37 or 22.5")
-        if not 0 <= hours <= 60:
-            raise forms.ValidationError("Contracted hours must be between 0 and 60")
-        return hours
-
 
 class PastProjectForm(GovForm):
     submit_label = "Save past project"
-    title = forms.CharField(label="Title", max_length=150, error_messages={"required": "Enter a title"})
-    problem = forms.CharField(
+    title = OneLineTextField(label="Title", max_length=150, error_messages={"required": "Enter a title"})
+    problem = MultiLineTextField(
         label="What was the problem?",
+        what="The problem",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         error_messages={"required": "Enter what the problem was"},
     )
-    what_i_did = forms.CharField(
+    what_i_did = MultiLineTextField(
         label="What did you do?",
+        what="What you did",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         error_messages={"required": "Enter what you did"},
     )
-    outcome = forms.CharField(
+    outcome = MultiLineTextField(
         label="What was the outcome?",
+        what="The outcome",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": "Enter the outcome"},
@@ -135,19 +137,23 @@ class PastProjectForm(GovForm):
         required=False,
         empty_label="None",
     )
-    year = forms.IntegerField(
+    year = WholeNumberField(
         label="Year",
         help_text="The year the work finished, like 2024.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        min_value=1990,
         error_messages={"required": "Enter the year", "invalid": "The year must be a number, like 2024"},
     )
-    link = forms.URLField(
+    link = WebAddressField(
         assume_scheme="https",
         label="Link (optional)",
         help_text="A case study or blog post about it.",
         required=False,
         error_messages={"invalid": "Enter a web address, like https://example.gov.uk/case-study"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].max_value = timezone.localdate().year  # the work has finished
 
     def layout_fields(self):
         return [
@@ -163,9 +169,14 @@ class PastProjectForm(GovForm):
 
 class ApproveForm(GovForm):
     submit_label = "Approve"
-    weekly_cap = _hours_field("Weekly hour cap", help_text="The most hours a week they may offer, like 5.")
-    ends_on = DateInputField(
-        label="Permission ends on", help_text="No more than 12 months from today. For example, 31 3 2027."
+    weekly_cap = _hours_field(
+        "Weekly hour cap", help_text="The most hours a week they may offer, like 5.", what="The weekly cap"
+    )
+    ends_on = DateField(
+        label="Permission ends on",
+        help_text="No more than 12 months from today. For example, 31 3 2027.",
+        what="Approval end date",
+        min_year=2000,
     )
 
     def layout_fields(self):
@@ -173,7 +184,7 @@ class ApproveForm(GovForm):
 
 
 class ReasonForm(GovForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    reason = MultiLineTextField(widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, what="The reason")
 
     def __init__(self, *args, label="Reason", required_message="Enter a reason", **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,20 +194,13 @@ class ReasonForm(GovForm):
 
 class RateForm(GovForm):
     submit_label = "Save rate"
-    hourly_rate = forms.DecimalField(
+    hourly_rate = AmountField(
         label="Hourly rate, in pounds",
         help_text="What other councils pay your council per hour of this specialist’s time.",
-        min_value=Decimal("1"),
-        max_value=Decimal("1000"),
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter the hourly rate",
-            "invalid": "Enter the hourly rate in pounds, like 45 or 45.50",
-            "min_value": "The hourly rate must be between £1 and £1,000",
-            "max_value": "The hourly rate must be between £1 and £1,000",
-            "max_decimal_places": "Enter the hourly rate to the penny, like 45.50",
-        },
+        what="The hourly rate",
+        minimum=Decimal("1"),
+        maximum=Decimal("1000"),
+        error_messages={"required": "Enter the hourly rate"},
     )
 
     def layout_fields(self):
@@ -206,8 +210,14 @@ class RateForm(GovForm):
 class PatternForm(GovForm):
     submit_label = "Save weekly hours"
     hours = _hours_field("Hours a week")
-    starts_on = DateInputField(label="From", help_text="For example, 7 12 2026.")
-    ends_on = DateInputField(label="Until (optional)", help_text="Leave empty to keep offering hours.", required=False)
+    starts_on = DateField(label="From", help_text="For example, 7 12 2026.", what="Start date", min_year=2000)
+    ends_on = DateField(
+        label="Until (optional)",
+        help_text="Leave empty to keep offering hours.",
+        what="End date",
+        min_year=2000,
+        required=False,
+    )
     skip_weeks = forms.MultipleChoiceField(
         label="Weeks to skip (optional)", widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -263,7 +273,7 @@ def search_filter_choices() -> dict[str, list[tuple[str, str]]]:
 class SearchForm(forms.Form):
     """The search page's filters. Bad values are reported on the page and ignored, never an error page."""
 
-    q = forms.CharField(label="Search", required=False, max_length=MAX_TEXT)
+    q = OneLineTextField(label="Search", required=False, max_length=MAX_TEXT, what="Your search")
     skill = forms.TypedChoiceField(label="Skill", coerce=int, required=False, empty_value=None)
     service_area = forms.TypedChoiceField(label="Service area", coerce=int, required=False, empty_value=None)
     lgdss = forms.TypedChoiceField(label="Service standard point", coerce=int, required=False, empty_value=None)
@@ -280,11 +290,13 @@ class SearchForm(forms.Form):
         empty_value=None,
         choices=[("", "Any time"), *[(str(n), f"the next {n} weeks") for n in (1, 2, 4, 8, 13, 26)]],
     )
-    min_hours = forms.DecimalField(
-        label="At least this many hours a week", required=False, min_value=Decimal("0.5"), max_value=48
-    )
-    max_rate = forms.DecimalField(
-        label="Hourly rate no more than (£)", required=False, min_value=Decimal("1"), max_value=10000
+    min_hours = HoursField(label="At least this many hours a week", required=False, what="Hours", step=None)
+    max_rate = AmountField(
+        label="Hourly rate no more than (£)",
+        required=False,
+        what="The rate",
+        minimum=Decimal("1"),
+        maximum=Decimal("10000"),
     )
     sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
 
@@ -297,19 +309,7 @@ class SearchForm(forms.Form):
         self.fields["region"].choices = [("", "Any region"), *lists["region"]]
         self.fields["council"].choices = [("", "Any council"), *lists["council"]]
         self.fields["week"].choices = [("", "Any week"), *week_choices()]
-        for name in ("min_hours", "max_rate"):
-            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
         self.fields["q"].error_messages["max_length"] = f"Search for {MAX_TEXT} characters or fewer"
-        self.fields["min_hours"].error_messages.update(
-            invalid="Hours must be a number, like 3",
-            min_value="Hours must be between 0.5 and 48",
-            max_value="Hours must be between 0.5 and 48",
-        )
-        self.fields["max_rate"].error_messages.update(
-            invalid="The rate must be a number of pounds, like 50",
-            min_value="The rate must be at least £1",
-            max_value="The rate must be no more than £10,000",
-        )
         for name in ("skill", "service_area", "lgdss", "nation", "region", "council", "sort"):
             self.fields[name].error_messages["invalid_choice"] = (
                 f"That {self.fields[name].label.lower()} is not one we know"
@@ -324,8 +324,6 @@ class SearchForm(forms.Form):
 
     def params(self):
         """Search parameters from the valid fields; fields with errors are left out."""
-        from .selectors import SearchParams
-
         self.is_valid()
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         return SearchParams(

@@ -6,7 +6,7 @@ having written nothing.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.postgres.search import SearchVector
@@ -18,6 +18,8 @@ from djmoney.money import Money
 from audit.services import audit_record, snapshot
 from audit.transitions import StateMachine
 from core.errors import DomainError
+from core.hours import TENTH, hours_problem, hours_text
+from core.money import amount_problem
 from councils.models import CouncilStatus, Role, User
 from councils.selectors import council_admins, role_holders
 from notifications.services import email_people
@@ -51,33 +53,13 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def hours_text(hours: Decimal) -> str:
-    """5.0 → "5", 2.5 → "2.5"."""
-    return f"{Decimal(hours).normalize():f}"
-
-
-def parse_hours(value) -> Decimal | None:
-    """A finite decimal number of hours, unrounded (so 2.49 is not quietly taken as 2.5), or None."""
-    try:
-        hours = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    if not hours.is_finite() or abs(hours) > 1000:
-        return None
-    return hours.quantize(Decimal("0.1")) if hours == hours.quantize(Decimal("0.1")) else hours
-
-
-def _hours(value, *, cap: Decimal | None = None, what: str = "Hours") -> Decimal:
-    hours = parse_hours(value)
-    if hours is None:
-        raise PoolError(f"{what} must be a number, like 3 or 2.5")
-    if hours < Decimal("0.5") or hours > 48:
-        raise PoolError(f"{what} must be between 0.5 and 48")
-    if (hours * 2) % 1:
-        raise PoolError(f"{what} must be in half hours, like 2 or 2.5")
+def _hours(hours: Decimal, *, cap: Decimal | None = None, what: str = "Hours") -> Decimal:
+    problem = hours_problem(hours, what=what)
+    if problem:
+        raise PoolError(problem)
     if cap is not None and hours > cap:
         raise PoolError(f"{what} cannot be more than your employer’s weekly cap of {hours_text(cap)} hours")
-    return hours
+    return hours.quantize(TENTH)  # as the database keeps them (and the audit log records them)
 
 
 def skill_key(name: str) -> str:
@@ -164,7 +146,7 @@ def past_project_save(
 ) -> PastProject:
     if profile.user_id != by.pk:
         raise PoolError("You can only change your own past projects")
-    year = int(fields.get("year") or 0)
+    year = fields.get("year") or 0
     if not 1990 <= year <= _today().year:
         raise PoolError(f"Enter a year between 1990 and {_today().year}")
     if project is None:
@@ -221,7 +203,7 @@ def past_project_verify(*, project: PastProject, by: User) -> PastProject:
 
 
 @transaction.atomic
-def profile_rate_set(*, profile: SpecialistProfile, by: User, amount) -> SpecialistProfile:
+def profile_rate_set(*, profile: SpecialistProfile, by: User, amount: Decimal) -> SpecialistProfile:
     _require_council_role(
         user=by,
         council_id=profile.council_id,
@@ -230,14 +212,9 @@ def profile_rate_set(*, profile: SpecialistProfile, by: User, amount) -> Special
     )
     if profile.user_id == by.pk:
         raise PoolError("You cannot set your own hourly rate: another finance officer or administrator must")
-    try:
-        amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError) as exc:
-        raise PoolError("Enter the hourly rate in pounds, like 45 or 45.50") from exc
-    if not amount.is_finite():
-        raise PoolError("Enter the hourly rate in pounds, like 45 or 45.50")
-    if not Decimal("1") <= amount <= Decimal("1000"):
-        raise PoolError("The hourly rate must be between £1 and £1,000")
+    problem = amount_problem(amount, what="The hourly rate", minimum=Decimal("1"), maximum=Decimal("1000"))
+    if problem:
+        raise PoolError(problem)
     profile = SpecialistProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
     before = snapshot(profile, "hourly_rate")
     profile.hourly_rate = Money(amount, "GBP")
@@ -316,7 +293,7 @@ def _require_approver(*, profile: SpecialistProfile, by: User) -> None:
 
 @transaction.atomic
 def profile_approve(
-    *, profile: SpecialistProfile, by: User, weekly_cap, ends_on: date, today: date | None = None
+    *, profile: SpecialistProfile, by: User, weekly_cap: Decimal, ends_on: date, today: date | None = None
 ) -> SpecialistProfile:
     """Give (or change) permission: at most `weekly_cap` hours a week until `ends_on` (≤ 12 months)."""
     today = today or _today()
@@ -464,7 +441,7 @@ def pattern_set(
     *,
     profile: SpecialistProfile,
     by: User,
-    hours,
+    hours: Decimal,
     starts_on: date,
     ends_on: date | None,
     skip_weeks: list[date] = (),
@@ -578,7 +555,7 @@ def _editable_slot(*, profile: SpecialistProfile, by: User, week_start: date, to
 
 @transaction.atomic
 def slot_hours_set(
-    *, profile: SpecialistProfile, by: User, week_start: date, hours, today: date | None = None
+    *, profile: SpecialistProfile, by: User, week_start: date, hours: Decimal, today: date | None = None
 ) -> WeekSlot:
     """Offer `hours` in one future week (creating the week, or reopening a withdrawn one)."""
     today = today or _today()

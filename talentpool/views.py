@@ -81,7 +81,7 @@ class ProfileEditView(SpecialistMixin, PoolFormView):
             "own_tags": ", ".join(own),
             "service_areas": list(p.service_areas.all()),
             "lgdss_points": p.lgdss_points,
-            "contracted_hours": services.hours_text(p.contracted_hours),
+            "contracted_hours": p.contracted_hours,
             "working_time_opt_out": p.working_time_opt_out,
         }
 
@@ -195,7 +195,7 @@ class HoursView(SpecialistMixin, PoolFormView):
         if pattern is None:
             return {"starts_on": first_future_monday(timezone.localdate())}
         return {
-            "hours": services.hours_text(pattern.hours),
+            "hours": pattern.hours,
             "starts_on": pattern.starts_on,
             "ends_on": pattern.ends_on,
             "skip_weeks": [d.isoformat() for d in pattern.skip_weeks],
@@ -242,8 +242,12 @@ class WeekView(SpecialistMixin, PoolFormView):
         form.week = self.week
         return form
 
+    def get_form_kwargs(self):
+        # Its own address, also when the page is shown at the withdraw address (whose POST withdraws).
+        return {**super().get_form_kwargs(), "action": reverse("talentpool:week", args=[self.week.isoformat()])}
+
     def get_initial(self):
-        return {"hours": services.hours_text(self.slot.hours)} if self.slot else {}
+        return {"hours": self.slot.hours} if self.slot else {}
 
     def get_context_data(self, **kwargs):
         locked = self.slot is not None and self.slot.status in (SlotStatus.HELD, SlotStatus.BOOKED)
@@ -302,7 +306,7 @@ class ApprovalView(ApproverMixin, PoolFormView):
     def get_initial(self):
         p = self.profile
         if p.weekly_cap:
-            return {"weekly_cap": services.hours_text(p.weekly_cap), "ends_on": p.approval_ends_on}
+            return {"weekly_cap": p.weekly_cap, "ends_on": p.approval_ends_on}
         return {}
 
     def get_context_data(self, **kwargs):

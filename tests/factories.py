@@ -1,5 +1,7 @@
 """factory_boy factories for the suite."""
 
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
@@ -100,7 +102,7 @@ def specialist_profile(
     headline="Digital lead",
     summary="I lead digital services.",
     approve=True,
-    cap="10",
+    cap=Decimal("10"),
     weeks=None,
     **user_kwargs,
 ):

@@ -10,6 +10,7 @@ savepoint that is rolled back, so requests cannot affect each other.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -68,10 +69,10 @@ def build_world() -> World:
     w.monday = monday
 
     def listed(council, name):
-        profile = specialist_profile(council, full_name=name, cap="20")
-        pool.pattern_set(profile=profile, by=profile.user, hours="10", starts_on=monday, ends_on=None)
+        profile = specialist_profile(council, full_name=name, cap=Decimal("20"))
+        pool.pattern_set(profile=profile, by=profile.user, hours=Decimal("10"), starts_on=monday, ends_on=None)
         finance = UserFactory(council=council, roles=[Role.FINANCE_OFFICER])
-        profile = pool.profile_rate_set(profile=profile, by=finance, amount="50")
+        profile = pool.profile_rate_set(profile=profile, by=finance, amount=Decimal("50"))
         pool.past_project_save(
             profile=profile,
             by=profile.user,
@@ -109,11 +110,15 @@ def build_world() -> World:
 
     # Bookings to come: A's officer books B; B's officer books A's specialist; C books B (A not a party).
     week = {"1": monday, "2": monday + timedelta(weeks=1)}
-    w.booking_by_a = bookings.booking_request(officer=officer_a, profile=w.spec_b, weeks={week["1"]: "2"}, brief="x")
-    w.booking_of_a = bookings.booking_request(
-        officer=w.officer_b, profile=w.spec_profile, weeks={week["1"]: "2"}, brief="x"
+    w.booking_by_a = bookings.booking_request(
+        officer=officer_a, profile=w.spec_b, weeks={week["1"]: Decimal("2")}, brief="x"
     )
-    w.booking_other = bookings.booking_request(officer=w.officer_c, profile=w.spec_b, weeks={week["2"]: "2"}, brief="x")
+    w.booking_of_a = bookings.booking_request(
+        officer=w.officer_b, profile=w.spec_profile, weeks={week["1"]: Decimal("2")}, brief="x"
+    )
+    w.booking_other = bookings.booking_request(
+        officer=w.officer_c, profile=w.spec_b, weeks={week["2"]: Decimal("2")}, brief="x"
+    )
 
     # Worked weeks in October: timesheets in each state, and invoices from settling October.
     def worked(profile, officer, week_start, status):
@@ -133,8 +138,12 @@ def build_world() -> World:
     settlement.settlement_run(period="2026-10", today=date(2026, 11, 2))
     w.invoice_a = Invoice.objects.get(supplier=w.a, customer=w.b)
     w.invoice_other = Invoice.objects.get(supplier=w.b, customer=w.c)
-    w.credit_a = payments.credit_note_issue(invoice=w.invoice_a, by=w.people["finance"], amount="1", reason="x")
-    w.credit_other = payments.credit_note_issue(invoice=w.invoice_other, by=w.finance_b, amount="1", reason="x")
+    w.credit_a = payments.credit_note_issue(
+        invoice=w.invoice_a, by=w.people["finance"], amount=Decimal("1"), reason="x"
+    )
+    w.credit_other = payments.credit_note_issue(
+        invoice=w.invoice_other, by=w.finance_b, amount=Decimal("1"), reason="x"
+    )
     # A week A's specialist worked (for B) that has ended with no hours recorded, and one of B's.
     unrecorded = confirmed_week(profile=w.spec_profile, officer=w.officer_b, week_start=OCTOBER[1])
     w.week_to_record = unrecorded.week

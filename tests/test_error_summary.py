@@ -57,7 +57,7 @@ def test_bad_search_filters_show_one_error_summary_linked_to_the_filters(world):
     root = parse(response.content.decode())
     assert error_summary_problems(root, title="There is a problem with your search") == []
     assert summary_items(root) == [
-        ("#id_min_hours", "Hours must be a number, like 3"),
+        ("#id_min_hours", "Hours must be a number, like 3 or 2.5"),
         ("#id_sort", "That sort by is not one we know"),
     ]
     assert "We searched without the filters below." in root.find_all(cls="govuk-error-summary")[0].text()

@@ -110,6 +110,8 @@ def govuk_classes_set(field: forms.BoundField) -> None:
         if block is None:
             continue
         stray = type(part).__name__.lower()
+        marked = ERROR_MODIFIER[block] in part.attrs.get("class", "").split()  # by the field (a date's boxes)
+        has_error = has_error or (marked and bool(field.errors))
         classes = [c for c in part.attrs.get("class", "").split() if c != stray and c not in modifiers]
         if block not in classes:
             classes.insert(0, block)

@@ -2,6 +2,7 @@
 administrators read their own council's events; nobody can change or delete an event."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, transaction
@@ -32,7 +33,9 @@ def test_an_approval_records_who_when_and_the_before_and_after(council):
     approver = UserFactory(council=council, roles=[Role.APPROVER], full_name="Ann Approver")
     profile = pool.profile_save(user=specialist, headline="Repairs", summary="Repairs.")
     pool.profile_submit(profile=profile, by=specialist)
-    pool.profile_approve(profile=profile, by=approver, weekly_cap="6", ends_on=date.today() + timedelta(days=90))
+    pool.profile_approve(
+        profile=profile, by=approver, weekly_cap=Decimal("6"), ends_on=date.today() + timedelta(days=90)
+    )
     event = AuditEvent.objects.get(action="profile.approved")
     assert event.actor == approver
     assert event.councils == [council.pk]
@@ -46,7 +49,7 @@ def test_an_approval_records_who_when_and_the_before_and_after(council):
 
 
 def test_a_booking_its_hours_and_the_invoice_are_recorded_for_both_councils(booker, listed, next_monday):
-    booking = bookings.booking_request(officer=booker, profile=listed, weeks={next_monday: "3"}, brief="Help")
+    booking = bookings.booking_request(officer=booker, profile=listed, weeks={next_monday: Decimal("3")}, brief="Help")
     bookings.booking_accept(booking=booking, by=listed.user)
     parties = sorted([booker.council_id, listed.council_id])
     assert actions(object_type="booking") == ["booking.requested", "booking.accepted"]
@@ -67,7 +70,9 @@ def test_timesheets_settlement_payments_and_answers_are_recorded(november_hours,
     assert issued.after["gross"] == "250.00"
     finance_a = UserFactory(council=a, roles=[Role.FINANCE_OFFICER])
     finance_b = UserFactory(council=b, roles=[Role.FINANCE_OFFICER])
-    payments.payment_record(invoice=invoice, by=finance_a, amount="100", paid_on=date(2026, 12, 2), reference="BACS1")
+    payments.payment_record(
+        invoice=invoice, by=finance_a, amount=Decimal("100"), paid_on=date(2026, 12, 2), reference="BACS1"
+    )
     payments.invoice_answer(invoice=invoice, by=finance_b, agree=True)
     paid = AuditEvent.objects.get(action="invoice.payment_recorded")
     assert (paid.actor, paid.before["outstanding"], paid.after["outstanding"]) == (finance_a, "250.00", "150.00")
@@ -75,11 +80,11 @@ def test_timesheets_settlement_payments_and_answers_are_recorded(november_hours,
 
 
 def test_timesheet_moves_are_recorded(booker, listed, next_monday):
-    booking = bookings.booking_request(officer=booker, profile=listed, weeks={next_monday: "3"}, brief="Help")
+    booking = bookings.booking_request(officer=booker, profile=listed, weeks={next_monday: Decimal("3")}, brief="Help")
     bookings.booking_accept(booking=booking, by=listed.user)
     week = BookingWeek.objects.get(booking=booking)
     with freeze_time(next_monday + timedelta(days=7)):
-        sheet = timesheets.timesheet_submit(week=week, by=listed.user, hours="2.5")
+        sheet = timesheets.timesheet_submit(week=week, by=listed.user, hours=Decimal("2.5"))
         timesheets.timesheet_dispute(timesheet=sheet, by=booker, reason="Only 2 hours")
     event = AuditEvent.objects.get(action="timesheet.disputed")
     assert (event.actor, event.before, event.note) == (booker, {"status": "submitted"}, "Only 2 hours")

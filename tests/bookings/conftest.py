@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 
@@ -15,10 +17,12 @@ def next_monday():
 @pytest.fixture
 def listed(other_council, next_monday):
     """A listed specialist at Betaford: cap 5, 3 hours a week, £50 an hour."""
-    profile = specialist_profile(other_council, full_name="Sam Specialist", email="sam@betaford.gov.uk", cap="5")
-    pool.pattern_set(profile=profile, by=profile.user, hours="3", starts_on=next_monday, ends_on=None)
+    profile = specialist_profile(
+        other_council, full_name="Sam Specialist", email="sam@betaford.gov.uk", cap=Decimal("5")
+    )
+    pool.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=next_monday, ends_on=None)
     finance = UserFactory(council=other_council, roles=[Role.FINANCE_OFFICER])
-    return pool.profile_rate_set(profile=profile, by=finance, amount="50")
+    return pool.profile_rate_set(profile=profile, by=finance, amount=Decimal("50"))
 
 
 @pytest.fixture

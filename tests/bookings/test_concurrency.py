@@ -1,6 +1,7 @@
 """Twenty officers race for the same week over separate PostgreSQL connections: exactly one wins."""
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -30,7 +31,9 @@ def test_twenty_officers_racing_for_one_week_leave_exactly_one_held_booking(list
         try:
             barrier.wait()
             won.append(
-                services.booking_request(officer=officer, profile=listed, weeks={next_monday: "3"}, brief="Help")
+                services.booking_request(
+                    officer=officer, profile=listed, weeks={next_monday: Decimal("3")}, brief="Help"
+                )
             )
         except services.BookingError as exc:
             refused.append(exc)

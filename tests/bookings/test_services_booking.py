@@ -8,6 +8,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from bookings import services
+from bookings.forms import BookingRequestForm
 from bookings.models import Booking, BookingEvent, BookingStatus, BookingWeek, WeekStatus
 from bookings.working_days import working_days_deadline
 from councils import services as council_services
@@ -30,7 +31,7 @@ def slot_status(profile, week):
 
 
 def test_a_request_holds_the_weeks_copies_the_rate_and_tells_the_specialist(booker, listed, next_monday):
-    weeks = {next_monday: "3", next_monday + timedelta(weeks=1): "2.5"}
+    weeks = {next_monday: Decimal("3"), next_monday + timedelta(weeks=1): Decimal("2.5")}
     booking = request(booker, listed, weeks, po_number="PO-1", cost_centre="CC9")
     assert booking.status == BookingStatus.REQUESTED
     assert booking.hourly_rate.amount == Decimal("50.00")
@@ -40,7 +41,9 @@ def test_a_request_holds_the_weeks_copies_the_rate_and_tells_the_specialist(book
     ]
     assert {slot_status(listed, w) for w in weeks} == {SlotStatus.HELD}
     assert OutboundEmail.objects.filter(kind="booking_requested", to=listed.user.email).exists()
-    pool.profile_rate_set(profile=listed, by=listed.council.users.get(roles__contains=["finance_officer"]), amount="80")
+    pool.profile_rate_set(
+        profile=listed, by=listed.council.users.get(roles__contains=["finance_officer"]), amount=Decimal("80")
+    )
     booking.refresh_from_db()
     assert booking.hourly_rate.amount == Decimal("50.00")  # later rate changes never alter a booking
 
@@ -49,9 +52,9 @@ def test_a_multi_week_request_with_one_taken_week_holds_nothing(booker, listed, 
     from tests.factories import UserFactory
 
     rival = UserFactory(council=council, roles=["booking_officer"])
-    request(rival, listed, {next_monday + timedelta(weeks=1): "3"})
+    request(rival, listed, {next_monday + timedelta(weeks=1): Decimal("3")})
     with pytest.raises(services.BookingError, match="has just been taken") as refused:
-        request(booker, listed, {next_monday: "3", next_monday + timedelta(weeks=1): "3"})
+        request(booker, listed, {next_monday: Decimal("3"), next_monday + timedelta(weeks=1): Decimal("3")})
     assert next_monday in refused.value.open_weeks
     assert slot_status(listed, next_monday) == SlotStatus.OPEN
     assert Booking.objects.filter(officer=booker).count() == 0
@@ -59,7 +62,12 @@ def test_a_multi_week_request_with_one_taken_week_holds_nothing(booker, listed, 
 
 @pytest.mark.parametrize(
     ("hours", "message"),
-    [("4", "offers 3 hours"), ("0", "at least half an hour"), ("1.3", "in half hours"), ("x", "must be a number")],
+    [
+        (Decimal("4"), "offers 3 hours"),
+        (Decimal("0"), "between 0.5 and 48"),
+        (Decimal("1.3"), "in half hours"),
+        (Decimal("NaN"), "must be a number"),
+    ],
 )
 def test_hours_above_the_offer_or_malformed_are_refused(booker, listed, next_monday, hours, message):
     with pytest.raises(services.BookingError, match=message):
@@ -71,31 +79,31 @@ def test_the_48_hour_limit_counts_contracted_hours_unless_opted_out(booker, list
     listed.contracted_hours = Decimal("46")
     listed.save()
     with pytest.raises(services.BookingError, match="past 48 hours that week"):
-        request(booker, listed, {next_monday: "3"})
+        request(booker, listed, {next_monday: Decimal("3")})
     listed.working_time_opt_out = True
     listed.save()
-    assert request(booker, listed, {next_monday: "3"}).status == BookingStatus.REQUESTED
+    assert request(booker, listed, {next_monday: Decimal("3")}).status == BookingStatus.REQUESTED
 
 
 def test_the_employers_weekly_cap_is_enforced(booker, listed, next_monday):
     WeekSlot.objects.filter(profile=listed, week_start=next_monday).update(hours=8)  # offered above a lowered cap
     with pytest.raises(services.BookingError, match="weekly cap of 5 hours"):
-        request(booker, listed, {next_monday: "6"})
+        request(booker, listed, {next_monday: Decimal("6")})
 
 
 def test_suspended_councils_and_unapproved_profiles_cannot_be_booked(booker, listed, next_monday, staff, council):
     council_services.council_suspend(council=listed.council, by=staff, reason="Audit")
     with pytest.raises(services.BookingError, match="cannot be booked"):
-        request(booker, listed, {next_monday: "3"})
+        request(booker, listed, {next_monday: Decimal("3")})
     council_services.council_reinstate(council=listed.council, by=staff)
     council_services.council_suspend(council=council, by=staff, reason="Audit")
     with pytest.raises(services.BookingError, match="cannot book at the moment"):
-        request(booker, listed, {next_monday: "3"})
+        request(booker, listed, {next_monday: Decimal("3")})
     council_services.council_reinstate(council=council, by=staff)
     approver = listed.council.users.filter(roles__contains=["approver"]).first()
     pool.profile_withdraw(profile=listed, by=approver, reason="Busy")
     with pytest.raises(services.BookingError, match="no longer approved"):
-        request(booker, listed, {next_monday: "3"})
+        request(booker, listed, {next_monday: Decimal("3")})
     assert not Booking.objects.exists()
 
 
@@ -103,12 +111,12 @@ def test_a_po_number_is_required_where_the_booking_council_requires_one(booker, 
     council.po_required = True
     council.save()
     with pytest.raises(services.BookingError, match="needs a purchase order number"):
-        request(booker, listed, {next_monday: "3"})
-    assert request(booker, listed, {next_monday: "3"}, po_number="PO-77").po_number == "PO-77"
+        request(booker, listed, {next_monday: Decimal("3")})
+    assert request(booker, listed, {next_monday: Decimal("3")}, po_number="PO-77").po_number == "PO-77"
 
 
 def test_accepting_books_the_weeks(booker, listed, next_monday):
-    booking = request(booker, listed, {next_monday: "3"})
+    booking = request(booker, listed, {next_monday: Decimal("3")})
     services.booking_accept(booking=booking, by=listed.user)
     assert slot_status(listed, next_monday) == SlotStatus.BOOKED
     assert BookingWeek.objects.get(booking=booking).status == WeekStatus.BOOKED
@@ -118,12 +126,12 @@ def test_accepting_books_the_weeks(booker, listed, next_monday):
 
 
 def test_declining_needs_a_reason_and_opens_the_weeks_again(booker, listed, next_monday):
-    booking = request(booker, listed, {next_monday: "3"})
+    booking = request(booker, listed, {next_monday: Decimal("3")})
     with pytest.raises(services.BookingError, match="Enter why"):
         services.booking_decline(booking=booking, by=listed.user, reason="")
     services.booking_decline(booking=booking, by=listed.user, reason="On leave")
     assert slot_status(listed, next_monday) == SlotStatus.OPEN
-    assert request(booker, listed, {next_monday: "3"}).status == BookingStatus.REQUESTED  # bookable again
+    assert request(booker, listed, {next_monday: Decimal("3")}).status == BookingStatus.REQUESTED  # bookable again
 
 
 @pytest.mark.parametrize(
@@ -138,7 +146,7 @@ def test_declining_needs_a_reason_and_opens_the_weeks_again(booker, listed, next
     ],
 )
 def test_forbidden_moves_are_refused_and_change_nothing(booker, listed, next_monday, first, then):
-    booking = request(booker, listed, {next_monday: "3"})
+    booking = request(booker, listed, {next_monday: Decimal("3")})
     act = {
         "accept": lambda: services.booking_accept(booking=booking, by=listed.user),
         "decline": lambda: services.booking_decline(booking=booking, by=listed.user, reason="No"),
@@ -155,7 +163,7 @@ def test_forbidden_moves_are_refused_and_change_nothing(booker, listed, next_mon
 
 
 def test_only_the_specialist_answers(booker, listed, next_monday):
-    booking = request(booker, listed, {next_monday: "3"})
+    booking = request(booker, listed, {next_monday: Decimal("3")})
     with pytest.raises(services.BookingError, match="Only the specialist"):
         services.booking_accept(booking=booking, by=booker)
 
@@ -167,7 +175,7 @@ def test_a_request_expires_after_two_working_days_across_a_bank_holiday(booker, 
     with freeze_time(requested):
         week = first_future_monday(timezone.localdate())
         pool.slots_materialise(profile=listed)
-        booking = request(booker, listed, {week + timedelta(weeks=1): "3"})
+        booking = request(booker, listed, {week + timedelta(weeks=1): Decimal("3")})
     assert timezone.localtime(booking.answer_by) == timezone.make_aware(datetime(2026, 12, 31, 0, 0))
     assert booking.answer_by_day.isoformat() == "2026-12-30"
     assert services.bookings_expire(now=timezone.make_aware(datetime(2026, 12, 30, 23, 59))) == 0
@@ -185,7 +193,7 @@ def test_working_days_skip_weekends():
 
 def test_the_booking_council_can_cancel_only_weeks_that_have_not_started(booker, listed, next_monday):
     second = next_monday + timedelta(weeks=1)
-    booking = request(booker, listed, {next_monday: "3", second: "3"})
+    booking = request(booker, listed, {next_monday: Decimal("3"), second: Decimal("3")})
     services.booking_accept(booking=booking, by=listed.user)
     during_first_week = timezone.now() + timedelta(days=(next_monday - timezone.localdate()).days + 2)
     with pytest.raises(services.BookingError, match="has started or is not booked"):
@@ -199,7 +207,7 @@ def test_the_booking_council_can_cancel_only_weeks_that_have_not_started(booker,
 
 
 def test_the_specialist_can_cancel_a_booked_week_and_the_officer_is_told(booker, listed, next_monday):
-    booking = request(booker, listed, {next_monday: "3"})
+    booking = request(booker, listed, {next_monday: Decimal("3")})
     services.booking_accept(booking=booking, by=listed.user)
     services.booking_cancel(booking=booking, by=listed.user, reason="Illness")
     assert slot_status(listed, next_monday) == SlotStatus.OPEN
@@ -208,7 +216,7 @@ def test_the_specialist_can_cancel_a_booked_week_and_the_officer_is_told(booker,
 
 def test_the_specialist_can_cancel_one_week_and_keep_the_rest(booker, listed, next_monday):
     second = next_monday + timedelta(weeks=1)
-    booking = request(booker, listed, {next_monday: "3", second: "3"})
+    booking = request(booker, listed, {next_monday: Decimal("3"), second: Decimal("3")})
     services.booking_accept(booking=booking, by=listed.user)
     services.booking_cancel(booking=booking, by=listed.user, reason="Ill that week", week_start=second)
     booking.refresh_from_db()
@@ -223,8 +231,27 @@ def test_the_specialist_can_cancel_one_week_and_keep_the_rest(booker, listed, ne
 
 
 def test_a_reminder_goes_once_on_the_last_day_to_answer(booker, listed, next_monday):
-    booking = request(booker, listed, {next_monday: "3"})
+    booking = request(booker, listed, {next_monday: Decimal("3")})
     assert services.booking_reminders_send(now=booking.answer_by - timedelta(hours=30)) == 0
     assert services.booking_reminders_send(now=booking.answer_by - timedelta(hours=20)) == 1
     assert services.booking_reminders_send(now=booking.answer_by - timedelta(hours=10)) == 0
     assert OutboundEmail.objects.filter(kind="booking_reminder", to=listed.user.email).count() == 1
+
+
+def test_the_request_form_refuses_hours_that_are_not_a_number_or_missing(listed, next_monday):
+    """What the service no longer parses: the form refuses it on the week's hours box."""
+    slots = listed.slots.filter(week_start__in=[next_monday, next_monday + timedelta(weeks=1)]).order_by("week_start")
+    second = next_monday + timedelta(weeks=1)
+    data = {
+        f"week_{next_monday}": "on",
+        f"hours_{next_monday}": "x",
+        f"week_{second}": "on",
+        f"hours_{second}": "",
+        "brief": "Help",
+    }
+    form = BookingRequestForm(data, slots=slots, po_required=False)
+    assert not form.is_valid()
+    assert form.errors[f"hours_{next_monday}"] == [
+        f"Hours in the week of {next_monday:%-d %B %Y} must be a number, like 3 or 2.5"
+    ]
+    assert form.errors[f"hours_{second}"] == [f"Enter the hours you need in the week of {second:%-d %B %Y}"]

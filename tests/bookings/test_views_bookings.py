@@ -1,6 +1,7 @@
 """Booking pages through the client: request, answer, cancel; who may see what; constant queries."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -53,7 +54,7 @@ def test_the_request_page_explains_each_refusal_and_requests_nothing(client, boo
 
 def test_a_lost_race_is_explained_with_other_open_weeks(client, booker, listed, next_monday, council):
     rival = UserFactory(council=council, roles=["booking_officer"])
-    services.booking_request(officer=rival, profile=listed, weeks={next_monday: "3"}, brief="First")
+    services.booking_request(officer=rival, profile=listed, weeks={next_monday: Decimal("3")}, brief="First")
     client.force_login(booker)
     response = client.post(
         request_url(listed, next_monday), {f"week_{next_monday}": "on", f"hours_{next_monday}": "3", "brief": "Help"}
@@ -67,9 +68,9 @@ def test_a_lost_race_is_explained_with_other_open_weeks(client, booker, listed, 
 
 
 def test_the_specialist_accepts_and_declines_from_their_page(client, booker, listed, next_monday):
-    first = services.booking_request(officer=booker, profile=listed, weeks={next_monday: "3"}, brief="One")
+    first = services.booking_request(officer=booker, profile=listed, weeks={next_monday: Decimal("3")}, brief="One")
     second = services.booking_request(
-        officer=booker, profile=listed, weeks={next_monday + timedelta(weeks=1): "3"}, brief="Two"
+        officer=booker, profile=listed, weeks={next_monday + timedelta(weeks=1): Decimal("3")}, brief="Two"
     )
     client.force_login(listed.user)
     assert "Waiting for your answer" in client.get(reverse("bookings:requests")).content.decode()
@@ -85,7 +86,7 @@ def test_the_specialist_accepts_and_declines_from_their_page(client, booker, lis
 def test_nobody_else_can_answer_or_see_a_booking(client, booker, listed, next_monday, db):
     from tests.factories import ActiveCouncilFactory
 
-    booking = services.booking_request(officer=booker, profile=listed, weeks={next_monday: "3"}, brief="One")
+    booking = services.booking_request(officer=booker, profile=listed, weeks={next_monday: Decimal("3")}, brief="One")
     stranger_council = ActiveCouncilFactory(code="STR", slug="stranger")
     stranger = UserFactory(council=stranger_council, roles=["specialist", "booking_officer", "council_admin"])
     client.force_login(stranger)
@@ -100,12 +101,12 @@ def test_booking_lists_cost_the_same_queries_whatever_their_length(
     client, booker, listed, next_monday, django_assert_max_num_queries
 ):
     client.force_login(booker)
-    services.booking_request(officer=booker, profile=listed, weeks={next_monday: "1"}, brief="x")
+    services.booking_request(officer=booker, profile=listed, weeks={next_monday: Decimal("1")}, brief="x")
     with django_assert_max_num_queries(20) as one:
         client.get(reverse("bookings:list"))
     for i in range(1, 8):
         services.booking_request(
-            officer=booker, profile=listed, weeks={next_monday + timedelta(weeks=i): "1"}, brief="x"
+            officer=booker, profile=listed, weeks={next_monday + timedelta(weeks=i): Decimal("1")}, brief="x"
         )
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("bookings:list"))
@@ -118,7 +119,7 @@ def test_booking_lists_cost_the_same_queries_whatever_their_length(
 def test_the_specialist_cancels_one_week_from_their_page(client, booker, listed, next_monday):
     second = next_monday + timedelta(weeks=1)
     booking = services.booking_request(
-        officer=booker, profile=listed, weeks={next_monday: "3", second: "3"}, brief="Two"
+        officer=booker, profile=listed, weeks={next_monday: Decimal("3"), second: Decimal("3")}, brief="Two"
     )
     services.booking_accept(booking=booking, by=listed.user)
     client.force_login(listed.user)

@@ -2,6 +2,7 @@
 officer confirms them and leaves feedback. axe on every page."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -34,8 +35,10 @@ def test_officer_books_two_weeks_specialist_works_them_officer_confirms_and_rate
     )
     first = first_future_monday(timezone.localdate())
     second = first + timedelta(weeks=1)
-    pool.pattern_set(profile=profile, by=profile.user, hours="3", starts_on=first, ends_on=None)
-    pool.profile_rate_set(profile=profile, by=UserFactory(council=home, roles=[Role.FINANCE_OFFICER]), amount="50")
+    pool.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=first, ends_on=None)
+    pool.profile_rate_set(
+        profile=profile, by=UserFactory(council=home, roles=[Role.FINANCE_OFFICER]), amount=Decimal("50")
+    )
     UserFactory(council=other, roles=[Role.BOOKING_OFFICER], email="olly@otherton.gov.uk", full_name="Olly Officer")
 
     # The officer requests two weeks.

@@ -2,6 +2,7 @@
 and sees the invoice paid. axe on every page."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,8 @@ def test_finance_officer_downloads_and_records_a_payment(page, axe, tmp_path):
     )
     profile = specialist_profile(supplier, full_name="Sam Specialist")
     officer = UserFactory(council=customer, roles=[Role.BOOKING_OFFICER])
-    confirmed_week(profile=profile, officer=officer, week_start=date(2026, 10, 5), hours="3", rate="50")
-    confirmed_week(profile=profile, officer=officer, week_start=date(2026, 10, 12), hours="2", rate="50")
+    confirmed_week(profile=profile, officer=officer, week_start=date(2026, 10, 5), hours=Decimal("3"), rate="50")
+    confirmed_week(profile=profile, officer=officer, week_start=date(2026, 10, 12), hours=Decimal("2"), rate="50")
     settlement.settlement_run(period="2026-10", today=date(2026, 11, 2))
     UserFactory(council=supplier, roles=[Role.FINANCE_OFFICER], email="fin@supplyshire.gov.uk")
 

@@ -82,6 +82,21 @@ def test_accepting_creates_a_verified_account_with_the_invited_roles(new_council
     assert new_council.status == CouncilStatus.ONBOARDING
 
 
+@pytest.mark.parametrize("name", ["Chris\r\nBcc: x@y.example", "Chris\x1bChief", "Chris \u202efeihC"])
+def test_a_name_with_a_line_break_or_hidden_character_is_refused_and_nothing_is_written(new_council, staff, name):
+    invitation, token = invite_first_admin(new_council, staff)
+    with pytest.raises(services.CouncilError, match="Full name must not include line breaks"):
+        services.invitation_accept(token=token, full_name=name, password=GOOD_PASSWORD)
+    assert not User.objects.filter(council=new_council).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    with pytest.raises(services.CouncilError, match="Full name must not include line breaks"):
+        services.invitation_create(
+            council=new_council, email="b@newtown.gov.uk", roles=[Role.COUNCIL_ADMIN], invited_by=staff, full_name=name
+        )
+    assert not Invitation.objects.filter(email="b@newtown.gov.uk").exists()
+
+
 def test_an_invitation_cannot_be_used_twice(new_council, staff):
     _invitation, token = invite_first_admin(new_council, staff)
     services.invitation_accept(token=token, full_name="Chris Chief", password=GOOD_PASSWORD)

@@ -37,6 +37,29 @@ def test_sign_up_with_an_address_outside_any_councils_domains_is_refused(client,
     assert not OutboundEmail.objects.exists()
 
 
+@pytest.mark.parametrize("name", ["Eve Example\r\nBcc: x@y.example", "Eve\tExample", "Eve \u202eelpmaxE"])
+def test_sign_up_with_a_line_break_or_hidden_character_in_the_name_is_refused(client, council, council_admin, name):
+    """A line break in a name ended up in the e-mail to the council's administrators, which then failed
+    on every try."""
+    response = signup(client, "eve.example@alphaton.gov.uk", name=name)
+    assert response.status_code == 200
+    assert "Full name must not include line breaks, tabs or hidden characters" in response.content.decode()
+    assert not User.objects.filter(email="eve.example@alphaton.gov.uk").exists()
+    assert not OutboundEmail.objects.exists()
+
+
+def test_an_email_subject_is_one_line_whatever_a_name_holds(council, council_admin):
+    """A member who signed up before names were checked still gets their administrators told."""
+    from councils import services
+
+    user = User.objects.create_user(
+        email="old@alphaton.gov.uk", password=PASSWORD, full_name="Old\r\nBcc: x@y", membership_status="pending"
+    )
+    services.member_signup_record(user=user, council=council)
+    email = OutboundEmail.objects.get(kind="signup_pending", to=council_admin.email)
+    assert email.subject.startswith("Old Bcc: x@y has asked to join")
+
+
 def test_sign_up_on_an_allowed_domain_waits_for_verification_and_approval(client, council, council_admin):
     response = signup(client, "Nia.New@Alphaton.gov.uk")
     assert response.status_code == 302

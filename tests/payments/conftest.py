@@ -1,4 +1,5 @@
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,7 @@ from tests.factories import ActiveCouncilFactory, UserFactory, specialist_profil
 NOVEMBER = date(2026, 11, 1)
 
 
-def confirmed_week(*, profile, officer, week_start, hours="3", rate="50", confirmed_at=None):
+def confirmed_week(*, profile, officer, week_start, hours=Decimal("3"), rate="50", confirmed_at=None):
     """A booked, worked and confirmed week, made directly (the booking rules are tested elsewhere).
 
     Confirmed at noon on the week's Saturday unless `confirmed_at` says otherwise."""
@@ -72,13 +73,13 @@ def november_hours(people):
     """B buys 3h+2h of Ann (A); C buys 4h of Ann; A buys 1.5h of Bob (B). All in November 2026."""
     mon = [NOVEMBER + timedelta(days=d) for d in (1, 8, 15, 22)]  # Mondays 2, 9, 16, 23 November
     return [
-        confirmed_week(profile=people["spec_a"], officer=people["officer_b"], week_start=mon[0], hours="3"),
-        confirmed_week(profile=people["spec_a"], officer=people["officer_b"], week_start=mon[1], hours="2"),
+        confirmed_week(profile=people["spec_a"], officer=people["officer_b"], week_start=mon[0], hours=Decimal("3")),
+        confirmed_week(profile=people["spec_a"], officer=people["officer_b"], week_start=mon[1], hours=Decimal("2")),
         confirmed_week(
-            profile=people["spec_a"], officer=people["officer_c"], week_start=mon[2], hours="4", rate="45.55"
+            profile=people["spec_a"], officer=people["officer_c"], week_start=mon[2], hours=Decimal("4"), rate="45.55"
         ),
         confirmed_week(
-            profile=people["spec_b"], officer=people["officer_a"], week_start=mon[3], hours="1.5", rate="33.33"
+            profile=people["spec_b"], officer=people["officer_a"], week_start=mon[3], hours=Decimal("1.5"), rate="33.33"
         ),
     ]
 

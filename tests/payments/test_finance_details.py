@@ -158,7 +158,9 @@ def test_an_invoice_keeps_the_vat_treatment_it_was_issued_with(client, invoices,
     before = Invoice.objects.get(number="AAA-2026-00001")
     assert before.vat_treatment == RechargeVat.OUTSIDE_SCOPE
     assert bank_vat(client, finance["a"], recharge_vat="standard", vat_number="GB 987 6543 21").status_code == 302
-    confirmed_week(profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 12, 7), hours="2")
+    confirmed_week(
+        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 12, 7), hours=Decimal("2")
+    )
     settlement.settlement_run(period="2026-12", today=date(2027, 1, 4))
     after = Invoice.objects.get(number="AAA-2027-00001")
     assert (after.vat_treatment, after.supplier_vat_number, after.vat.amount) == ("standard", "GB987654321", 20)

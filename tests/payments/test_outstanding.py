@@ -100,7 +100,7 @@ def test_the_database_refuses_an_invoice_for_nothing(invoices):
 def test_a_zero_hour_week_is_settled_without_an_invoice_or_a_number(people, three_councils):
     a, _b, _c = three_councils
     sheet = confirmed_week(
-        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 11, 2), hours="3"
+        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 11, 2), hours=Decimal("3")
     )
     sheet.hours_worked = Decimal("0")
     sheet.save(update_fields=["hours_worked"])
@@ -114,9 +114,11 @@ def test_a_zero_hour_week_is_settled_without_an_invoice_or_a_number(people, thre
 
 
 def test_a_zero_hour_week_beside_billable_weeks_is_left_off_the_invoice(people):
-    confirmed_week(profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 11, 2), hours="3")
+    confirmed_week(
+        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 11, 2), hours=Decimal("3")
+    )
     zero = confirmed_week(
-        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 11, 9), hours="2"
+        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 11, 9), hours=Decimal("2")
     )
     zero.hours_worked = Decimal("0")
     zero.save(update_fields=["hours_worked"])
@@ -156,7 +158,7 @@ def payroll(client, user, month: str) -> list[dict]:
 
 def test_a_september_week_confirmed_in_october_is_in_the_october_payroll_only(client, people, finance):
     sheet = confirmed_week(
-        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 9, 28), hours="3"
+        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 9, 28), hours=Decimal("3")
     )
     _confirm_at(sheet, london(date(2026, 10, 21)))
     assert payroll(client, finance["a"], "2026-09") == []
@@ -168,7 +170,7 @@ def test_a_september_week_confirmed_in_october_is_in_the_october_payroll_only(cl
 
 def test_hours_agreed_after_a_dispute_are_in_the_month_they_were_agreed(client, people, finance):
     sheet = confirmed_week(
-        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 10, 26), hours="2"
+        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 10, 26), hours=Decimal("2")
     )
     _confirm_at(sheet, london(date(2026, 11, 3)), resolved=True)
     assert payroll(client, finance["a"], "2026-10") == []

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from notifications.models import OutboundEmail
 from payments import services
+from payments.forms import PaymentForm
 from payments.models import Agreement, Invoice, InvoiceStatus
 
 pytestmark = pytest.mark.django_db
@@ -22,38 +23,49 @@ PAID = date(2026, 11, 20)  # in the past whenever the suite runs
 
 def test_part_payments_then_the_rest_mark_the_invoice_paid(invoices, finance):
     invoice = invoices["AAA-2026-00001"]  # £250.00 owed by Betaford
-    services.payment_record(invoice=invoice, by=finance["a"], amount="100", paid_on=PAID, reference="BACS 1")
+    services.payment_record(invoice=invoice, by=finance["a"], amount=Decimal("100"), paid_on=PAID, reference="BACS 1")
     assert services.invoice_balance(invoice) == Decimal("150.00")
     with pytest.raises(services.PaymentError, match="more than the £150.00 outstanding"):
-        services.payment_record(invoice=invoice, by=finance["a"], amount="150.01", paid_on=PAID, reference="BACS 2")
-    services.payment_record(invoice=invoice, by=finance["a"], amount="150.00", paid_on=PAID, reference="BACS 2")
+        services.payment_record(
+            invoice=invoice, by=finance["a"], amount=Decimal("150.01"), paid_on=PAID, reference="BACS 2"
+        )
+    services.payment_record(
+        invoice=invoice, by=finance["a"], amount=Decimal("150.00"), paid_on=PAID, reference="BACS 2"
+    )
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
     assert invoice.gross.amount == Decimal("250.00")  # the invoice itself never changes
 
 
-@pytest.mark.parametrize("amount", ["0", "-5", "NaN", "12.345", "lots", "1E100", "1e-100", "Infinity"])
+@pytest.mark.parametrize("amount", ["0", "-5", "NaN", "12.345", "1E100", "1e-100", "Infinity"])
 def test_bad_amounts_are_refused(invoices, finance, amount):
     with pytest.raises(services.PaymentError):
         services.payment_record(
-            invoice=invoices["AAA-2026-00001"], by=finance["a"], amount=amount, paid_on=PAID, reference="x"
+            invoice=invoices["AAA-2026-00001"], by=finance["a"], amount=Decimal(amount), paid_on=PAID, reference="x"
         )
     assert not invoices["AAA-2026-00001"].payments.exists()
+
+
+@pytest.mark.parametrize("amount", ["0", "-5", "NaN", "12.345", "lots", "1E100", "1e-100", "Infinity", "£", "1.2.3"])
+def test_the_payment_form_refuses_bad_amounts(amount):
+    form = PaymentForm({"amount": amount, "paid_on_0": "2", "paid_on_1": "12", "paid_on_2": "2026", "reference": "x"})
+    assert not form.is_valid()
+    assert list(form.errors) == ["amount"]
 
 
 def test_only_the_suppliers_finance_officer_records_payments(invoices, finance):
     with pytest.raises(services.PaymentError, match="supplying council"):
         services.payment_record(
-            invoice=invoices["AAA-2026-00001"], by=finance["b"], amount="1", paid_on=PAID, reference="x"
+            invoice=invoices["AAA-2026-00001"], by=finance["b"], amount=Decimal("1"), paid_on=PAID, reference="x"
         )
 
 
 def test_credit_notes_have_their_own_gapless_series(invoices, finance):
     first = services.credit_note_issue(
-        invoice=invoices["AAA-2026-00001"], by=finance["a"], amount="10", reason="Rounding"
+        invoice=invoices["AAA-2026-00001"], by=finance["a"], amount=Decimal("10"), reason="Rounding"
     )
     second = services.credit_note_issue(
-        invoice=invoices["AAA-2026-00002"], by=finance["a"], amount="20", reason="Short week"
+        invoice=invoices["AAA-2026-00002"], by=finance["a"], amount=Decimal("20"), reason="Short week"
     )
     assert (first.number, second.number) == (
         f"AAA-CN-{first.issue_date.year}-00001",
@@ -61,7 +73,9 @@ def test_credit_notes_have_their_own_gapless_series(invoices, finance):
     )
     assert services.invoice_balance(invoices["AAA-2026-00001"]) == Decimal("240.00")
     with pytest.raises(services.PaymentError, match="cannot be more than"):
-        services.credit_note_issue(invoice=invoices["AAA-2026-00001"], by=finance["a"], amount="241", reason="Too much")
+        services.credit_note_issue(
+            invoice=invoices["AAA-2026-00001"], by=finance["a"], amount=Decimal("241"), reason="Too much"
+        )
 
 
 def test_the_customer_confirms_or_disputes_an_invoice(invoices, finance):
@@ -153,6 +167,24 @@ def test_recording_a_payment_through_the_page(client, invoices, finance):
     assert "more than the £50.00 outstanding" in bad.content.decode()
     assert client.post(url, form).status_code == 302
     assert Invoice.objects.get(number="BBB-2026-00001").status == InvoiceStatus.PAID
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (["20", "11", "99999999999999999999"], "Date received must include a year with 4 numbers"),  # was a 500
+        (["20", "11", ""], "Date received must include a year"),
+        (["31", "11", "2026"], "Date received must be a real date"),
+        (["", "", ""], "Enter the date received"),
+    ],
+)
+def test_a_bad_payment_date_is_an_error_on_the_page_and_records_nothing(client, invoices, finance, parts, message):
+    client.force_login(finance["b"])
+    form = {"amount": "50", "reference": "R1", **{f"paid_on_{i}": part for i, part in enumerate(parts)}}
+    response = client.post(reverse("payments:pay", args=["BBB-2026-00001"]), form)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Invoice.objects.get(number="BBB-2026-00001").payments.exists()
 
 
 def test_the_statement_page_shows_the_position_and_only_the_councils_own_transfers(client, invoices, finance):

@@ -2,6 +2,7 @@
 
 import threading
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -20,8 +21,12 @@ OCTOBER = date(2026, 10, 1)
 def october_hours(people):
     from tests.payments.conftest import confirmed_week
 
-    confirmed_week(profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 10, 5), hours="3")
-    confirmed_week(profile=people["spec_b"], officer=people["officer_a"], week_start=date(2026, 10, 12), hours="1")
+    confirmed_week(
+        profile=people["spec_a"], officer=people["officer_b"], week_start=date(2026, 10, 5), hours=Decimal("3")
+    )
+    confirmed_week(
+        profile=people["spec_b"], officer=people["officer_a"], week_start=date(2026, 10, 12), hours=Decimal("1")
+    )
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@ financial records whole."""
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -115,11 +116,11 @@ def test_erasure_is_refused_while_weeks_are_booked_to_come(ann, admin_a, three_c
     from talentpool.weeks import first_future_monday
 
     monday = first_future_monday(timezone.localdate())
-    pool.pattern_set(profile=ann, by=ann.user, hours="3", starts_on=monday, ends_on=None)
+    pool.pattern_set(profile=ann, by=ann.user, hours=Decimal("3"), starts_on=monday, ends_on=None)
     finance = UserFactory(council=three_councils[0], roles=["finance_officer"])
-    pool.profile_rate_set(profile=ann, by=finance, amount="40")
+    pool.profile_rate_set(profile=ann, by=finance, amount=Decimal("40"))
     officer = UserFactory(council=three_councils[1], roles=["booking_officer"])
-    bookings.booking_request(officer=officer, profile=ann, weeks={monday: "2"}, brief="Help")
+    bookings.booking_request(officer=officer, profile=ann, weeks={monday: Decimal("2")}, brief="Help")
     services.member_remove(member=ann.user, by=admin_a)
     with pytest.raises(privacy.PrivacyError, match="still has weeks booked or held"):
         privacy.member_erase(member=ann.user, by=admin_a)

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -31,5 +32,5 @@ def profile(specialist):
 def approved(profile, specialist, approver):
     services.profile_submit(profile=profile, by=specialist)
     return services.profile_approve(
-        profile=profile, by=approver, weekly_cap="5", ends_on=TODAY + timedelta(days=300), today=TODAY
+        profile=profile, by=approver, weekly_cap=Decimal("5"), ends_on=TODAY + timedelta(days=300), today=TODAY
     )

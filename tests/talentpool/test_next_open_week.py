@@ -2,6 +2,7 @@
 same answer as reading the slots, whatever changed the slots and however stale the stored value."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -38,16 +39,16 @@ def soonest_by_reading_slots(profile, today):
 
 @pytest.fixture
 def listed(other_council):
-    profile = specialist_profile(other_council, full_name="Sam", cap="10")
-    services.pattern_set(profile=profile, by=profile.user, hours="3", starts_on=NEXT, ends_on=None)
+    profile = specialist_profile(other_council, full_name="Sam", cap=Decimal("10"))
+    services.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=NEXT, ends_on=None)
     finance = UserFactory(council=other_council, roles=["finance_officer"])
-    return services.profile_rate_set(profile=profile, by=finance, amount="50")
+    return services.profile_rate_set(profile=profile, by=finance, amount=Decimal("50"))
 
 
 def test_the_stored_week_follows_every_change_to_the_slots(listed, council):
     assert stored(listed) == NEXT
     officer = UserFactory(council=council, roles=["booking_officer"])
-    booking = bookings.booking_request(officer=officer, profile=listed, weeks={NEXT: "2"}, brief="Help")
+    booking = bookings.booking_request(officer=officer, profile=listed, weeks={NEXT: Decimal("2")}, brief="Help")
     assert stored(listed) == NEXT + timedelta(weeks=1)  # held
     bookings.booking_accept(booking=booking, by=listed.user)
     assert stored(listed) == NEXT + timedelta(weeks=1)  # booked

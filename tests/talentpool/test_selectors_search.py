@@ -129,12 +129,14 @@ def test_filters_by_nation_region_and_council(viewer, other_council, wales):
 def test_filters_by_week_window_hours_and_rate_and_sorts(viewer, other_council, wales):
     early = specialist_profile(other_council, full_name="Early")
     late = specialist_profile(wales, full_name="Late")
-    services.pattern_set(profile=early, by=early.user, hours="2", starts_on=NEXT, ends_on=None)
-    services.pattern_set(profile=late, by=late.user, hours="5", starts_on=NEXT + timedelta(weeks=3), ends_on=None)
+    services.pattern_set(profile=early, by=early.user, hours=Decimal("2"), starts_on=NEXT, ends_on=None)
+    services.pattern_set(
+        profile=late, by=late.user, hours=Decimal("5"), starts_on=NEXT + timedelta(weeks=3), ends_on=None
+    )
     finance_a = UserFactory(council=other_council, roles=["finance_officer"])
     finance_b = UserFactory(council=wales, roles=["finance_officer"])
-    services.profile_rate_set(profile=early, by=finance_a, amount="60")
-    services.profile_rate_set(profile=late, by=finance_b, amount="40")
+    services.profile_rate_set(profile=early, by=finance_a, amount=Decimal("60"))
+    services.profile_rate_set(profile=late, by=finance_b, amount=Decimal("40"))
 
     assert names(viewer, week=NEXT) == ["Early"]
     assert names(viewer, week=NEXT + timedelta(weeks=3)) == ["Early", "Late"]

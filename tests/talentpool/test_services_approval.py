@@ -1,12 +1,14 @@
 """Employer permission: submit, approve, return, withdraw, expiry and reminders."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from freezegun import freeze_time
 
 from notifications.models import OutboundEmail
 from talentpool import services
+from talentpool.forms import ApproveForm
 from talentpool.models import ProfileStatus, ProfileStatusChange, SlotStatus
 from tests.factories import force_fields
 from tests.talentpool.conftest import TODAY
@@ -24,7 +26,9 @@ def test_submitting_tells_the_councils_approvers(profile, specialist, approver):
 def test_approval_sets_the_cap_and_end_date_and_lists_the_profile(profile, specialist, approver):
     services.profile_submit(profile=profile, by=specialist)
     with freeze_time(TODAY):
-        services.profile_approve(profile=profile, by=approver, weekly_cap="4.5", ends_on=TODAY + timedelta(days=90))
+        services.profile_approve(
+            profile=profile, by=approver, weekly_cap=Decimal("4.5"), ends_on=TODAY + timedelta(days=90)
+        )
         profile.refresh_from_db()
         assert profile.is_listed
     assert (profile.status, profile.weekly_cap, profile.approved_by) == (
@@ -40,11 +44,11 @@ def test_approval_sets_the_cap_and_end_date_and_lists_the_profile(profile, speci
 @pytest.mark.parametrize(
     ("cap", "days", "message"),
     [
-        ("5", 0, "must be in the future"),
-        ("5", 400, "no more than 12 months"),
-        ("0", 30, "between 0.5 and 48"),
-        ("2.25", 30, "in half hours"),
-        ("lots", 30, "must be a number"),
+        (Decimal("5"), 0, "must be in the future"),
+        (Decimal("5"), 400, "no more than 12 months"),
+        (Decimal("0"), 30, "between 0.5 and 48"),
+        (Decimal("2.25"), 30, "in half hours"),
+        (Decimal("NaN"), 30, "must be a number"),
     ],
 )
 def test_approval_refuses_bad_terms_and_changes_nothing(profile, specialist, approver, cap, days, message):
@@ -63,7 +67,7 @@ def test_only_an_approver_of_the_same_council_may_approve(profile, specialist, o
     for person in (other_admin, council_admin, specialist):
         with pytest.raises(services.PoolError):
             services.profile_approve(
-                profile=profile, by=person, weekly_cap="5", ends_on=TODAY + timedelta(days=30), today=TODAY
+                profile=profile, by=person, weekly_cap=Decimal("5"), ends_on=TODAY + timedelta(days=30), today=TODAY
             )
     profile.refresh_from_db()
     assert profile.status == ProfileStatus.SUBMITTED
@@ -75,7 +79,7 @@ def test_a_specialist_who_is_also_an_approver_cannot_approve_themselves(profile,
     services.profile_submit(profile=profile, by=specialist)
     with pytest.raises(services.PoolError, match="cannot approve your own profile"):
         services.profile_approve(
-            profile=profile, by=specialist, weekly_cap="5", ends_on=TODAY + timedelta(days=30), today=TODAY
+            profile=profile, by=specialist, weekly_cap=Decimal("5"), ends_on=TODAY + timedelta(days=30), today=TODAY
         )
 
 
@@ -93,7 +97,7 @@ def test_returning_needs_a_reason_and_tells_the_specialist(profile, specialist, 
 
 
 def test_withdrawing_unlists_at_once_keeps_booked_weeks_and_tells_both(approved, specialist, approver, council_admin):
-    services.pattern_set(profile=approved, by=specialist, hours="3", starts_on=TODAY, ends_on=None)
+    services.pattern_set(profile=approved, by=specialist, hours=Decimal("3"), starts_on=TODAY, ends_on=None)
     booked = approved.slots.order_by("week_start").first()
     force_fields(booked, status=SlotStatus.BOOKED)
     services.profile_withdraw(profile=approved, by=approver, reason="Team restructure")
@@ -135,8 +139,16 @@ def test_a_new_end_date_earns_a_new_reminder(approved, approver):
     services.profile_approve(
         profile=approved,
         by=approver,
-        weekly_cap="5",
+        weekly_cap=Decimal("5"),
         ends_on=end + timedelta(days=60),
         today=end - timedelta(days=10),
     )
     assert services.approval_reminders_send(today=end + timedelta(days=50)) == 1
+
+
+def test_the_approval_form_refuses_a_cap_or_end_date_that_is_not_one():
+    """What the service no longer parses: the form refuses it with a message on the field."""
+    form = ApproveForm({"weekly_cap": "lots", "ends_on_0": "31", "ends_on_1": "2", "ends_on_2": "2027"})
+    assert not form.is_valid()
+    assert form.errors["weekly_cap"] == ["The weekly cap must be a number, like 3 or 2.5"]
+    assert form.errors["ends_on"] == ["Approval end date must be a real date"]

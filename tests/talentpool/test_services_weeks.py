@@ -20,7 +20,7 @@ def weeks(profile):
 
 
 def set_pattern(profile, specialist, **kwargs):
-    args = {"hours": "3", "starts_on": TODAY, "ends_on": None, "skip_weeks": []} | kwargs
+    args = {"hours": Decimal("3"), "starts_on": TODAY, "ends_on": None, "skip_weeks": []} | kwargs
     with freeze_time(TODAY):
         return services.pattern_set(profile=profile, by=specialist, **args)
 
@@ -51,14 +51,14 @@ def test_skipped_weeks_and_the_end_date_are_respected(approved, specialist):
 
 def test_the_pattern_cannot_offer_more_than_the_cap(approved, specialist):
     with pytest.raises(services.PoolError, match="weekly cap of 5 hours"):
-        set_pattern(approved, specialist, hours="6")
+        set_pattern(approved, specialist, hours=Decimal("6"))
     assert not approved.slots.exists()
 
 
 def test_a_lower_cap_on_reapproval_lowers_open_weeks(approved, specialist, approver):
-    set_pattern(approved, specialist, hours="5")
+    set_pattern(approved, specialist, hours=Decimal("5"))
     services.profile_approve(
-        profile=approved, by=approver, weekly_cap="2", ends_on=TODAY + timedelta(days=300), today=TODAY
+        profile=approved, by=approver, weekly_cap=Decimal("2"), ends_on=TODAY + timedelta(days=300), today=TODAY
     )
     assert {h for h, _s in weeks(approved).values()} == {Decimal("2.0")}
 
@@ -66,7 +66,7 @@ def test_a_lower_cap_on_reapproval_lowers_open_weeks(approved, specialist, appro
 def test_weeks_after_the_approval_ends_are_not_offered(profile, specialist, approver):
     services.profile_submit(profile=profile, by=specialist)
     services.profile_approve(
-        profile=profile, by=approver, weekly_cap="5", ends_on=NEXT_MONDAY + timedelta(weeks=3), today=TODAY
+        profile=profile, by=approver, weekly_cap=Decimal("5"), ends_on=NEXT_MONDAY + timedelta(weeks=3), today=TODAY
     )
     set_pattern(profile, specialist)
     assert max(weeks(profile)) == NEXT_MONDAY + timedelta(weeks=3)
@@ -84,8 +84,8 @@ def test_the_periodic_extension_rolls_the_window_forward_once(approved, speciali
 def test_a_changed_week_keeps_its_hours_when_the_pattern_changes(approved, specialist):
     set_pattern(approved, specialist)
     week = NEXT_MONDAY + timedelta(weeks=1)
-    services.slot_hours_set(profile=approved, by=specialist, week_start=week, hours="1.5", today=TODAY)
-    set_pattern(approved, specialist, hours="4")
+    services.slot_hours_set(profile=approved, by=specialist, week_start=week, hours=Decimal("1.5"), today=TODAY)
+    set_pattern(approved, specialist, hours=Decimal("4"))
     got = weeks(approved)
     assert got[week] == (Decimal("1.5"), SlotStatus.OPEN)
     assert got[NEXT_MONDAY] == (Decimal("4.0"), SlotStatus.OPEN)
@@ -103,23 +103,25 @@ def test_held_and_booked_weeks_cannot_be_changed_or_withdrawn_here(approved, spe
     set_pattern(approved, specialist)
     force_fields(WeekSlot.objects.filter(profile=approved, week_start=NEXT_MONDAY), status=status)
     with pytest.raises(services.PoolError, match=f"is {status.label.lower()} by a booking"):
-        services.slot_hours_set(profile=approved, by=specialist, week_start=NEXT_MONDAY, hours="1", today=TODAY)
+        services.slot_hours_set(
+            profile=approved, by=specialist, week_start=NEXT_MONDAY, hours=Decimal("1"), today=TODAY
+        )
     with pytest.raises(services.PoolError, match="by a booking"):
         services.slot_withdraw(profile=approved, by=specialist, week_start=NEXT_MONDAY, today=TODAY)
-    set_pattern(approved, specialist, hours="1", skip_weeks=[NEXT_MONDAY])  # the pattern leaves it alone too
+    set_pattern(approved, specialist, hours=Decimal("1"), skip_weeks=[NEXT_MONDAY])  # the pattern leaves it alone too
     assert weeks(approved)[NEXT_MONDAY] == (Decimal("3.0"), status)
 
 
 @pytest.mark.parametrize(
     ("week", "hours", "message"),
     [
-        (NEXT_MONDAY - timedelta(weeks=1), "2", "has started or passed"),
-        (NEXT_MONDAY + timedelta(days=1), "2", "starts on a Monday"),
-        (NEXT_MONDAY + timedelta(weeks=26), "2", "up to 26 weeks ahead"),
-        (NEXT_MONDAY, "0", "between 0.5 and 48"),
-        (NEXT_MONDAY, "-1", "between 0.5 and 48"),
-        (NEXT_MONDAY, "6", "weekly cap of 5 hours"),
-        (NEXT_MONDAY, "1.2", "in half hours"),
+        (NEXT_MONDAY - timedelta(weeks=1), Decimal("2"), "has started or passed"),
+        (NEXT_MONDAY + timedelta(days=1), Decimal("2"), "starts on a Monday"),
+        (NEXT_MONDAY + timedelta(weeks=26), Decimal("2"), "up to 26 weeks ahead"),
+        (NEXT_MONDAY, Decimal("0"), "between 0.5 and 48"),
+        (NEXT_MONDAY, Decimal("-1"), "between 0.5 and 48"),
+        (NEXT_MONDAY, Decimal("6"), "weekly cap of 5 hours"),
+        (NEXT_MONDAY, Decimal("1.2"), "in half hours"),
     ],
 )
 def test_bad_week_edits_are_refused_and_change_nothing(approved, specialist, week, hours, message):

@@ -1,6 +1,7 @@
 """The pool's beat tasks call the services and are safe to run twice."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -25,7 +26,9 @@ def test_beat_runs_each_pool_task_daily():
 
 def test_tasks_extend_expire_and_remind_once(other_council):
     profile = specialist_profile(other_council)
-    services.pattern_set(profile=profile, by=profile.user, hours="2", starts_on=timezone.localdate(), ends_on=None)
+    services.pattern_set(
+        profile=profile, by=profile.user, hours=Decimal("2"), starts_on=timezone.localdate(), ends_on=None
+    )
     assert tasks.slots_extend.apply().get() == 0  # already materialised
     with freeze_time(profile.approval_ends_on - timedelta(days=7)):
         assert tasks.approval_reminders.apply().get() == 1

@@ -1,6 +1,7 @@
 """Pool pages through the client: who may see them, and what bad input says."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,7 @@ NEXT = first_future_monday(timezone.localdate())
 @pytest.fixture
 def listed(other_council):
     profile = specialist_profile(other_council, full_name="Lee Listed", headline="Council tax reform")
-    services.pattern_set(profile=profile, by=profile.user, hours="3", starts_on=NEXT, ends_on=None)
+    services.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=NEXT, ends_on=None)
     return profile
 
 
@@ -132,6 +133,58 @@ def test_approval_form_shows_errors_and_changes_nothing(client, other_council):
     assert "no more than 12 months" in response.content.decode()
     profile.refresh_from_db()
     assert profile.status == ProfileStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        ("99999999999999999999", "Approval end date must include a year with 4 numbers"),  # was a 500
+        ("-2027", "Approval end date must be a real date"),
+        ("", "Approval end date must include a year"),
+    ],
+)
+def test_a_bad_approval_end_date_is_an_error_on_the_page_and_changes_nothing(client, other_council, year, message):
+    profile = specialist_profile(other_council, approve=False)
+    services.profile_submit(profile=profile, by=profile.user)
+    client.force_login(UserFactory(council=other_council, roles=["approver"]))
+    response = client.post(
+        reverse("talentpool:approval", args=[profile.pk]),
+        {"weekly_cap": "5", "ends_on_0": "1", "ends_on_1": "3", "ends_on_2": year},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body
+    assert 'href="#id_ends_on_2"' in body  # the error summary links to the year box
+    profile.refresh_from_db()
+    assert (profile.status, profile.weekly_cap) == (ProfileStatus.SUBMITTED, None)
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        ({"starts_on_2": "99999999999999999999"}, "Start date must include a year with 4 numbers"),  # was a 500
+        (
+            {"ends_on_0": "1", "ends_on_1": "3", "ends_on_2": "99999999999999999999"},
+            "End date must include a year with 4 numbers",
+        ),
+        ({"ends_on_0": "1", "ends_on_1": "3"}, "End date must include a year"),  # was saved as "no end"
+        ({"ends_on_2": "2027"}, "End date must include a day and month"),
+    ],
+)
+def test_a_bad_or_partly_filled_weekly_hours_date_is_an_error_and_changes_nothing(client, listed, dates, message):
+    client.force_login(listed.user)
+    before = (listed.pattern.starts_on, listed.pattern.ends_on, list(listed.slots.values_list("week_start", "hours")))
+    form = {"hours": "2", "starts_on_0": NEXT.day, "starts_on_1": NEXT.month, "starts_on_2": NEXT.year}
+    response = client.post(reverse("talentpool:hours"), {**form, **dates})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    listed.pattern.refresh_from_db()
+    assert (
+        listed.pattern.starts_on,
+        listed.pattern.ends_on,
+        list(listed.slots.values_list("week_start", "hours")),
+    ) == before
+    assert listed.pattern.hours == 3
 
 
 def test_a_booked_week_cannot_be_changed_from_the_hours_page(client, listed):
