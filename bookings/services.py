@@ -1,6 +1,7 @@
 """Booking rules: request (holds the weeks, all or none), accept, decline, expire, cancel.
 
-Every move is in `MOVES`; a forbidden one raises `BookingError`; each writes a `BookingEvent`. The slot
+Every move goes through `booking_machine` (the map is BOOKING_MOVES beside the model); a forbidden one raises
+`BookingError`; each writes a `BookingEvent`. The slot
 rows are locked in week order before any is read, and a partial unique index allows one live booking per
 week, so a race for a week has exactly one winner.
 """
@@ -100,20 +101,9 @@ def _open_weeks(profile: SpecialistProfile, *, today: date) -> list[date]:
     )
 
 
-@transaction.atomic
-def booking_request(
-    *,
-    officer: User,
-    profile: SpecialistProfile,
-    weeks: Mapping[date, Decimal],
-    brief: str,
-    po_number: str = "",
-    cost_centre: str = "",
-    now: datetime | None = None,
-) -> Booking:
-    """Hold every requested week for `officer`'s council, or none of them."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+def _parties_checked(*, officer: User, profile: SpecialistProfile, today: date) -> tuple[Council, SpecialistProfile]:
+    """Both councils can transact, the officer books for theirs, the specialist is listed with a rate.
+    Returns the customer council and the profile, locked."""
     if not officer.has_role(Role.BOOKING_OFFICER):
         raise BookingError("Only a booking officer can request a specialist’s time")
     customer = Council.objects.get(pk=officer.council_id)  # fresh: its status may have changed
@@ -130,53 +120,86 @@ def booking_request(
         raise BookingError(f"{profile.user.full_name} is no longer approved to offer time")
     if profile.hourly_rate is None:
         raise BookingError(f"{profile.council.short_name} has not set {profile.user.full_name}’s hourly rate yet")
+    return customer, profile
+
+
+def _request_checked(*, customer: Council, weeks: Mapping[date, Decimal], brief: str, po_number: str) -> None:
     if not weeks:
         raise BookingError("Choose at least one week")
     if not brief.strip():
         raise BookingError("Enter a brief of the work")
     if customer.po_required and not po_number.strip():
         raise BookingError(f"{customer.short_name} needs a purchase order number on every booking")
-
     for hours in weeks.values():
         if problem := hours_problem(hours):
             raise BookingError(problem)
-    wanted = dict(weeks)
-    # Lock the specialist's slots for these weeks, always in week order, before reading any of them.
-    slots = {
+
+
+def _slots_locked(*, profile: SpecialistProfile, weeks: list[date]) -> dict[date, WeekSlot]:
+    """The specialist's slots for these weeks, locked always in week order before any is read."""
+    return {
         s.week_start: s
         for s in WeekSlot.objects.select_for_update()
-        .filter(profile=profile, week_start__in=list(wanted))
+        .filter(profile=profile, week_start__in=weeks)
         .order_by("week_start")
     }
+
+
+def _week_checked(
+    *, profile: SpecialistProfile, week: date, hours: Decimal, slot: WeekSlot | None, today: date
+) -> None:
+    """One requested week: not started, within the permission, offered and open, within what is offered."""
+    if week < first_future_monday(today):
+        raise BookingError(f"The week of {week:%-d %B %Y} has already started")
+    if week > profile.approval_ends_on:
+        raise BookingError(
+            f"{profile.council.short_name}’s permission for {profile.user.full_name} ends on "
+            f"{profile.approval_ends_on:%-d %B %Y}, before the week of {week:%-d %B}"
+        )
+    if slot is None or slot.status != SlotStatus.OPEN:
+        raise BookingError(
+            f"The week of {week:%-d %B %Y} has just been taken or is no longer offered. Nothing has been requested.",
+            open_weeks=[w for w in _open_weeks(profile, today=today) if w != week],
+        )
+    _week_hours_checked(profile=profile, week=week, hours=hours, offered=slot.hours)
+
+
+def _week_hours_checked(*, profile: SpecialistProfile, week: date, hours: Decimal, offered: Decimal) -> None:
+    """Within the week's offer, the employer's weekly cap and (unless opted out) the working time limit."""
+    if hours > offered:
+        raise BookingError(f"{profile.user.full_name} offers {hours_text(offered)} hours in the week of {week:%-d %B}")
+    if profile.weekly_cap is not None and hours > profile.weekly_cap:
+        raise BookingError(
+            f"That is more than {profile.council.short_name}’s weekly cap of {hours_text(profile.weekly_cap)} hours"
+        )
+    limit = settings.WORKING_TIME_LIMIT_HOURS
+    if not profile.working_time_opt_out and profile.contracted_hours + hours > limit:
+        raise BookingError(
+            f"{hours_text(hours)} hours in the week of {week:%-d %B} would take {profile.user.full_name} past "
+            f"{limit} hours that week with their contracted {hours_text(profile.contracted_hours)} hours"
+        )
+
+
+@transaction.atomic
+def booking_request(
+    *,
+    officer: User,
+    profile: SpecialistProfile,
+    weeks: Mapping[date, Decimal],
+    brief: str,
+    po_number: str = "",
+    cost_centre: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Hold every requested week for `officer`'s council, or none of them."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    customer, profile = _parties_checked(officer=officer, profile=profile, today=today)
+    _request_checked(customer=customer, weeks=weeks, brief=brief, po_number=po_number)
+    wanted = dict(weeks)
+    slots = _slots_locked(profile=profile, weeks=list(wanted))
     for week, hours in sorted(wanted.items()):
-        slot = slots.get(week)
-        if week < first_future_monday(today):
-            raise BookingError(f"The week of {week:%-d %B %Y} has already started")
-        if week > profile.approval_ends_on:
-            raise BookingError(
-                f"{profile.council.short_name}’s permission for {profile.user.full_name} ends on "
-                f"{profile.approval_ends_on:%-d %B %Y}, before the week of {week:%-d %B}"
-            )
-        if slot is None or slot.status != SlotStatus.OPEN:
-            raise BookingError(
-                f"The week of {week:%-d %B %Y} has just been taken or is no longer offered. "
-                "Nothing has been requested.",
-                open_weeks=[w for w in _open_weeks(profile, today=today) if w != week],
-            )
-        if hours > slot.hours:
-            raise BookingError(
-                f"{profile.user.full_name} offers {hours_text(slot.hours)} hours in the week of {week:%-d %B}"
-            )
-        if profile.weekly_cap is not None and hours > profile.weekly_cap:
-            raise BookingError(
-                f"That is more than {profile.council.short_name}’s weekly cap of {hours_text(profile.weekly_cap)} hours"
-            )
-        limit = settings.WORKING_TIME_LIMIT_HOURS
-        if not profile.working_time_opt_out and profile.contracted_hours + hours > limit:
-            raise BookingError(
-                f"{hours_text(hours)} hours in the week of {week:%-d %B} would take {profile.user.full_name} past "
-                f"{limit} hours that week with their contracted {hours_text(profile.contracted_hours)} hours"
-            )
+        _week_checked(profile=profile, week=week, hours=hours, slot=slots.get(week), today=today)
 
     booking = Booking.objects.create(
         profile=profile,
