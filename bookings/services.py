@@ -23,7 +23,7 @@ from councils.models import Council, Role, User
 from councils.selectors import council_can_transact
 from talentpool.models import SlotStatus, SpecialistProfile, WeekSlot
 from talentpool.selectors import profile_is_listed
-from talentpool.services import slot_machine
+from talentpool.weekly_hours import slot_machine
 from talentpool.weeks import first_future_monday
 
 from .emails import booking_email

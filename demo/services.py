@@ -11,6 +11,7 @@ from django.utils import timezone
 from councils import services
 from councils.models import Council, CouncilStatus, MembershipStatus, Role, User
 from councils.selectors import agreement_current
+from talentpool import approval, weekly_hours
 from talentpool import services as pool
 from talentpool.models import SpecialistProfile
 
@@ -138,11 +139,13 @@ def _demo_pool() -> None:
             outcome=outcome,
             year=today.year - 1,
         )
-        pool.profile_submit(profile=profile, by=specialist)
+        approval.profile_submit(profile=profile, by=specialist)
         approver = User.objects.get(email=f"approver@{domain}")
-        pool.profile_approve(profile=profile, by=approver, weekly_cap=Decimal("5"), ends_on=today + timedelta(days=300))
+        approval.profile_approve(
+            profile=profile, by=approver, weekly_cap=Decimal("5"), ends_on=today + timedelta(days=300)
+        )
         pool.profile_rate_set(profile=profile, by=User.objects.get(email=f"finance@{domain}"), amount=Decimal("55"))
-        pool.pattern_set(profile=profile, by=specialist, hours=Decimal("3"), starts_on=today, ends_on=None)
+        weekly_hours.pattern_set(profile=profile, by=specialist, hours=Decimal("3"), starts_on=today, ends_on=None)
 
 
 def _verify(user: User) -> None:

@@ -20,7 +20,7 @@ from core.errors import DomainError
 from councils import services as council_services
 from councils.models import User
 from notifications.models import OutboundEmail
-from talentpool import services as pool_services
+from talentpool import approval
 from talentpool.models import SpecialistProfile
 
 
@@ -105,5 +105,5 @@ def member_erase(*, member: User, by: User) -> User:
                 "invoiced them, so the invoice names who did the work."
             )
         booking_services.feedback_comments_erase(profile=profile)
-        pool_services.profile_erase(profile=profile, by=by)
+        approval.profile_erase(profile=profile, by=by)
     return council_services.member_anonymise(member=member, by=by)

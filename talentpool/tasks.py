@@ -2,20 +2,20 @@
 
 from celery import shared_task
 
-from . import services
+from . import approval, weekly_hours
 
 
 @shared_task(name="talentpool.tasks.slots_extend")
 def slots_extend() -> int:
     """Roll every pattern's 26-week window forward."""
-    return services.slots_extend_all().created
+    return weekly_hours.slots_extend_all().created
 
 
 @shared_task(name="talentpool.tasks.profiles_expire")
 def profiles_expire() -> int:
-    return services.profiles_expire()
+    return approval.profiles_expire()
 
 
 @shared_task(name="talentpool.tasks.approval_reminders")
 def approval_reminders() -> int:
-    return services.approval_reminders_send()
+    return approval.approval_reminders_send()

@@ -17,7 +17,7 @@ from core.views import ServiceFormView
 from councils.models import Role
 from councils.selectors import council_can_transact
 
-from . import forms, selectors, services
+from . import approval, forms, selectors, services, weekly_hours
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile
 from .reference import lgdss_points
 from .weeks import first_future_monday
@@ -173,7 +173,7 @@ class ProfileSubmitView(SpecialistMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.profile_submit(profile=self.profile, by=request.user)
+            approval.profile_submit(profile=self.profile, by=request.user)
         except services.PoolError as exc:
             messages.error(request, str(exc))
         else:
@@ -207,7 +207,7 @@ class HoursView(SpecialistMixin, PoolFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.pattern_set(
+        return weekly_hours.pattern_set(
             profile=self.profile,
             by=self.request.user,
             hours=data["hours"],
@@ -254,7 +254,7 @@ class WeekView(SpecialistMixin, PoolFormView):
         return super().get_context_data(week=self.week, slot=self.slot, locked=locked, profile=self.profile, **kwargs)
 
     def perform(self, form):
-        return services.slot_hours_set(
+        return weekly_hours.slot_hours_set(
             profile=self.profile, by=self.request.user, week_start=self.week, hours=form.cleaned_data["hours"]
         )
 
@@ -265,7 +265,7 @@ class WeekView(SpecialistMixin, PoolFormView):
 class WeekWithdrawView(WeekView):
     def post(self, request, *args, **kwargs):
         try:
-            services.slot_withdraw(profile=self.profile, by=request.user, week_start=self.week)
+            weekly_hours.slot_withdraw(profile=self.profile, by=request.user, week_start=self.week)
         except services.PoolError as exc:
             messages.error(request, str(exc))
             return redirect("talentpool:week", week=self.week.isoformat())
@@ -331,7 +331,7 @@ class ApprovalView(ApproverMixin, PoolFormView):
         )
 
     def perform(self, form):
-        return services.profile_approve(
+        return approval.profile_approve(
             profile=self.profile,
             by=self.request.user,
             weekly_cap=form.cleaned_data["weekly_cap"],
@@ -381,7 +381,7 @@ class ReasonActionView(ApproverMixin, PoolFormView):
         return super().get_context_data(profile=self.profile, title=self.TEXT[self.action][0], **kwargs)
 
     def perform(self, form):
-        act = services.profile_return if self.action == "return" else services.profile_withdraw
+        act = approval.profile_return if self.action == "return" else approval.profile_withdraw
         return act(profile=self.profile, by=self.request.user, reason=form.cleaned_data["reason"])
 
 

@@ -111,15 +111,15 @@ def specialist_profile(
 
     from django.utils import timezone
 
-    from talentpool import services
+    from talentpool import approval, services
     from talentpool.models import SpecialistProfile
 
     user = UserFactory(council=council, roles=[Role.SPECIALIST], **({"email": email} if email else {}), **user_kwargs)
     profile = services.profile_save(user=user, headline=headline, summary=summary)
     if approve:
         approver = UserFactory(council=council, roles=[Role.APPROVER])
-        services.profile_submit(profile=profile, by=user)
-        services.profile_approve(
+        approval.profile_submit(profile=profile, by=user)
+        approval.profile_approve(
             profile=profile, by=approver, weekly_cap=cap, ends_on=timezone.localdate() + timedelta(days=180)
         )
     return SpecialistProfile.objects.get(pk=profile.pk)

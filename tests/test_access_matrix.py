@@ -26,6 +26,7 @@ from councils.models import MembershipStatus, Role
 from payments import services as payments
 from payments import settlement
 from payments.models import Invoice
+from talentpool import approval, weekly_hours
 from talentpool import services as pool
 from talentpool.models import PastProject
 from talentpool.weeks import first_future_monday
@@ -70,7 +71,7 @@ def build_world() -> World:
 
     def listed(council, name):
         profile = specialist_profile(council, full_name=name, cap=Decimal("20"))
-        pool.pattern_set(profile=profile, by=profile.user, hours=Decimal("10"), starts_on=monday, ends_on=None)
+        weekly_hours.pattern_set(profile=profile, by=profile.user, hours=Decimal("10"), starts_on=monday, ends_on=None)
         finance = UserFactory(council=council, roles=[Role.FINANCE_OFFICER])
         profile = pool.profile_rate_set(profile=profile, by=finance, amount=Decimal("50"))
         pool.past_project_save(
@@ -104,9 +105,9 @@ def build_world() -> World:
 
     # Drafts waiting for approval, at A and at B.
     w.submitted_a = specialist_profile(w.a, approve=False, full_name="Sue Submitted")
-    pool.profile_submit(profile=w.submitted_a, by=w.submitted_a.user)
+    approval.profile_submit(profile=w.submitted_a, by=w.submitted_a.user)
     w.submitted_b = specialist_profile(w.b, approve=False, full_name="Syd Submitted")
-    pool.profile_submit(profile=w.submitted_b, by=w.submitted_b.user)
+    approval.profile_submit(profile=w.submitted_b, by=w.submitted_b.user)
 
     # Bookings to come: A's officer books B; B's officer books A's specialist; C books B (A not a party).
     week = {"1": monday, "2": monday + timedelta(weeks=1)}

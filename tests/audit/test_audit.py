@@ -18,6 +18,7 @@ from councils.models import Role
 from payments import services as payments
 from payments import settlement
 from payments.models import Invoice
+from talentpool import approval
 from talentpool import services as pool
 from tests.factories import UserFactory
 
@@ -32,8 +33,8 @@ def test_an_approval_records_who_when_and_the_before_and_after(council):
     specialist = UserFactory(council=council, roles=[Role.SPECIALIST])
     approver = UserFactory(council=council, roles=[Role.APPROVER], full_name="Ann Approver")
     profile = pool.profile_save(user=specialist, headline="Repairs", summary="Repairs.")
-    pool.profile_submit(profile=profile, by=specialist)
-    pool.profile_approve(
+    approval.profile_submit(profile=profile, by=specialist)
+    approval.profile_approve(
         profile=profile, by=approver, weekly_cap=Decimal("6"), ends_on=date.today() + timedelta(days=90)
     )
     event = AuditEvent.objects.get(action="profile.approved")

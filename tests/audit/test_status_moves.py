@@ -18,7 +18,7 @@ from councils.models import CouncilStatusChange, MembershipStatus, User
 from payments import services as payment_services
 from payments import settlement
 from payments.models import Invoice, SettlementRun
-from talentpool import services as pool_services
+from talentpool import approval, weekly_hours
 from talentpool.models import ProfileStatusChange
 from tests.factories import UserFactory, force_fields
 from tests.payments.conftest import confirmed_week
@@ -28,8 +28,8 @@ pytestmark = pytest.mark.django_db
 MACHINES: dict[str, StateMachine] = {
     "council": council_services.council_machine,
     "membership": council_services.membership_machine,
-    "profile": pool_services.profile_machine,
-    "slot": pool_services.slot_machine,
+    "profile": approval.profile_machine,
+    "slot": weekly_hours.slot_machine,
     "booking": booking_services.booking_machine,
     "booking week": booking_services.week_machine,
     "timesheet": timesheets.timesheet_machine,

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from councils.models import Role
 from talentpool import services as pool
+from talentpool import weekly_hours
 from talentpool.weeks import first_future_monday
 from tests.factories import UserFactory, specialist_profile
 
@@ -20,7 +21,7 @@ def listed(other_council, next_monday):
     profile = specialist_profile(
         other_council, full_name="Sam Specialist", email="sam@betaford.gov.uk", cap=Decimal("5")
     )
-    pool.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=next_monday, ends_on=None)
+    weekly_hours.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=next_monday, ends_on=None)
     finance = UserFactory(council=other_council, roles=[Role.FINANCE_OFFICER])
     return pool.profile_rate_set(profile=profile, by=finance, amount=Decimal("50"))
 

@@ -13,6 +13,7 @@ from bookings.models import Booking, BookingEvent, BookingStatus, BookingWeek, W
 from bookings.working_days import working_days_deadline
 from councils import services as council_services
 from notifications.models import OutboundEmail
+from talentpool import approval, weekly_hours
 from talentpool import services as pool
 from talentpool.models import SlotStatus, WeekSlot
 from talentpool.weeks import first_future_monday
@@ -101,7 +102,7 @@ def test_suspended_councils_and_unapproved_profiles_cannot_be_booked(booker, lis
         request(booker, listed, {next_monday: Decimal("3")})
     council_services.council_reinstate(council=council, by=staff)
     approver = listed.council.users.filter(roles__contains=["approver"]).first()
-    pool.profile_withdraw(profile=listed, by=approver, reason="Busy")
+    approval.profile_withdraw(profile=listed, by=approver, reason="Busy")
     with pytest.raises(services.BookingError, match="no longer approved"):
         request(booker, listed, {next_monday: Decimal("3")})
     assert not Booking.objects.exists()
@@ -174,7 +175,7 @@ def test_a_request_expires_after_two_working_days_across_a_bank_holiday(booker, 
     requested = timezone.make_aware(datetime(2026, 12, 24, 10, 0))
     with freeze_time(requested):
         week = first_future_monday(timezone.localdate())
-        pool.slots_materialise(profile=listed)
+        weekly_hours.slots_materialise(profile=listed)
         booking = request(booker, listed, {week + timedelta(weeks=1): Decimal("3")})
     assert timezone.localtime(booking.answer_by) == timezone.make_aware(datetime(2026, 12, 31, 0, 0))
     assert booking.answer_by_day.isoformat() == "2026-12-30"

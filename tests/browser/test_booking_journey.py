@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from bookings.models import Booking, BookingStatus, BookingWeek, Feedback, TimesheetStatus
 from councils.models import Role
 from talentpool import services as pool
+from talentpool import weekly_hours
 from talentpool.models import WeekSlot
 from talentpool.weeks import first_future_monday
 from tests.browser.helpers import sign_in, sign_out
@@ -35,7 +36,7 @@ def test_officer_books_two_weeks_specialist_works_them_officer_confirms_and_rate
     )
     first = first_future_monday(timezone.localdate())
     second = first + timedelta(weeks=1)
-    pool.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=first, ends_on=None)
+    weekly_hours.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=first, ends_on=None)
     pool.profile_rate_set(
         profile=profile, by=UserFactory(council=home, roles=[Role.FINANCE_OFFICER]), amount=Decimal("50")
     )

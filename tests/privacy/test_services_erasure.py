@@ -17,6 +17,7 @@ from payments import settlement
 from payments.models import Invoice, InvoiceLine
 from privacy import services as privacy
 from talentpool import services as pool
+from talentpool import weekly_hours
 from talentpool.models import PastProject, SlotStatus, SpecialistProfile
 from tests.factories import UserFactory
 
@@ -116,7 +117,7 @@ def test_erasure_is_refused_while_weeks_are_booked_to_come(ann, admin_a, three_c
     from talentpool.weeks import first_future_monday
 
     monday = first_future_monday(timezone.localdate())
-    pool.pattern_set(profile=ann, by=ann.user, hours=Decimal("3"), starts_on=monday, ends_on=None)
+    weekly_hours.pattern_set(profile=ann, by=ann.user, hours=Decimal("3"), starts_on=monday, ends_on=None)
     finance = UserFactory(council=three_councils[0], roles=["finance_officer"])
     pool.profile_rate_set(profile=ann, by=finance, amount=Decimal("40"))
     officer = UserFactory(council=three_councils[1], roles=["booking_officer"])

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from councils.models import Role
-from talentpool import services
+from talentpool import approval, services
 from tests.factories import UserFactory
 
 TODAY = date(2026, 11, 25)  # a Wednesday; the first future week starts Monday 30 November
@@ -30,7 +30,7 @@ def profile(specialist):
 
 @pytest.fixture
 def approved(profile, specialist, approver):
-    services.profile_submit(profile=profile, by=specialist)
-    return services.profile_approve(
+    approval.profile_submit(profile=profile, by=specialist)
+    return approval.profile_approve(
         profile=profile, by=approver, weekly_cap=Decimal("5"), ends_on=TODAY + timedelta(days=300), today=TODAY
     )

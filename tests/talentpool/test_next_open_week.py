@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookings import services as bookings
-from talentpool import services
+from talentpool import services, weekly_hours
 from talentpool.models import SlotStatus, SpecialistProfile, WeekSlot
 from talentpool.selectors import SearchParams, specialist_search
 from talentpool.weeks import first_future_monday, window_end
@@ -40,7 +40,7 @@ def soonest_by_reading_slots(profile, today):
 @pytest.fixture
 def listed(other_council):
     profile = specialist_profile(other_council, full_name="Sam", cap=Decimal("10"))
-    services.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=NEXT, ends_on=None)
+    weekly_hours.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=NEXT, ends_on=None)
     finance = UserFactory(council=other_council, roles=["finance_officer"])
     return services.profile_rate_set(profile=profile, by=finance, amount=Decimal("50"))
 
@@ -54,7 +54,7 @@ def test_the_stored_week_follows_every_change_to_the_slots(listed, council):
     assert stored(listed) == NEXT + timedelta(weeks=1)  # booked
     bookings.booking_cancel(booking=booking, by=officer, reason="Plans changed")
     assert stored(listed) == NEXT  # open again
-    services.slot_withdraw(profile=listed, by=listed.user, week_start=NEXT)
+    weekly_hours.slot_withdraw(profile=listed, by=listed.user, week_start=NEXT)
     assert stored(listed) == NEXT + timedelta(weeks=1)
     WeekSlot.objects.filter(profile=listed).update(status=SlotStatus.WITHDRAWN)  # a bulk update too
     assert stored(listed) is None
@@ -76,7 +76,7 @@ def test_a_week_that_has_passed_is_not_taken_as_the_soonest(listed, council):
 def test_the_nightly_refresh_brings_stale_values_up_to_date(listed):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE talentpool_specialistprofile SET next_open_week = %s", [NEXT - timedelta(weeks=3)])
-    services.next_open_weeks_refresh()
+    weekly_hours.next_open_weeks_refresh()
     assert stored(listed) == NEXT
 
 

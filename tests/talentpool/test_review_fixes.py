@@ -10,7 +10,7 @@ from django.utils import timezone
 from bookings import services as bookings
 from councils import services as council_services
 from notifications.models import OutboundEmail
-from talentpool import services
+from talentpool import approval, services, weekly_hours
 from talentpool.models import SlotStatus, WeekSlot
 from talentpool.selectors import SearchParams, specialist_search
 from talentpool.weeks import first_future_monday
@@ -24,7 +24,7 @@ NEXT = first_future_monday(timezone.localdate())
 @pytest.fixture
 def listed(other_council):
     profile = specialist_profile(other_council, full_name="Lee Listed")
-    services.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=NEXT, ends_on=None)
+    weekly_hours.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=NEXT, ends_on=None)
     finance = UserFactory(council=other_council, roles=["finance_officer"])
     return services.profile_rate_set(profile=profile, by=finance, amount=Decimal("40"))
 
@@ -57,7 +57,7 @@ def test_weeks_after_the_approval_ends_cannot_be_offered_found_or_booked(listed,
     listed.save()
     late = NEXT + timedelta(weeks=6)
     with pytest.raises(services.PoolError, match="permission ends on"):
-        services.slot_hours_set(profile=listed, by=listed.user, week_start=late, hours=Decimal("2"))
+        weekly_hours.slot_hours_set(profile=listed, by=listed.user, week_start=late, hours=Decimal("2"))
     assert WeekSlot.objects.filter(
         profile=listed, week_start=late, status=SlotStatus.OPEN
     ).exists()  # pattern, pre-dating
@@ -69,7 +69,7 @@ def test_weeks_after_the_approval_ends_cannot_be_offered_found_or_booked(listed,
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "2.49", "1e9"])
 def test_odd_numbers_for_hours_are_refused_with_a_message(client, listed, value):
     with pytest.raises(services.PoolError):
-        services.slot_hours_set(profile=listed, by=listed.user, week_start=NEXT, hours=Decimal(value))
+        weekly_hours.slot_hours_set(profile=listed, by=listed.user, week_start=NEXT, hours=Decimal(value))
     client.force_login(listed.user)
     response = client.post(reverse("talentpool:week", args=[NEXT.isoformat()]), {"hours": value})
     assert response.status_code == 200
@@ -87,7 +87,7 @@ def test_a_specialist_cannot_set_their_own_rate(listed):
 
 def test_withdrawal_tells_the_booking_council_and_blocks_accepting(listed, approver, officer):
     booking = bookings.booking_request(officer=officer, profile=listed, weeks={NEXT: Decimal("3")}, brief="Help")
-    services.profile_withdraw(profile=listed, by=approver, reason="Restructure")
+    approval.profile_withdraw(profile=listed, by=approver, reason="Restructure")
     assert OutboundEmail.objects.filter(kind="profile_withdrawn", to=officer.email).exists()
     with pytest.raises(bookings.BookingError, match="can no longer accept"):
         bookings.booking_accept(booking=booking, by=listed.user)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from councils import services as council_services
 from councils.models import CouncilStatus, Nation
-from talentpool import services
+from talentpool import approval, services, weekly_hours
 from talentpool.models import ServiceArea, Skill, SlotStatus, WeekSlot
 from talentpool.selectors import SearchParams, specialist_search
 from talentpool.weeks import first_future_monday
@@ -78,10 +78,10 @@ def test_unlisted_profiles_never_appear(viewer, other_council, staff):
     specialist_profile(other_council, full_name="Listed")
     specialist_profile(other_council, full_name="Draft", approve=False)
     submitted = specialist_profile(other_council, full_name="Submitted", approve=False)
-    services.profile_submit(profile=submitted, by=submitted.user)
+    approval.profile_submit(profile=submitted, by=submitted.user)
     withdrawn = specialist_profile(other_council, full_name="Withdrawn")
     approver = UserFactory(council=other_council, roles=["approver"])
-    services.profile_withdraw(profile=withdrawn, by=approver, reason="Busy")
+    approval.profile_withdraw(profile=withdrawn, by=approver, reason="Busy")
     ended = specialist_profile(other_council, full_name="Ended")
     ended.approval_ends_on = timezone.localdate() - timedelta(days=1)
     ended.save()
@@ -129,8 +129,8 @@ def test_filters_by_nation_region_and_council(viewer, other_council, wales):
 def test_filters_by_week_window_hours_and_rate_and_sorts(viewer, other_council, wales):
     early = specialist_profile(other_council, full_name="Early")
     late = specialist_profile(wales, full_name="Late")
-    services.pattern_set(profile=early, by=early.user, hours=Decimal("2"), starts_on=NEXT, ends_on=None)
-    services.pattern_set(
+    weekly_hours.pattern_set(profile=early, by=early.user, hours=Decimal("2"), starts_on=NEXT, ends_on=None)
+    weekly_hours.pattern_set(
         profile=late, by=late.user, hours=Decimal("5"), starts_on=NEXT + timedelta(weeks=3), ends_on=None
     )
     finance_a = UserFactory(council=other_council, roles=["finance_officer"])

@@ -7,7 +7,7 @@ import pytest
 from freezegun import freeze_time
 
 from notifications.models import OutboundEmail
-from talentpool import services
+from talentpool import approval, services, weekly_hours
 from talentpool.forms import ApproveForm
 from talentpool.models import ProfileStatus, ProfileStatusChange, SlotStatus
 from tests.factories import force_fields
@@ -17,16 +17,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_submitting_tells_the_councils_approvers(profile, specialist, approver):
-    services.profile_submit(profile=profile, by=specialist)
+    approval.profile_submit(profile=profile, by=specialist)
     profile.refresh_from_db()
     assert profile.status == ProfileStatus.SUBMITTED
     assert OutboundEmail.objects.filter(kind="profile_submitted", to=approver.email).exists()
 
 
 def test_approval_sets_the_cap_and_end_date_and_lists_the_profile(profile, specialist, approver):
-    services.profile_submit(profile=profile, by=specialist)
+    approval.profile_submit(profile=profile, by=specialist)
     with freeze_time(TODAY):
-        services.profile_approve(
+        approval.profile_approve(
             profile=profile, by=approver, weekly_cap=Decimal("4.5"), ends_on=TODAY + timedelta(days=90)
         )
         profile.refresh_from_db()
@@ -52,9 +52,9 @@ def test_approval_sets_the_cap_and_end_date_and_lists_the_profile(profile, speci
     ],
 )
 def test_approval_refuses_bad_terms_and_changes_nothing(profile, specialist, approver, cap, days, message):
-    services.profile_submit(profile=profile, by=specialist)
+    approval.profile_submit(profile=profile, by=specialist)
     with pytest.raises(services.PoolError, match=message):
-        services.profile_approve(
+        approval.profile_approve(
             profile=profile, by=approver, weekly_cap=cap, ends_on=TODAY + timedelta(days=days), today=TODAY
         )
     profile.refresh_from_db()
@@ -63,10 +63,10 @@ def test_approval_refuses_bad_terms_and_changes_nothing(profile, specialist, app
 
 
 def test_only_an_approver_of_the_same_council_may_approve(profile, specialist, other_admin, council_admin):
-    services.profile_submit(profile=profile, by=specialist)
+    approval.profile_submit(profile=profile, by=specialist)
     for person in (other_admin, council_admin, specialist):
         with pytest.raises(services.PoolError):
-            services.profile_approve(
+            approval.profile_approve(
                 profile=profile, by=person, weekly_cap=Decimal("5"), ends_on=TODAY + timedelta(days=30), today=TODAY
             )
     profile.refresh_from_db()
@@ -76,31 +76,31 @@ def test_only_an_approver_of_the_same_council_may_approve(profile, specialist, o
 def test_a_specialist_who_is_also_an_approver_cannot_approve_themselves(profile, specialist):
     specialist.roles = ["approver", "specialist"]
     specialist.save()
-    services.profile_submit(profile=profile, by=specialist)
+    approval.profile_submit(profile=profile, by=specialist)
     with pytest.raises(services.PoolError, match="cannot approve your own profile"):
-        services.profile_approve(
+        approval.profile_approve(
             profile=profile, by=specialist, weekly_cap=Decimal("5"), ends_on=TODAY + timedelta(days=30), today=TODAY
         )
 
 
 def test_returning_needs_a_reason_and_tells_the_specialist(profile, specialist, approver):
-    services.profile_submit(profile=profile, by=specialist)
+    approval.profile_submit(profile=profile, by=specialist)
     with pytest.raises(services.PoolError, match="Enter what the specialist needs to change"):
-        services.profile_return(profile=profile, by=approver, reason=" ")
-    services.profile_return(profile=profile, by=approver, reason="Add a past project")
+        approval.profile_return(profile=profile, by=approver, reason=" ")
+    approval.profile_return(profile=profile, by=approver, reason="Add a past project")
     profile.refresh_from_db()
     assert (profile.status, profile.returned_reason) == (ProfileStatus.RETURNED, "Add a past project")
     assert "Add a past project" in OutboundEmail.objects.get(kind="profile_returned").body_text
-    services.profile_submit(profile=profile, by=specialist)  # and can be submitted again
+    approval.profile_submit(profile=profile, by=specialist)  # and can be submitted again
     profile.refresh_from_db()
     assert profile.status == ProfileStatus.SUBMITTED
 
 
 def test_withdrawing_unlists_at_once_keeps_booked_weeks_and_tells_both(approved, specialist, approver, council_admin):
-    services.pattern_set(profile=approved, by=specialist, hours=Decimal("3"), starts_on=TODAY, ends_on=None)
+    weekly_hours.pattern_set(profile=approved, by=specialist, hours=Decimal("3"), starts_on=TODAY, ends_on=None)
     booked = approved.slots.order_by("week_start").first()
     force_fields(booked, status=SlotStatus.BOOKED)
-    services.profile_withdraw(profile=approved, by=approver, reason="Team restructure")
+    approval.profile_withdraw(profile=approved, by=approver, reason="Team restructure")
     approved.refresh_from_db()
     assert approved.status == ProfileStatus.WITHDRAWN
     assert not approved.is_listed
@@ -114,11 +114,11 @@ def test_withdrawing_unlists_at_once_keeps_booked_weeks_and_tells_both(approved,
 
 def test_approval_expires_the_day_after_its_end_date(approved):
     end = approved.approval_ends_on
-    assert services.profiles_expire(today=end) == 0
+    assert approval.profiles_expire(today=end) == 0
     approved.refresh_from_db()
     assert approved.status == ProfileStatus.APPROVED
-    assert services.profiles_expire(today=end + timedelta(days=1)) == 1
-    assert services.profiles_expire(today=end + timedelta(days=1)) == 0  # twice changes nothing
+    assert approval.profiles_expire(today=end + timedelta(days=1)) == 1
+    assert approval.profiles_expire(today=end + timedelta(days=1)) == 0  # twice changes nothing
     approved.refresh_from_db()
     assert approved.status == ProfileStatus.EXPIRED
     assert OutboundEmail.objects.filter(kind="profile_expired").exists()
@@ -126,24 +126,24 @@ def test_approval_expires_the_day_after_its_end_date(approved):
 
 def test_a_reminder_goes_once_before_the_approval_ends(approved, specialist, approver):
     end = approved.approval_ends_on
-    assert services.approval_reminders_send(today=end - timedelta(days=20)) == 0
-    assert services.approval_reminders_send(today=end - timedelta(days=14)) == 1
-    assert services.approval_reminders_send(today=end - timedelta(days=13)) == 0
+    assert approval.approval_reminders_send(today=end - timedelta(days=20)) == 0
+    assert approval.approval_reminders_send(today=end - timedelta(days=14)) == 1
+    assert approval.approval_reminders_send(today=end - timedelta(days=13)) == 0
     recipients = set(OutboundEmail.objects.filter(kind="approval_ending").values_list("to", flat=True))
     assert recipients == {specialist.email, approver.email}
 
 
 def test_a_new_end_date_earns_a_new_reminder(approved, approver):
     end = approved.approval_ends_on
-    services.approval_reminders_send(today=end - timedelta(days=10))
-    services.profile_approve(
+    approval.approval_reminders_send(today=end - timedelta(days=10))
+    approval.profile_approve(
         profile=approved,
         by=approver,
         weekly_cap=Decimal("5"),
         ends_on=end + timedelta(days=60),
         today=end - timedelta(days=10),
     )
-    assert services.approval_reminders_send(today=end + timedelta(days=50)) == 1
+    assert approval.approval_reminders_send(today=end + timedelta(days=50)) == 1
 
 
 def test_the_approval_form_refuses_a_cap_or_end_date_that_is_not_one():

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from freezegun import freeze_time
 
-from talentpool import services
+from talentpool import approval, services, weekly_hours
 from talentpool.models import SlotStatus, WeekSlot
 from tests.factories import force_fields
 from tests.talentpool.conftest import NEXT_MONDAY, TODAY
@@ -22,7 +22,7 @@ def weeks(profile):
 def set_pattern(profile, specialist, **kwargs):
     args = {"hours": Decimal("3"), "starts_on": TODAY, "ends_on": None, "skip_weeks": []} | kwargs
     with freeze_time(TODAY):
-        return services.pattern_set(profile=profile, by=specialist, **args)
+        return weekly_hours.pattern_set(profile=profile, by=specialist, **args)
 
 
 def test_a_pattern_creates_26_future_weeks_and_running_again_changes_nothing(approved, specialist):
@@ -33,7 +33,7 @@ def test_a_pattern_creates_26_future_weeks_and_running_again_changes_nothing(app
     assert max(got) == NEXT_MONDAY + timedelta(weeks=25)
     assert all(d.weekday() == 0 for d in got)
     assert set(got.values()) == {(Decimal("3.0"), SlotStatus.OPEN)}
-    again = services.slots_materialise(profile=approved, today=TODAY)
+    again = weekly_hours.slots_materialise(profile=approved, today=TODAY)
     assert (again.created, again.updated, again.removed) == (0, 0, 0)
     assert weeks(approved) == got
 
@@ -57,15 +57,15 @@ def test_the_pattern_cannot_offer_more_than_the_cap(approved, specialist):
 
 def test_a_lower_cap_on_reapproval_lowers_open_weeks(approved, specialist, approver):
     set_pattern(approved, specialist, hours=Decimal("5"))
-    services.profile_approve(
+    approval.profile_approve(
         profile=approved, by=approver, weekly_cap=Decimal("2"), ends_on=TODAY + timedelta(days=300), today=TODAY
     )
     assert {h for h, _s in weeks(approved).values()} == {Decimal("2.0")}
 
 
 def test_weeks_after_the_approval_ends_are_not_offered(profile, specialist, approver):
-    services.profile_submit(profile=profile, by=specialist)
-    services.profile_approve(
+    approval.profile_submit(profile=profile, by=specialist)
+    approval.profile_approve(
         profile=profile, by=approver, weekly_cap=Decimal("5"), ends_on=NEXT_MONDAY + timedelta(weeks=3), today=TODAY
     )
     set_pattern(profile, specialist)
@@ -75,16 +75,16 @@ def test_weeks_after_the_approval_ends_are_not_offered(profile, specialist, appr
 def test_the_periodic_extension_rolls_the_window_forward_once(approved, specialist):
     set_pattern(approved, specialist)
     later = TODAY + timedelta(weeks=4)
-    first = services.slots_extend_all(today=later)
+    first = weekly_hours.slots_extend_all(today=later)
     assert first.created == 4
-    assert services.slots_extend_all(today=later).created == 0
+    assert weekly_hours.slots_extend_all(today=later).created == 0
     assert max(weeks(approved)) == NEXT_MONDAY + timedelta(weeks=29)
 
 
 def test_a_changed_week_keeps_its_hours_when_the_pattern_changes(approved, specialist):
     set_pattern(approved, specialist)
     week = NEXT_MONDAY + timedelta(weeks=1)
-    services.slot_hours_set(profile=approved, by=specialist, week_start=week, hours=Decimal("1.5"), today=TODAY)
+    weekly_hours.slot_hours_set(profile=approved, by=specialist, week_start=week, hours=Decimal("1.5"), today=TODAY)
     set_pattern(approved, specialist, hours=Decimal("4"))
     got = weeks(approved)
     assert got[week] == (Decimal("1.5"), SlotStatus.OPEN)
@@ -93,8 +93,8 @@ def test_a_changed_week_keeps_its_hours_when_the_pattern_changes(approved, speci
 
 def test_a_withdrawn_week_stays_withdrawn_when_the_pattern_runs(approved, specialist):
     set_pattern(approved, specialist)
-    services.slot_withdraw(profile=approved, by=specialist, week_start=NEXT_MONDAY, today=TODAY)
-    services.slots_materialise(profile=approved, today=TODAY)
+    weekly_hours.slot_withdraw(profile=approved, by=specialist, week_start=NEXT_MONDAY, today=TODAY)
+    weekly_hours.slots_materialise(profile=approved, today=TODAY)
     assert weeks(approved)[NEXT_MONDAY][1] == SlotStatus.WITHDRAWN
 
 
@@ -103,11 +103,11 @@ def test_held_and_booked_weeks_cannot_be_changed_or_withdrawn_here(approved, spe
     set_pattern(approved, specialist)
     force_fields(WeekSlot.objects.filter(profile=approved, week_start=NEXT_MONDAY), status=status)
     with pytest.raises(services.PoolError, match=f"is {status.label.lower()} by a booking"):
-        services.slot_hours_set(
+        weekly_hours.slot_hours_set(
             profile=approved, by=specialist, week_start=NEXT_MONDAY, hours=Decimal("1"), today=TODAY
         )
     with pytest.raises(services.PoolError, match="by a booking"):
-        services.slot_withdraw(profile=approved, by=specialist, week_start=NEXT_MONDAY, today=TODAY)
+        weekly_hours.slot_withdraw(profile=approved, by=specialist, week_start=NEXT_MONDAY, today=TODAY)
     set_pattern(approved, specialist, hours=Decimal("1"), skip_weeks=[NEXT_MONDAY])  # the pattern leaves it alone too
     assert weeks(approved)[NEXT_MONDAY] == (Decimal("3.0"), status)
 
@@ -128,14 +128,14 @@ def test_bad_week_edits_are_refused_and_change_nothing(approved, specialist, wee
     set_pattern(approved, specialist)
     before = weeks(approved)
     with pytest.raises(services.PoolError, match=message):
-        services.slot_hours_set(profile=approved, by=specialist, week_start=week, hours=hours, today=TODAY)
+        weekly_hours.slot_hours_set(profile=approved, by=specialist, week_start=week, hours=hours, today=TODAY)
     assert weeks(approved) == before
 
 
 def test_someone_else_cannot_change_a_specialists_weeks(approved, specialist, approver):
     set_pattern(approved, specialist)
     with pytest.raises(services.PoolError, match="only change your own weeks"):
-        services.slot_withdraw(profile=approved, by=approver, week_start=NEXT_MONDAY, today=TODAY)
+        weekly_hours.slot_withdraw(profile=approved, by=approver, week_start=NEXT_MONDAY, today=TODAY)
 
 
 def test_the_database_refuses_a_second_row_for_a_week(profile):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from freezegun import freeze_time
 
-from talentpool import services, tasks
+from talentpool import tasks, weekly_hours
 from talentpool.models import ProfileStatus
 from tests.factories import specialist_profile
 
@@ -26,7 +26,7 @@ def test_beat_runs_each_pool_task_daily():
 
 def test_tasks_extend_expire_and_remind_once(other_council):
     profile = specialist_profile(other_council)
-    services.pattern_set(
+    weekly_hours.pattern_set(
         profile=profile, by=profile.user, hours=Decimal("2"), starts_on=timezone.localdate(), ends_on=None
     )
     assert tasks.slots_extend.apply().get() == 0  # already materialised

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from talentpool import services
+from talentpool import approval, weekly_hours
 from talentpool.models import ProfileStatus, SlotStatus, WeekSlot
 from talentpool.weeks import first_future_monday
 from tests.factories import UserFactory, force_fields, specialist_profile
@@ -20,7 +20,7 @@ NEXT = first_future_monday(timezone.localdate())
 @pytest.fixture
 def listed(other_council):
     profile = specialist_profile(other_council, full_name="Lee Listed", headline="Council tax reform")
-    services.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=NEXT, ends_on=None)
+    weekly_hours.pattern_set(profile=profile, by=profile.user, hours=Decimal("3"), starts_on=NEXT, ends_on=None)
     return profile
 
 
@@ -122,7 +122,7 @@ def test_approvers_and_finance_cannot_reach_another_councils_profiles(client, li
 
 def test_approval_form_shows_errors_and_changes_nothing(client, other_council):
     profile = specialist_profile(other_council, approve=False)
-    services.profile_submit(profile=profile, by=profile.user)
+    approval.profile_submit(profile=profile, by=profile.user)
     approver = UserFactory(council=other_council, roles=["approver"])
     client.force_login(approver)
     far = timezone.localdate() + timedelta(days=500)
@@ -145,7 +145,7 @@ def test_approval_form_shows_errors_and_changes_nothing(client, other_council):
 )
 def test_a_bad_approval_end_date_is_an_error_on_the_page_and_changes_nothing(client, other_council, year, message):
     profile = specialist_profile(other_council, approve=False)
-    services.profile_submit(profile=profile, by=profile.user)
+    approval.profile_submit(profile=profile, by=profile.user)
     client.force_login(UserFactory(council=other_council, roles=["approver"]))
     response = client.post(
         reverse("talentpool:approval", args=[profile.pk]),
