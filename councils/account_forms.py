@@ -3,7 +3,7 @@
 from allauth.account import forms as allauth_forms
 from django import forms
 
-from . import services
+from . import members
 
 
 def _plain_inputs(form: forms.Form) -> None:
@@ -32,7 +32,7 @@ class SignupForm(allauth_forms.SignupForm):
 
     def clean_email(self):
         email = super().clean_email()
-        if services.council_for_signup_email(email=email) is None:
+        if members.council_for_signup_email(email=email) is None:
             raise forms.ValidationError(
                 "You can only create an account with a work e-mail address on a domain your council has "
                 "registered with this service. Ask your council administrator for an invitation."

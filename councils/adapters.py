@@ -5,7 +5,7 @@ from django.db import transaction
 
 from notifications.services import email_enqueue
 
-from . import services
+from . import members
 from .models import MembershipStatus
 
 
@@ -21,8 +21,8 @@ class AccountAdapter(DefaultAccountAdapter):
         user.full_name = form.cleaned_data.get("full_name", "").strip()
         user.membership_status = MembershipStatus.PENDING  # from its first save: pending is where sign-ups start
         user = super().save_user(request, user, form, commit=True)
-        council = services.council_for_signup_email(email=user.email)
-        services.member_signup_record(user=user, council=council)
+        council = members.council_for_signup_email(email=user.email)
+        members.member_signup_record(user=user, council=council)
         return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:

@@ -13,7 +13,7 @@ from core.forms import ConfirmForm
 from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
 from core.views import ServiceFormView
 
-from . import forms, selectors, services
+from . import forms, invitations, members, selectors, services
 from .models import Council, Invitation, MembershipStatus, Role, User
 
 
@@ -85,7 +85,7 @@ class CouncilInviteView(PlatformCouncilMixin, ServiceFormView):
     success_message = "Invitation sent to {result.email}"
 
     def perform(self, form):
-        invitation, _token = services.invitation_create(
+        invitation, _token = invitations.invitation_create(
             council=self.council,
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
@@ -140,7 +140,7 @@ class InvitationActionMixin:
 class _InvitationResend(InvitationActionMixin, View):
     def post(self, request, *args, **kwargs):
         try:
-            services.invitation_resend(invitation=self.invitation, by=request.user)
+            invitations.invitation_resend(invitation=self.invitation, by=request.user)
         except services.CouncilError as exc:
             messages.error(request, str(exc))
         else:
@@ -164,7 +164,7 @@ class _InvitationCancel(InvitationActionMixin, ServiceFormView):
         return super().get_context_data(invitation=self.invitation, back_url=self.get_success_url(), **kwargs)
 
     def perform(self, form):
-        return services.invitation_cancel(invitation=self.invitation, by=self.request.user)
+        return invitations.invitation_cancel(invitation=self.invitation, by=self.request.user)
 
 
 class PlatformInvitationResendView(PlatformAdminRequiredMixin, _InvitationResend):
@@ -198,7 +198,7 @@ class InvitationAcceptView(ServiceFormView):
                 status=409,
             )
         try:
-            self.invitation = services.invitation_check(token=kwargs["token"])
+            self.invitation = invitations.invitation_check(token=kwargs["token"])
         except services.CouncilError as exc:
             return render(request, "invitation_problem.html", {"problem": str(exc)}, status=410)
         return super().dispatch(request, *args, **kwargs)
@@ -210,7 +210,7 @@ class InvitationAcceptView(ServiceFormView):
         return super().get_context_data(invitation=self.invitation, **kwargs)
 
     def perform(self, form):
-        user = services.invitation_accept(
+        user = invitations.invitation_accept(
             token=self.kwargs["token"],
             full_name=form.cleaned_data["full_name"],
             password=form.cleaned_data["password1"],
@@ -348,7 +348,7 @@ class ColleagueInviteView(CouncilAdminMixin, ServiceFormView):
     success_message = "Invitation sent to {result.email}"
 
     def perform(self, form):
-        invitation, _token = services.invitation_create(
+        invitation, _token = invitations.invitation_create(
             council=self.council,
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
@@ -387,7 +387,7 @@ class MemberRolesView(MemberMixin, ServiceFormView):
         return {"roles": self.member.roles}
 
     def perform(self, form):
-        return services.member_roles_change(member=self.member, roles=form.cleaned_data["roles"], by=self.request.user)
+        return members.member_roles_change(member=self.member, roles=form.cleaned_data["roles"], by=self.request.user)
 
 
 class MemberRemoveView(MemberMixin, ServiceFormView):
@@ -403,7 +403,7 @@ class MemberRemoveView(MemberMixin, ServiceFormView):
         }
 
     def perform(self, form):
-        return services.member_remove(member=self.member, by=self.request.user)
+        return members.member_remove(member=self.member, by=self.request.user)
 
 
 class SignupReviewView(MemberMixin, ServiceFormView):
@@ -414,9 +414,7 @@ class SignupReviewView(MemberMixin, ServiceFormView):
     member_status = MembershipStatus.PENDING
 
     def perform(self, form):
-        return services.member_signup_approve(
-            member=self.member, roles=form.cleaned_data["roles"], by=self.request.user
-        )
+        return members.member_signup_approve(member=self.member, roles=form.cleaned_data["roles"], by=self.request.user)
 
 
 class SignupRejectView(MemberMixin, View):
@@ -425,7 +423,7 @@ class SignupRejectView(MemberMixin, View):
     def post(self, request, *args, **kwargs):
         member = self.member
         try:
-            services.member_signup_reject(member=member, by=request.user)
+            members.member_signup_reject(member=member, by=request.user)
         except services.CouncilError as exc:
             messages.error(request, str(exc))
         else:

@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from councils import services
+from councils import invitations, services
 from councils.models import Council, CouncilStatus, MembershipStatus, Role, User
 from councils.selectors import agreement_current
 from talentpool import approval, weekly_hours
@@ -53,10 +53,10 @@ def demo_load() -> list[DemoLogin]:
             raise DemoError(f"Council {code} is not in the register: run `manage.py import_councils` first")
         admin_email = f"admin@{domain}"
         if council.status == CouncilStatus.NOT_INVITED:
-            _invitation, token = services.invitation_create(
+            _invitation, token = invitations.invitation_create(
                 council=council, email=admin_email, roles=[Role.COUNCIL_ADMIN], invited_by=staff
             )
-            admin = services.invitation_accept(
+            admin = invitations.invitation_accept(
                 token=token, full_name=f"{council.short_name} Administrator", password=DEMO_PASSWORD
             )
             services.council_finance_update(

@@ -17,7 +17,7 @@ from bookings import selectors as booking_selectors
 from bookings import services as booking_services
 from bookings.models import Booking, Timesheet
 from core.errors import DomainError
-from councils import services as council_services
+from councils import members
 from councils.models import User
 from notifications.models import OutboundEmail
 from talentpool import approval
@@ -92,7 +92,7 @@ def member_erase(*, member: User, by: User) -> User:
     """A council administrator erases a person who has left (and has been removed): their personal details
     anonymised through each app's own service. Refused while they have weeks booked or held still to come,
     or hours not yet invoiced."""
-    member = council_services.member_erase_check(member=member, by=by)
+    member = members.member_erase_check(member=member, by=by)
     profile = SpecialistProfile.objects.select_for_update().filter(user=member).first()
     if profile is not None:
         if booking_selectors.profile_has_weeks_to_come(profile=profile):
@@ -106,4 +106,4 @@ def member_erase(*, member: User, by: User) -> User:
             )
         booking_services.feedback_comments_erase(profile=profile)
         approval.profile_erase(profile=profile, by=by)
-    return council_services.member_anonymise(member=member, by=by)
+    return members.member_anonymise(member=member, by=by)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from bookings import services as bookings
 from bookings.models import BookingWeek, Timesheet, TimesheetStatus
-from councils import services as councils
+from councils import invitations
 from councils.models import MembershipStatus, Role
 from payments import services as payments
 from payments import settlement
@@ -158,10 +158,10 @@ def build_world() -> World:
     w.pending_b = UserFactory(council=w.b, roles=[], membership_status=MembershipStatus.PENDING)
     w.removed_a = UserFactory(council=w.a, roles=[], membership_status=MembershipStatus.REMOVED, is_active=False)
     w.removed_b = UserFactory(council=w.b, roles=[], membership_status=MembershipStatus.REMOVED, is_active=False)
-    w.invitation_a, w.invitation_token = councils.invitation_create(
+    w.invitation_a, w.invitation_token = invitations.invitation_create(
         council=w.a, email="new@alphaton.gov.uk", roles=[Role.SPECIALIST], invited_by=w.people["admin"]
     )
-    w.invitation_b, _ = councils.invitation_create(
+    w.invitation_b, _ = invitations.invitation_create(
         council=w.b, email="new@betaford.gov.uk", roles=[Role.SPECIALIST], invited_by=w.admin_b
     )
     w.project_a = PastProject.objects.get(profile=w.spec_profile)

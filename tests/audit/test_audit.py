@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from bookings import services as bookings
 from bookings import timesheets
 from bookings.models import BookingWeek, Timesheet
+from councils import members
 from councils import services as councils
 from councils.models import Role
 from payments import services as payments
@@ -93,7 +94,7 @@ def test_timesheet_moves_are_recorded(booker, listed, next_monday):
 
 
 def test_role_changes_and_council_settings_are_recorded(council, council_admin, officer):
-    councils.member_roles_change(member=officer, roles=[Role.BOOKING_OFFICER, Role.APPROVER], by=council_admin)
+    members.member_roles_change(member=officer, roles=[Role.BOOKING_OFFICER, Role.APPROVER], by=council_admin)
     event = AuditEvent.objects.get(action="member.roles_changed")
     assert event.before["roles"] == ["booking_officer"]
     assert sorted(event.after["roles"]) == ["approver", "booking_officer"]
@@ -115,7 +116,7 @@ def test_role_changes_and_council_settings_are_recorded(council, council_admin, 
 
 
 def test_the_database_refuses_to_change_or_delete_an_event(council, council_admin, officer):
-    councils.member_roles_change(member=officer, roles=[Role.APPROVER], by=council_admin)
+    members.member_roles_change(member=officer, roles=[Role.APPROVER], by=council_admin)
     event = AuditEvent.objects.get()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(after={"roles": ["council_admin"]})
@@ -126,14 +127,14 @@ def test_the_database_refuses_to_change_or_delete_an_event(council, council_admi
 
 def test_a_refused_change_leaves_no_event(council, council_admin, other_admin):
     with pytest.raises(councils.CouncilError, match="not a member of your council"):
-        councils.member_roles_change(member=other_admin, roles=[Role.APPROVER], by=council_admin)
+        members.member_roles_change(member=other_admin, roles=[Role.APPROVER], by=council_admin)
     assert AuditEvent.objects.count() == 0
 
 
 def test_council_admins_read_their_own_councils_log_and_staff_read_all(
     client, council, council_admin, other_admin, officer, staff
 ):
-    councils.member_roles_change(member=officer, roles=[Role.APPROVER], by=council_admin)
+    members.member_roles_change(member=officer, roles=[Role.APPROVER], by=council_admin)
     client.force_login(council_admin)
     page = client.get(reverse("oversight:council_audit")).content.decode()
     assert "Roles changed" in page
@@ -165,6 +166,6 @@ def test_verifying_a_past_project_and_a_sign_up_are_recorded(council, council_ad
     event = AuditEvent.objects.get(action="project.verified")
     assert (event.actor, event.after["past_project"]) == (council_admin, project.pk)
     newcomer = UserFactory(council=None, roles=[], email="new@alphaton.gov.uk", membership_status="pending")
-    councils.member_signup_record(user=newcomer, council=council)
+    members.member_signup_record(user=newcomer, council=council)
     signed = AuditEvent.objects.get(action="member.signed_up")
     assert (signed.actor, signed.councils, signed.after["membership_status"]) == (newcomer, [council.pk], "pending")

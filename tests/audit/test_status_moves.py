@@ -13,6 +13,7 @@ from audit.transitions import Moves, StateMachine
 from bookings import services as booking_services
 from bookings import timesheets
 from bookings.models import BookingEvent, Timesheet, TimesheetStatus
+from councils import members
 from councils import services as council_services
 from councils.models import CouncilStatusChange, MembershipStatus, User
 from payments import services as payment_services
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 MACHINES: dict[str, StateMachine] = {
     "council": council_services.council_machine,
-    "membership": council_services.membership_machine,
+    "membership": members.membership_machine,
     "profile": approval.profile_machine,
     "slot": weekly_hours.slot_machine,
     "booking": booking_services.booking_machine,
@@ -177,7 +178,7 @@ def test_a_moves_map_turns_into_the_trigger_pairs():
 def test_a_refused_membership_move_says_why(three_councils):
     removed = UserFactory(council=three_councils[0], roles=[], membership_status=MembershipStatus.REMOVED)
     with pytest.raises(council_services.CouncilError, match="has already been removed"):
-        council_services.membership_machine.move(removed, to=MembershipStatus.ACTIVE)
+        members.membership_machine.move(removed, to=MembershipStatus.ACTIVE)
     assert User.objects.get(pk=removed.pk).membership_status == MembershipStatus.REMOVED
 
 

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from councils import services
+from councils import invitations, members, services
 from councils.models import Invitation, Role, User
 from notifications.models import OutboundEmail
 
@@ -35,11 +35,12 @@ def race(n, action):
 
 
 def test_one_invitation_link_used_at_once_from_ten_places_makes_one_account(new_council, staff):
-    _invitation, token = services.invitation_create(
+    _invitation, token = invitations.invitation_create(
         council=new_council, email="chief@newtown.gov.uk", roles=[Role.COUNCIL_ADMIN], invited_by=staff
     )
     results, errors = race(
-        10, lambda i: services.invitation_accept(token=token, full_name=f"Person {i}", password="a-long-passphrase-1")
+        10,
+        lambda i: invitations.invitation_accept(token=token, full_name=f"Person {i}", password="a-long-passphrase-1"),
     )
     assert len(results) == 1
     assert len(errors) == 9
@@ -54,7 +55,7 @@ def test_two_administrators_inviting_the_same_person_at_once_send_one_invitation
     admins = [council_admin, second]
     results, errors = race(
         2,
-        lambda i: services.invitation_create(
+        lambda i: invitations.invitation_create(
             council=council, email="new@alphaton.gov.uk", roles=[Role.SPECIALIST], invited_by=admins[i]
         ),
     )
@@ -69,7 +70,7 @@ def test_two_administrators_demoting_each_other_at_once_leave_one_administrator(
     other = council.users.exclude(pk=council_admin.pk).get(roles__contains=[Role.COUNCIL_ADMIN])
     pairs = [(council_admin, other), (other, council_admin)]
     results, errors = race(
-        2, lambda i: services.member_roles_change(member=pairs[i][1], roles=[Role.SPECIALIST], by=pairs[i][0])
+        2, lambda i: members.member_roles_change(member=pairs[i][1], roles=[Role.SPECIALIST], by=pairs[i][0])
     )
     assert len(results) == 1
     assert len(errors) == 1

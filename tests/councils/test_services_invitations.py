@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from freezegun import freeze_time
 
-from councils import services
+from councils import invitations, services
 from councils.models import CouncilStatus, CouncilStatusChange, Invitation, Role, User
 from notifications.models import OutboundEmail
 
@@ -17,7 +17,7 @@ GOOD_PASSWORD = "a-long-and-unusual-passphrase"
 
 
 def invite_first_admin(council, staff, email="chief@newtown.gov.uk"):
-    return services.invitation_create(council=council, email=email, roles=[Role.COUNCIL_ADMIN], invited_by=staff)
+    return invitations.invitation_create(council=council, email=email, roles=[Role.COUNCIL_ADMIN], invited_by=staff)
 
 
 def test_inviting_a_councils_first_administrator_marks_it_invited_and_queues_the_email(
@@ -42,7 +42,7 @@ def test_inviting_a_councils_first_administrator_marks_it_invited_and_queues_the
 
 def test_the_first_person_invited_must_be_an_administrator(new_council, staff):
     with pytest.raises(services.CouncilError, match="must be its council administrator"):
-        services.invitation_create(
+        invitations.invitation_create(
             council=new_council, email="x@newtown.gov.uk", roles=[Role.SPECIALIST], invited_by=staff
         )
     new_council.refresh_from_db()
@@ -61,7 +61,7 @@ def test_a_second_invitation_to_the_same_address_is_refused(new_council, staff):
 
 def test_inviting_someone_who_already_has_an_account_is_refused(council, council_admin, other_admin):
     with pytest.raises(services.CouncilError, match="already has an account with LocalGov Talent Pool"):
-        services.invitation_create(
+        invitations.invitation_create(
             council=council, email=other_admin.email, roles=[Role.SPECIALIST], invited_by=council_admin
         )
     assert not Invitation.objects.exists()
@@ -70,7 +70,7 @@ def test_inviting_someone_who_already_has_an_account_is_refused(council, council
 def test_accepting_creates_a_verified_account_with_the_invited_roles(new_council, staff):
     invitation, token = invite_first_admin(new_council, staff)
 
-    user = services.invitation_accept(token=token, full_name="Chris Chief", password=GOOD_PASSWORD)
+    user = invitations.invitation_accept(token=token, full_name="Chris Chief", password=GOOD_PASSWORD)
 
     assert user.council == new_council
     assert user.roles == [Role.COUNCIL_ADMIN]
@@ -86,12 +86,12 @@ def test_accepting_creates_a_verified_account_with_the_invited_roles(new_council
 def test_a_name_with_a_line_break_or_hidden_character_is_refused_and_nothing_is_written(new_council, staff, name):
     invitation, token = invite_first_admin(new_council, staff)
     with pytest.raises(services.CouncilError, match="Full name must not include line breaks"):
-        services.invitation_accept(token=token, full_name=name, password=GOOD_PASSWORD)
+        invitations.invitation_accept(token=token, full_name=name, password=GOOD_PASSWORD)
     assert not User.objects.filter(council=new_council).exists()
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     with pytest.raises(services.CouncilError, match="Full name must not include line breaks"):
-        services.invitation_create(
+        invitations.invitation_create(
             council=new_council, email="b@newtown.gov.uk", roles=[Role.COUNCIL_ADMIN], invited_by=staff, full_name=name
         )
     assert not Invitation.objects.filter(email="b@newtown.gov.uk").exists()
@@ -99,9 +99,9 @@ def test_a_name_with_a_line_break_or_hidden_character_is_refused_and_nothing_is_
 
 def test_an_invitation_cannot_be_used_twice(new_council, staff):
     _invitation, token = invite_first_admin(new_council, staff)
-    services.invitation_accept(token=token, full_name="Chris Chief", password=GOOD_PASSWORD)
+    invitations.invitation_accept(token=token, full_name="Chris Chief", password=GOOD_PASSWORD)
     with pytest.raises(services.CouncilError, match="already been used"):
-        services.invitation_accept(token=token, full_name="Someone Else", password=GOOD_PASSWORD)
+        invitations.invitation_accept(token=token, full_name="Someone Else", password=GOOD_PASSWORD)
     assert User.objects.filter(council=new_council).count() == 1
 
 
@@ -111,14 +111,14 @@ def test_an_expired_invitation_cannot_be_accepted(new_council, staff):
         freeze_time(timezone.now() + timedelta(days=15)),
         pytest.raises(services.CouncilError, match="expired"),
     ):
-        services.invitation_accept(token=token, full_name="Late Larry", password=GOOD_PASSWORD)
+        invitations.invitation_accept(token=token, full_name="Late Larry", password=GOOD_PASSWORD)
     assert not User.objects.filter(email="chief@newtown.gov.uk").exists()
 
 
 def test_an_invitation_still_works_on_its_last_day(new_council, staff):
     _invitation, token = invite_first_admin(new_council, staff)
     with freeze_time(timezone.now() + timedelta(days=13, hours=23)):
-        assert services.invitation_accept(token=token, full_name="Just In Time", password=GOOD_PASSWORD)
+        assert invitations.invitation_accept(token=token, full_name="Just In Time", password=GOOD_PASSWORD)
 
 
 def test_an_expired_invitation_no_longer_blocks_a_new_one(new_council, staff):
@@ -133,25 +133,25 @@ def test_an_expired_invitation_no_longer_blocks_a_new_one(new_council, staff):
 def test_resending_replaces_the_link_and_restarts_the_clock(new_council, staff):
     invitation, old_token = invite_first_admin(new_council, staff)
     with freeze_time(timezone.now() + timedelta(days=10)):
-        _invitation, new_token = services.invitation_resend(invitation=invitation, by=staff)
+        _invitation, new_token = invitations.invitation_resend(invitation=invitation, by=staff)
         with pytest.raises(services.CouncilError, match="not valid"):
-            services.invitation_check(token=old_token)
+            invitations.invitation_check(token=old_token)
     invitation.refresh_from_db()
     assert invitation.send_count == 2
     assert OutboundEmail.objects.filter(kind="invitation").count() == 2
     with freeze_time(timezone.now() + timedelta(days=20)):  # past the first expiry, within the second
-        assert services.invitation_accept(token=new_token, full_name="Chris Chief", password=GOOD_PASSWORD)
+        assert invitations.invitation_accept(token=new_token, full_name="Chris Chief", password=GOOD_PASSWORD)
 
 
 def test_cancelling_the_only_invitation_returns_the_council_to_not_invited(new_council, staff):
     invitation, token = invite_first_admin(new_council, staff)
-    services.invitation_cancel(invitation=invitation, by=staff)
+    invitations.invitation_cancel(invitation=invitation, by=staff)
     new_council.refresh_from_db()
     assert new_council.status == CouncilStatus.NOT_INVITED
     with pytest.raises(services.CouncilError, match="cancelled"):
-        services.invitation_accept(token=token, full_name="Chris Chief", password=GOOD_PASSWORD)
+        invitations.invitation_accept(token=token, full_name="Chris Chief", password=GOOD_PASSWORD)
     with pytest.raises(services.CouncilError, match="already been cancelled"):
-        services.invitation_resend(invitation=invitation, by=staff)
+        invitations.invitation_resend(invitation=invitation, by=staff)
 
 
 def test_a_weak_password_is_refused_and_no_account_is_made(new_council, staff):
@@ -159,49 +159,49 @@ def test_a_weak_password_is_refused_and_no_account_is_made(new_council, staff):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.invitation_accept(token=token, full_name="Chris Chief", password="password")
+        invitations.invitation_accept(token=token, full_name="Chris Chief", password="password")
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     assert not User.objects.filter(email=invitation.email).exists()
 
 
 def test_a_suspended_councils_invitation_cannot_be_accepted(council, council_admin, staff):
-    _invitation, token = services.invitation_create(
+    _invitation, token = invitations.invitation_create(
         council=council, email="new@alphaton.gov.uk", roles=[Role.SPECIALIST], invited_by=council_admin
     )
     services.council_suspend(council=council, by=staff, reason="Unpaid invoices")
     with pytest.raises(services.CouncilError, match="suspended"):
-        services.invitation_accept(token=token, full_name="Sam Spec", password=GOOD_PASSWORD)
+        invitations.invitation_accept(token=token, full_name="Sam Spec", password=GOOD_PASSWORD)
 
 
 def test_accepting_one_admin_invitation_cancels_the_councils_other_open_ones(new_council, staff):
     _first, token = invite_first_admin(new_council, staff, email="one@newtown.gov.uk")
     second, _token = invite_first_admin(new_council, staff, email="two@newtown.gov.uk")
-    services.invitation_accept(token=token, full_name="One", password=GOOD_PASSWORD)
+    invitations.invitation_accept(token=token, full_name="One", password=GOOD_PASSWORD)
     second.refresh_from_db()
     assert second.cancelled_at is not None
 
 
 def test_colleague_invitation_gives_the_chosen_roles(council, council_admin):
-    _invitation, token = services.invitation_create(
+    _invitation, token = invitations.invitation_create(
         council=council,
         email="spec@alphaton.gov.uk",
         roles=[Role.SPECIALIST, Role.APPROVER],
         invited_by=council_admin,
     )
-    user = services.invitation_accept(token=token, full_name="Sam Spec", password=GOOD_PASSWORD)
+    user = invitations.invitation_accept(token=token, full_name="Sam Spec", password=GOOD_PASSWORD)
     assert user.roles == [Role.APPROVER, Role.SPECIALIST]
     assert user.council == council
 
 
 def test_an_unknown_token_is_refused(db):
     with pytest.raises(services.CouncilError, match="not valid"):
-        services.invitation_check(token="nonsense")
+        invitations.invitation_check(token="nonsense")
 
 
 def test_inviting_into_a_suspended_council_is_refused(council, council_admin, staff):
     services.council_suspend(council=council, by=staff, reason="Audit")
     with pytest.raises(services.CouncilError, match="suspended"):
-        services.invitation_create(
+        invitations.invitation_create(
             council=council, email="x@alphaton.gov.uk", roles=[Role.SPECIALIST], invited_by=council_admin
         )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from councils import selectors, services
+from councils import members, selectors, services
 from councils.models import (
     AgreementAcceptance,
     CouncilDomain,
@@ -149,49 +149,49 @@ def test_a_council_suspended_while_onboarding_returns_to_onboarding(onboarding, 
 def test_the_last_council_administrator_cannot_drop_the_role(council, council_admin):
     # The factory's own agreement-accepting admin is a second administrator: remove them first.
     for other in council.users.exclude(pk=council_admin.pk):
-        services.member_remove(member=other, by=council_admin)
+        members.member_remove(member=other, by=council_admin)
     with pytest.raises(services.CouncilError, match="only council administrator"):
-        services.member_roles_change(member=council_admin, roles=[Role.SPECIALIST], by=council_admin)
+        members.member_roles_change(member=council_admin, roles=[Role.SPECIALIST], by=council_admin)
     council_admin.refresh_from_db()
     assert council_admin.roles == [Role.COUNCIL_ADMIN]
 
 
 def test_roles_can_be_changed(council, council_admin, officer):
-    services.member_roles_change(member=officer, roles=[Role.SPECIALIST, Role.FINANCE_OFFICER], by=council_admin)
+    members.member_roles_change(member=officer, roles=[Role.SPECIALIST, Role.FINANCE_OFFICER], by=council_admin)
     officer.refresh_from_db()
     assert officer.roles == [Role.FINANCE_OFFICER, Role.SPECIALIST]
     with pytest.raises(services.CouncilError, match="Select at least one role"):
-        services.member_roles_change(member=officer, roles=[], by=council_admin)
+        members.member_roles_change(member=officer, roles=[], by=council_admin)
 
 
 def test_an_administrator_cannot_touch_another_councils_people(council_admin, other_admin):
     with pytest.raises(services.CouncilError, match="not a member of your council"):
-        services.member_remove(member=other_admin, by=council_admin)
+        members.member_remove(member=other_admin, by=council_admin)
     with pytest.raises(services.CouncilError, match="not a member of your council"):
-        services.member_roles_change(member=other_admin, roles=[Role.SPECIALIST], by=council_admin)
+        members.member_roles_change(member=other_admin, roles=[Role.SPECIALIST], by=council_admin)
     other_admin.refresh_from_db()
     assert other_admin.is_active
     assert other_admin.roles == [Role.COUNCIL_ADMIN]
 
 
 def test_removing_a_colleague_stops_them_signing_in(council_admin, officer):
-    services.member_remove(member=officer, by=council_admin)
+    members.member_remove(member=officer, by=council_admin)
     officer.refresh_from_db()
     assert officer.membership_status == MembershipStatus.REMOVED
     assert not officer.is_active
     with pytest.raises(services.CouncilError, match="cannot remove yourself"):
-        services.member_remove(member=council_admin, by=council_admin)
+        members.member_remove(member=council_admin, by=council_admin)
 
 
 def test_signup_on_an_allowed_domain_waits_for_approval_then_is_approved(council, council_admin):
-    assert services.council_for_signup_email(email="New.Person@ALPHATON.gov.uk") == council
+    assert members.council_for_signup_email(email="New.Person@ALPHATON.gov.uk") == council
     user = UserFactory(council=None, roles=[], email="new.person@alphaton.gov.uk", membership_status="pending")
-    services.member_signup_record(user=user, council=council)
+    members.member_signup_record(user=user, council=council)
     user.refresh_from_db()
     assert user.membership_status == MembershipStatus.PENDING
     assert OutboundEmail.objects.filter(kind="signup_pending", to=council_admin.email).exists()
 
-    services.member_signup_approve(member=user, roles=[Role.SPECIALIST], by=council_admin)
+    members.member_signup_approve(member=user, roles=[Role.SPECIALIST], by=council_admin)
     user.refresh_from_db()
     assert user.membership_status == MembershipStatus.ACTIVE
     assert user.has_role(Role.SPECIALIST)
@@ -200,8 +200,8 @@ def test_signup_on_an_allowed_domain_waits_for_approval_then_is_approved(council
 
 def test_a_rejected_signup_cannot_sign_in(council, council_admin):
     user = UserFactory(council=None, roles=[], email="nope@alphaton.gov.uk", membership_status="pending")
-    services.member_signup_record(user=user, council=council)
-    services.member_signup_reject(member=user, by=council_admin)
+    members.member_signup_record(user=user, council=council)
+    members.member_signup_reject(member=user, by=council_admin)
     user.refresh_from_db()
     assert user.membership_status == MembershipStatus.REMOVED
     assert not user.is_active
@@ -209,8 +209,8 @@ def test_a_rejected_signup_cannot_sign_in(council, council_admin):
 
 def test_signup_domains_of_councils_that_are_not_active_do_not_count(db):
     suspended = ActiveCouncilFactory(code="SUS", slug="suspendedshire", status=CouncilStatus.SUSPENDED)
-    assert services.council_for_signup_email(email="a@suspendedshire.gov.uk") is None
-    assert services.council_for_signup_email(email="a@nowhere.gov.uk") is None
+    assert members.council_for_signup_email(email="a@suspendedshire.gov.uk") is None
+    assert members.council_for_signup_email(email="a@nowhere.gov.uk") is None
     assert suspended.domains.exists()
 
 

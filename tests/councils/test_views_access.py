@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from councils import services
+from councils import invitations
 from councils.models import MembershipStatus, Role
 from tests.factories import UserFactory
 
@@ -110,7 +110,7 @@ def test_another_councils_people_are_not_found(client, people, page):
 
 
 def test_another_councils_invitation_cannot_be_resent_or_cancelled(client, people, council):
-    invitation, _token = services.invitation_create(
+    invitation, _token = invitations.invitation_create(
         council=council, email="x@alphaton.gov.uk", roles=[Role.SPECIALIST], invited_by=people["admin"]
     )
     client.force_login(people["other_admin"])

@@ -50,12 +50,12 @@ def test_sign_up_with_a_line_break_or_hidden_character_in_the_name_is_refused(cl
 
 def test_an_email_subject_is_one_line_whatever_a_name_holds(council, council_admin):
     """A member who signed up before names were checked still gets their administrators told."""
-    from councils import services
+    from councils import members
 
     user = User.objects.create_user(
         email="old@alphaton.gov.uk", password=PASSWORD, full_name="Old\r\nBcc: x@y", membership_status="pending"
     )
-    services.member_signup_record(user=user, council=council)
+    members.member_signup_record(user=user, council=council)
     email = OutboundEmail.objects.get(kind="signup_pending", to=council_admin.email)
     assert email.subject.startswith("Old Bcc: x@y has asked to join")
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from councils import selectors, services
+from councils import invitations, selectors
 from councils.models import CouncilStatus, Invitation, Role, User
 from notifications.models import OutboundEmail
 
@@ -85,10 +85,10 @@ def test_the_invitation_page_creates_the_account_and_signs_in(client, staff, new
 
 
 def test_finance_and_agreement_pages_activate_the_council(client, staff, new_council):
-    _invitation, token = services.invitation_create(
+    _invitation, token = invitations.invitation_create(
         council=new_council, email="chief@newtown.gov.uk", roles=[Role.COUNCIL_ADMIN], invited_by=staff
     )
-    admin = services.invitation_accept(token=token, full_name="Chris Chief", password="a-long-passphrase-1")
+    admin = invitations.invitation_accept(token=token, full_name="Chris Chief", password="a-long-passphrase-1")
     client.force_login(admin)
 
     bad = client.post(reverse("council:finance"), {"payment_terms_days": "0", "vat_status": "registered"})

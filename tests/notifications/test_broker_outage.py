@@ -90,10 +90,11 @@ def run_python(env, code: str) -> subprocess.CompletedProcess:
 
 INVITE = """
 from councils import services
+from councils import invitations
 from councils.models import Council, User
 council = Council.objects.get(code="NEW")
 staff = User.objects.get(email="platform@talentpool.example")
-services.invitation_create(council=council, email="chief@newtown.gov.uk", roles=["council_admin"], invited_by=staff)
+invitations.invitation_create(council=council, email="chief@newtown.gov.uk", roles=["council_admin"], invited_by=staff)
 print("invited")
 """
 

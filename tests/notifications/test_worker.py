@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from config.celery import app as celery_app
-from councils import services
+from councils import invitations
 from councils.models import Role
 from notifications.models import OutboundEmail
 
@@ -43,7 +43,7 @@ def worker(tmp_path):
 
 
 def test_a_real_worker_sends_the_invitation_email(worker, new_council, staff):
-    _invitation, token = services.invitation_create(
+    _invitation, token = invitations.invitation_create(
         council=new_council, email="chief@newtown.gov.uk", roles=[Role.COUNCIL_ADMIN], invited_by=staff
     )
     email = OutboundEmail.objects.get(kind="invitation")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from bookings.models import Feedback
-from councils import services
+from councils import invitations, members, services
 from councils.models import Invitation, MembershipStatus, User
 from notifications.models import OutboundEmail
 from payments import settlement
@@ -67,7 +67,7 @@ def test_erasing_a_leaver_anonymises_them_and_keeps_invoices_whole(ann, november
     settlement.settlement_run(period="2026-11", today=date(2026, 12, 1))
     totals = {i.number: i.gross.amount for i in Invoice.objects.all()}
     OutboundEmail.objects.create(kind="x", to=ann.user.email, subject="Hello Ann", body_text="Dear Ann")
-    invitation, _token = services.invitation_create(
+    invitation, _token = invitations.invitation_create(
         council=ann.council,
         email="ann.personal@alphaton.gov.uk",
         roles=["specialist"],
@@ -76,7 +76,7 @@ def test_erasing_a_leaver_anonymises_them_and_keeps_invoices_whole(ann, november
     )
     Invitation.objects.filter(pk=invitation.pk).update(email=ann.user.email)
     Feedback.objects.create(booking=november_hours[0].week.booking, rating=5, comment="Ann was great", by=admin_a)
-    services.member_remove(member=ann.user, by=admin_a)
+    members.member_remove(member=ann.user, by=admin_a)
     privacy.member_erase(member=ann.user, by=admin_a)
 
     user = User.objects.get(pk=ann.user.pk)
@@ -122,14 +122,14 @@ def test_erasure_is_refused_while_weeks_are_booked_to_come(ann, admin_a, three_c
     pool.profile_rate_set(profile=ann, by=finance, amount=Decimal("40"))
     officer = UserFactory(council=three_councils[1], roles=["booking_officer"])
     bookings.booking_request(officer=officer, profile=ann, weeks={monday: Decimal("2")}, brief="Help")
-    services.member_remove(member=ann.user, by=admin_a)
+    members.member_remove(member=ann.user, by=admin_a)
     with pytest.raises(privacy.PrivacyError, match="still has weeks booked or held"):
         privacy.member_erase(member=ann.user, by=admin_a)
     assert User.objects.get(pk=ann.user.pk).email != f"erased-{ann.user.pk}@erased.invalid"
 
 
 def test_the_erase_page_works_for_the_councils_admin_only(client, ann, admin_a, three_councils):
-    services.member_remove(member=ann.user, by=admin_a)
+    members.member_remove(member=ann.user, by=admin_a)
     other_admin = User.objects.get(council=three_councils[1], roles__contains=["council_admin"])
     url = reverse("privacy:member_erase", args=[ann.user.pk])
     client.force_login(other_admin)
@@ -147,7 +147,7 @@ def test_the_erase_page_works_for_the_councils_admin_only(client, ann, admin_a, 
 
 def test_erasure_waits_until_the_hours_are_invoiced(ann, november_hours, admin_a):
     """The next settlement names the specialist on the invoice, so their name must still be there."""
-    services.member_remove(member=ann.user, by=admin_a)
+    members.member_remove(member=ann.user, by=admin_a)
     with pytest.raises(privacy.PrivacyError, match="hours not yet invoiced"):
         privacy.member_erase(member=ann.user, by=admin_a)
     settlement.settlement_run(period="2026-11", today=date(2026, 12, 1))

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import services as bookings
-from councils import services as council_services
+from councils import members
 from notifications.models import OutboundEmail
 from talentpool import approval, services, weekly_hours
 from talentpool.models import SlotStatus, WeekSlot
@@ -46,7 +46,7 @@ def test_return_and_withdraw_pages_render_and_explain_a_missing_reason(client, l
 
 def test_a_removed_specialist_is_no_longer_listed_or_bookable(listed, officer, other_council):
     admin = other_council.users.filter(roles__contains=["council_admin"]).first()
-    council_services.member_remove(member=listed.user, by=admin)
+    members.member_remove(member=listed.user, by=admin)
     assert list(specialist_search(viewer=officer, params=SearchParams())) == []
     with pytest.raises(bookings.BookingError, match="no longer approved"):
         bookings.booking_request(officer=officer, profile=listed, weeks={NEXT: Decimal("3")}, brief="Help")

@@ -1,0 +1,221 @@
+"""A council's members: roles, removal, self sign-ups waiting for approval, and the council's side of
+erasing a leaver. Membership status moves through `membership_machine`."""
+
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.db.models import Q
+
+from audit.services import audit_record, snapshot
+from audit.transitions import StateMachine
+from notifications.models import OutboundEmail
+from notifications.services import email_enqueue
+
+from .models import (
+    MEMBERSHIP_MOVES,
+    Council,
+    CouncilDomain,
+    CouncilStatus,
+    Invitation,
+    MembershipStatus,
+    Role,
+    User,
+)
+from .selectors import council_admins
+from .services import MEMBER_FIELDS, CouncilError, council_locked, email_normalised, member_audit, roles_cleaned
+
+membership_machine: StateMachine[User] = StateMachine(
+    moves=MEMBERSHIP_MOVES,
+    labels=MembershipStatus,
+    error=CouncilError,
+    noun="This person",
+    refusal=lambda member, current, to: {
+        MembershipStatus.REMOVED: f"{member} has already been removed",
+    }.get(current, f"{member} is not waiting for approval"),
+)
+
+
+def _refuse_unless_still_admin(*, by: User, council: Council) -> None:
+    """Checked under the council's lock: the page was opened by an administrator, who may have lost the
+    role (or been removed) since."""
+    still = User.objects.filter(
+        pk=by.pk,
+        council=council,
+        is_active=True,
+        membership_status=MembershipStatus.ACTIVE,
+        roles__contains=[Role.COUNCIL_ADMIN],
+    ).exists()
+    if not still:
+        raise CouncilError("You are no longer a council administrator, so you cannot change people’s access")
+
+
+def _member_locked(*, member: User, council: Council) -> User:
+    member = User.objects.select_for_update().filter(pk=member.pk, council=council).first()
+    if member is None:
+        raise CouncilError("That person is not a member of your council")
+    return member
+
+
+def _refuse_losing_last_admin(*, member: User, council: Council) -> None:
+    others = (
+        User.objects.select_for_update()
+        .filter(council=council, membership_status=MembershipStatus.ACTIVE, roles__contains=[Role.COUNCIL_ADMIN])
+        .exclude(pk=member.pk)
+    )
+    if not others.exists():
+        raise CouncilError(f"{member} is the only council administrator. Make someone else an administrator first.")
+
+
+@transaction.atomic
+def member_roles_change(*, member: User, roles: Iterable[str], by: User) -> User:
+    council = council_locked(by.council)
+    _refuse_unless_still_admin(by=by, council=council)
+    member = _member_locked(member=member, council=council)
+    if member.membership_status != MembershipStatus.ACTIVE:
+        raise CouncilError(f"{member} is not an active member")
+    roles = roles_cleaned(roles)
+    if Role.COUNCIL_ADMIN in member.roles and Role.COUNCIL_ADMIN not in roles:
+        _refuse_losing_last_admin(member=member, council=council)
+    before = snapshot(member, *MEMBER_FIELDS)
+    member.roles = roles
+    member.save(update_fields=["roles"])
+    member_audit(member=member, by=by, action="roles_changed", before=before)
+    return member
+
+
+@transaction.atomic
+def member_remove(*, member: User, by: User) -> User:
+    council = council_locked(by.council)
+    _refuse_unless_still_admin(by=by, council=council)
+    member = _member_locked(member=member, council=council)
+    if member.pk == by.pk:
+        raise CouncilError("You cannot remove yourself. Ask another council administrator.")
+    membership_machine.refuse_unless(member, MembershipStatus.REMOVED)
+    if Role.COUNCIL_ADMIN in member.roles:
+        _refuse_losing_last_admin(member=member, council=council)
+    before = snapshot(member, *MEMBER_FIELDS)
+    membership_machine.move(member, to=MembershipStatus.REMOVED)
+    member.is_active = False
+    member.save(update_fields=["membership_status", "is_active"])
+    member_audit(member=member, by=by, action="removed", before=before)
+    return member
+
+
+@transaction.atomic
+def member_signup_approve(*, member: User, roles: Iterable[str], by: User) -> User:
+    council = council_locked(by.council)
+    _refuse_unless_still_admin(by=by, council=council)
+    member = _member_locked(member=member, council=council)
+    if member.membership_status != MembershipStatus.PENDING:
+        raise CouncilError(f"{member} is not waiting for approval")
+    before = snapshot(member, *MEMBER_FIELDS)
+    member.roles = roles_cleaned(roles)
+    membership_machine.move(member, to=MembershipStatus.ACTIVE)
+    member.save(update_fields=["roles", "membership_status"])
+    member_audit(member=member, by=by, action="signup_approved", before=before)
+    email_enqueue(
+        kind="signup_approved",
+        to=member.email,
+        subject=f"Your LocalGov Talent Pool account at {council.short_name} is approved",
+        template="emails/signup_approved",
+        context={"member": member, "council": council},
+    )
+    return member
+
+
+@transaction.atomic
+def member_signup_reject(*, member: User, by: User) -> User:
+    council = council_locked(by.council)
+    _refuse_unless_still_admin(by=by, council=council)
+    member = _member_locked(member=member, council=council)
+    if member.membership_status != MembershipStatus.PENDING:
+        raise CouncilError(f"{member} is not waiting for approval")
+    before = snapshot(member, *MEMBER_FIELDS)
+    membership_machine.move(member, to=MembershipStatus.REMOVED)
+    member.is_active = False
+    member.save(update_fields=["membership_status", "is_active"])
+    member_audit(member=member, by=by, action="signup_rejected", before=before)
+    email_enqueue(
+        kind="signup_rejected",
+        to=member.email,
+        subject="Your LocalGov Talent Pool sign-up was not approved",
+        template="emails/signup_rejected",
+        context={"member": member, "council": council},
+    )
+    return member
+
+
+def council_for_signup_email(*, email: str) -> Council | None:
+    """The active council whose allowed domains include this address's domain, if any."""
+    domain = email_normalised(email).rpartition("@")[2]
+    match = CouncilDomain.objects.select_related("council").filter(domain=domain).first()
+    if match is None or match.council.status != CouncilStatus.ACTIVE:
+        return None
+    return match.council
+
+
+def member_signup_record(*, user: User, council: Council) -> User:
+    """A self-registered user on an allowed domain: pending until a council administrator approves."""
+    user.council = council
+    user.roles = []
+    if user.membership_status != MembershipStatus.PENDING:  # the sign-up adapter saves it pending already
+        membership_machine.move(user, to=MembershipStatus.PENDING)
+    user.save(update_fields=["council", "roles", "membership_status"])
+    member_audit(member=user, by=user, action="signed_up", before={})
+    for admin in council_admins(council=council):
+        email_enqueue(
+            kind="signup_pending",
+            to=admin.email,
+            subject=f"{user.full_name} has asked to join {council.short_name} on LocalGov Talent Pool",
+            template="emails/signup_pending",
+            context={"member": user, "council": council, "recipient": admin},
+        )
+    return user
+
+
+@transaction.atomic
+def member_erase_check(*, member: User, by: User) -> User:
+    """The council's side of erasing a leaver: under the council's lock, `by` is still an administrator
+    and `member` a removed member not yet erased. Returns the member, locked."""
+    council = council_locked(by.council)
+    _refuse_unless_still_admin(by=by, council=council)
+    member = _member_locked(member=member, council=council)
+    if member.pk == by.pk:
+        raise CouncilError("You cannot erase yourself. Ask another council administrator.")
+    if member.is_erased:
+        raise CouncilError("This person’s details have already been erased")
+    if member.membership_status != MembershipStatus.REMOVED:
+        raise CouncilError(f"Remove {member} from your council before erasing their details")
+    return member
+
+
+ERASED_NAME = "Former member"
+
+
+@transaction.atomic
+def member_anonymise(*, member: User, by: User) -> User:
+    """Replace a checked leaver's name and e-mail address; their e-mail addresses, invitations and the
+    e-mails sent to them go (never a council's own finance address)."""
+    old_email = member.email
+    if not Council.objects.filter(finance_email__iexact=old_email).exists():
+        OutboundEmail.objects.filter(to__iexact=old_email).delete()
+    EmailAddress.objects.filter(user=member).delete()
+    Invitation.objects.filter(Q(accepted_user=member) | Q(email__iexact=old_email)).update(
+        email=f"erased-{member.pk}@erased.invalid", full_name=""
+    )
+    member.full_name = ERASED_NAME
+    member.email = f"erased-{member.pk}@erased.invalid"
+    member.set_unusable_password()  # with is_active off, any session still open stops working
+    member.is_active = False
+    member.roles = []
+    member.save()
+    audit_record(
+        actor=by,
+        action="member.erased",
+        obj=member,
+        councils=[member.council_id],
+        note="Personal details erased; financial records kept",
+        label=f"Member {member.pk}",
+    )
+    return member
