@@ -110,10 +110,57 @@ def generate(
     today = timezone.localdate()
     started = time.perf_counter()
 
-    council_register_import()
-    all_councils = list(Council.objects.order_by("code"))[:councils]
-    agreement = agreement_current()
     password = make_password(PASSWORD)
+    all_councils = _councils_activate(count=councils, password=password, now=now)
+    out.councils = len(all_councils)
+    out.seconds["councils"] = time.perf_counter() - started
+
+    # Specialists and their profiles.
+    t = time.perf_counter()
+    areas = list(ServiceArea.objects.all())
+    profiles = _specialists_create(
+        all_councils=all_councils, areas=areas, count=specialists, rng=rng, password=password, now=now, today=today
+    )
+    out.past_projects = _past_projects_create(profiles=profiles, areas=areas, rng=rng, today=today)
+    out.specialists = len(profiles)
+    _search_vectors_update()
+    out.seconds["profiles"] = time.perf_counter() - t
+
+    # Open weeks ahead.
+    t = time.perf_counter()
+    first = first_future_monday(today)
+    slot_id = _next_id(WeekSlot)
+    out.open_weeks = _open_weeks_create(profiles=profiles, weeks=weeks, first=first, first_id=slot_id, now=now)
+    out.seconds["open_weeks"] = time.perf_counter() - t
+
+    # A year of history: each council buys from ten partner councils.
+    t = time.perf_counter()
+    out.history_bookings = _history_create(
+        profiles=profiles,
+        all_councils=all_councils,
+        rng=rng,
+        size=int(100_000 * history_months / 12 * specialists / 20000),
+        past_weeks=[first - timedelta(weeks=k) for k in range(2, 2 + int(52 * history_months / 12))],
+        first_slot_id=slot_id + out.open_weeks,
+        now=now,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    out.seconds["history"] = time.perf_counter() - t
+    out.seconds["total"] = time.perf_counter() - started
+    log(
+        f"Generated {out.councils} councils, {out.specialists} specialists, {out.past_projects} past projects, "
+        f"{out.open_weeks} open weeks, {out.history_bookings} past bookings in {out.seconds['total']:.1f} s"
+    )
+    return out
+
+
+def _councils_activate(*, count: int, password: str, now) -> list[Council]:
+    """Import the register and make the first `count` councils (by code) active on the current agreement,
+    each with an admin, a booking officer, a finance officer and an approver."""
+    council_register_import()
+    all_councils = list(Council.objects.order_by("code"))[:count]
+    agreement = agreement_current()
     with transaction.atomic():
         Council.objects.filter(pk__in=[c.pk for c in all_councils]).update(
             status=CouncilStatus.ACTIVE,
@@ -144,13 +191,21 @@ def generate(
             [AgreementAcceptance(council=c, agreement=agreement, accepted_by=admins[c.pk]) for c in all_councils],
             ignore_conflicts=True,
         )
-    out.councils = len(all_councils)
-    out.seconds["councils"] = time.perf_counter() - started
+    return all_councils
 
-    # Specialists and their profiles.
-    t = time.perf_counter()
+
+def _specialists_create(
+    *,
+    all_councils: list[Council],
+    areas: list[ServiceArea],
+    count: int,
+    rng: random.Random,
+    password: str,
+    now,
+    today,
+) -> list[SpecialistProfile]:
+    """`count` approved specialists spread over the councils, each with three skills and two service areas."""
     skills = list(Skill.objects.filter(controlled=True))
-    areas = list(ServiceArea.objects.all())
     first_names = ["Alex", "Sam", "Jo", "Priya", "Tom", "Aisha", "Chris", "Megan", "Owen", "Fatima", "Lee", "Rhian"]
     last_names = ["Smith", "Jones", "Patel", "Williams", "Brown", "Evans", "Khan", "Taylor", "Davies", "Wilson"]
     users = [
@@ -161,7 +216,7 @@ def generate(
             roles=[Role.SPECIALIST],
             password=password,
         )
-        for i in range(specialists)
+        for i in range(count)
     ]
     User.objects.bulk_create(users, batch_size=2000)
     users = list(
@@ -197,6 +252,13 @@ def generate(
         [AreaLink(specialistprofile_id=p.pk, servicearea_id=a.pk) for p in profiles for a in rng.sample(areas, 2)],
         batch_size=5000,
     )
+    return profiles
+
+
+def _past_projects_create(
+    *, profiles: list[SpecialistProfile], areas: list[ServiceArea], rng: random.Random, today
+) -> int:
+    """One to five past projects for each profile; returns how many."""
     projects = []
     for p in profiles:
         for _ in range(rng.randint(1, 5)):
@@ -213,8 +275,12 @@ def generate(
                 )
             )
     PastProject.objects.bulk_create(projects, batch_size=5000)
-    out.specialists, out.past_projects = len(profiles), len(projects)
-    with connection.cursor() as cursor:  # every search vector in one set-based statement
+    return len(projects)
+
+
+def _search_vectors_update() -> None:
+    """Every search vector in one set-based statement."""
+    with connection.cursor() as cursor:
         cursor.execute("""
             UPDATE talentpool_specialistprofile p SET search_vector =
                 setweight(to_tsvector('english', p.headline || ' ' || coalesce(s.names, '') || ' ' || coalesce(pp.titles, '')), 'A')
@@ -229,12 +295,11 @@ def generate(
                        FROM talentpool_pastproject GROUP BY 1) pp ON pp.pid = p2.id
             WHERE p.id = p2.id AND p.search_vector IS NULL
         """)
-    out.seconds["profiles"] = time.perf_counter() - t
 
-    # Open weeks ahead.
-    t = time.perf_counter()
-    first = first_future_monday(today)
-    slot_id = _next_id(WeekSlot)
+
+def _open_weeks_create(*, profiles: list[SpecialistProfile], weeks: int, first, first_id: int, now) -> int:
+    """`weeks` open weeks of three hours for each profile from `first`, ids from `first_id`; returns how many."""
+    slot_id = first_id
     open_rows = []
     for p in profiles:
         for w in range(weeks):
@@ -251,11 +316,22 @@ def generate(
             )
             slot_id += 1
     _copy(WeekSlot, open_rows)
-    out.open_weeks = len(open_rows)
-    out.seconds["open_weeks"] = time.perf_counter() - t
+    return len(open_rows)
 
-    # A year of history: each council buys from ten partner councils.
-    t = time.perf_counter()
+
+def _history_create(
+    *,
+    profiles: list[SpecialistProfile],
+    all_councils: list[Council],
+    rng: random.Random,
+    size: int,
+    past_weeks: list,
+    first_slot_id: int,
+    now,
+) -> int:
+    """`size` past weeks of `past_weeks` booked, worked and confirmed, each council buying from ten partner
+    councils, on slots with ids from `first_slot_id`; returns how many."""
+    slot_id = first_slot_id
     by_council: dict[int, list] = {}
     for p in profiles:
         by_council.setdefault(p.council_id, []).append(p)
@@ -266,13 +342,11 @@ def generate(
     partners = {
         c.pk: rng.sample([o.pk for o in all_councils if o.pk != c.pk and o.pk in by_council], 10) for c in all_councils
     }
-    n_history = int(100_000 * history_months / 12 * specialists / 20000)
-    past_weeks = [first - timedelta(weeks=k) for k in range(2, 2 + int(52 * history_months / 12))]
     used = set()
     slot_rows, booking_rows, week_rows, sheet_rows = [], [], [], []
     booking_id, week_id, sheet_id = _next_id(Booking), _next_id(BookingWeek), _next_id(Timesheet)
     customers = [c.pk for c in all_councils]
-    while len(booking_rows) < n_history:
+    while len(booking_rows) < size:
         customer = rng.choice(customers)
         p = rng.choice(by_council[rng.choice(partners[customer])])
         week = rng.choice(past_weeks)
@@ -341,13 +415,4 @@ def generate(
         _copy(Booking, booking_rows)
         _copy(BookingWeek, week_rows)
         _copy(Timesheet, sheet_rows)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    out.history_bookings = len(booking_rows)
-    out.seconds["history"] = time.perf_counter() - t
-    out.seconds["total"] = time.perf_counter() - started
-    log(
-        f"Generated {out.councils} councils, {out.specialists} specialists, {out.past_projects} past projects, "
-        f"{out.open_weeks} open weeks, {out.history_bookings} past bookings in {out.seconds['total']:.1f} s"
-    )
-    return out
+    return len(booking_rows)

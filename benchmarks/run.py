@@ -94,29 +94,50 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
-    from django.utils import timezone
+    results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "scale": SCALE, "measures": []}
+    results.update(data_prepare())
+    server = gunicorn_start()
+    try:
+        gunicorn_wait()
+        results["measures"].extend(http_measures())
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
 
+    results["settlement"] = settlement_measures()
+    floor_median = results["measures"][0]["median_ms"]
+    for m in results["measures"]:
+        m["ratio_to_floor"] = round(m["median_ms"] / floor_median, 2) if floor_median else None
+    print_table(results)
+    out = ROOT / "benchmarks" / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+
+
+def data_prepare() -> dict:
+    """Generate the data set unless the database has it ("generation"), then count what is there ("data")."""
     from benchmarks.generator import generate
     from bookings.models import BookingWeek
-    from councils.models import User
-    from talentpool.models import ServiceArea, Skill, SlotStatus, SpecialistProfile, WeekSlot
-    from talentpool.weeks import first_future_monday
+    from talentpool.models import SpecialistProfile, WeekSlot
 
-    results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "scale": SCALE, "measures": []}
+    prepared = {}
     if not SpecialistProfile.objects.filter(user__email__endswith=".bench.example").exists():
         g = generate(specialists=int(20000 * SCALE))
-        results["generation"] = {
+        prepared["generation"] = {
             "seconds": round(g.seconds["total"], 1),
             **{k: v for k, v in vars(g).items() if k != "seconds"},
         }
-    results["data"] = {
+    prepared["data"] = {
         "specialists": SpecialistProfile.objects.count(),
         "week_slots": WeekSlot.objects.count(),
         "booking_weeks": BookingWeek.objects.count(),
     }
+    return prepared
 
-    server = subprocess.Popen(
+
+def gunicorn_start() -> subprocess.Popen:
+    return subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "config.wsgi:application",
@@ -134,181 +155,213 @@ def main() -> None:
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench"},
     )
-    try:
-        import requests
 
-        for _ in range(100):
-            try:
-                requests.get(BASE + "/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        rng = random.Random(7)
-        officers = list(
-            User.objects.filter(email__startswith="booking-officer@", email__endswith=".bench.example").order_by("pk")
+
+def gunicorn_wait() -> None:
+    """Until the server answers, or 100 tries 0.2 s apart."""
+    import requests
+
+    for _ in range(100):
+        try:
+            requests.get(BASE + "/healthz", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+
+
+def http_measures() -> list[dict]:
+    """The floor, the search and profile pages, then booking requests alone and under contention."""
+    from django.utils import timezone
+
+    from councils.models import User
+    from talentpool.models import SlotStatus, WeekSlot
+    from talentpool.weeks import first_future_monday
+
+    rng = random.Random(7)
+    officers = list(
+        User.objects.filter(email__startswith="booking-officer@", email__endswith=".bench.example").order_by("pk")
+    )
+    viewer = signed_in(officers[0])
+    for _ in range(20):  # warm up both workers
+        timed(viewer, "GET", "/")
+
+    floor = [timed(viewer, "GET", "/")[1] for _ in range(200)]
+    measures = [summary("floor: home page, signed in", floor)]
+    first = first_future_monday(timezone.localdate())
+    measures.append(search_measure(viewer, rng=rng, first=first))
+    measures.append(profile_measure(viewer, rng=rng, council_id=officers[0].council_id))
+
+    # Booking under contention: 32 officers of different councils over HTTP.
+    clients = officers[1:33]
+    open_slots = list(
+        WeekSlot.objects.filter(status=SlotStatus.OPEN, week_start__gte=first)
+        .order_by("?")
+        .values_list("profile_id", "week_start", "profile__council_id")[:2500]
+    )
+    distinct, contested, alone = open_slots[:2000], open_slots[2000:2200], open_slots[2200:2500]
+    measures.append(booking_alone_measure(officers[0], alone))
+    measures.append(floor_crowd_measure(clients))
+    measures.append(booking_contended_measure(clients, distinct=distinct, contested=contested, rng=rng))
+    return measures
+
+
+SEARCH_WORDS = [
+    "council tax",
+    "housing repairs",
+    "waste collection",
+    "contact centre",
+    "case management",
+    "payments",
+    "data warehouse",
+    "mobile app",
+    "parking",
+    "school admissions",
+    "benefits",
+    "CRM",
+]
+
+
+def search_measure(viewer, *, rng, first) -> dict:
+    from talentpool.models import ServiceArea, Skill
+
+    skills = list(Skill.objects.filter(controlled=True).values_list("pk", flat=True))
+    areas = list(ServiceArea.objects.values_list("code", flat=True))
+    searches = []
+    for i in range(200):
+        params = search_params(i, rng=rng, first=first, skills=skills, areas=areas)
+        searches.append(timed(viewer, "GET", "/pool/search/", params=params)[1])
+    return summary("search page (200 varied searches)", searches)
+
+
+def search_params(i, *, rng, first, skills, areas) -> dict:
+    """The i-th of the varied searches: words, and in turn a week, a skill, a service area, a nation, a sort,
+    minimum hours."""
+    params = {"q": rng.choice(SEARCH_WORDS)}
+    if i % 2:
+        params["week"] = (first + timedelta(weeks=rng.randrange(26))).isoformat()
+    if i % 3 == 0:
+        params["skill"] = rng.choice(skills)
+    if i % 5 == 0:
+        params["service_area"] = rng.choice(areas)
+    if i % 7 == 0:
+        params["nation"] = "Wales"
+    if i % 4 == 0:
+        params["sort"] = rng.choice(["soonest", "rate"])
+    if i % 6 == 0:
+        params["min_hours"] = "2"
+    return params
+
+
+def profile_measure(viewer, *, rng, council_id) -> dict:
+    from talentpool.models import SpecialistProfile
+
+    profile_ids = list(SpecialistProfile.objects.exclude(council=council_id).values_list("pk", flat=True)[:5000])
+    profiles = [timed(viewer, "GET", f"/pool/specialists/{rng.choice(profile_ids)}/")[1] for _ in range(200)]
+    return summary("profile page", profiles)
+
+
+def booking_token(session, profile_id, week) -> str:
+    """The request form sets the CSRF cookie and carries the token every POST then sends."""
+    page = session.get(f"{BASE}/bookings/request/{profile_id}/{week.isoformat()}/", timeout=60)
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+def booking_post(session, token, profile_id, week):
+    """Request one week of a profile, 2 hours: (response, sample)."""
+    w = week.isoformat()
+    return timed(
+        session,
+        "POST",
+        f"/bookings/request/{profile_id}/{w}/",
+        data={"csrfmiddlewaretoken": token, f"week_{w}": "on", f"hours_{w}": "2", "brief": "Benchmark"},
+        headers={"Referer": BASE + "/"},
+    )
+
+
+def booking_alone_measure(officer, alone) -> dict:
+    """One booking request at a time (no contention), against the floor measured the same way."""
+    solo = signed_in(officer)
+    alone = [job for job in alone if job[2] != officer.council_id]
+    solo_token = booking_token(solo, alone[0][0], alone[0][1])
+    solo_samples = [booking_post(solo, solo_token, profile_id, week)[1] for profile_id, week, _council_id in alone]
+    return summary("booking request (one client)", solo_samples)
+
+
+def in_threads(target, officers) -> None:
+    """Run `target(officer)` for every officer at once, each in its own thread, and wait for them all."""
+    threads = [threading.Thread(target=target, args=(officer,)) for officer in officers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def floor_crowd_measure(clients) -> dict:
+    """The floor under the same 32-way concurrency as the contended booking, for a like-for-like ratio."""
+    crowd_floor, crowd_lock = [], threading.Lock()
+
+    def floor_load(officer):
+        session = signed_in(officer)
+        for _ in range(60):
+            sample = timed(session, "GET", "/")[1]
+            with crowd_lock:
+                crowd_floor.append(sample)
+
+    in_threads(floor_load, clients)
+    return summary("floor (32 clients at once)", crowd_floor)
+
+
+def booking_work(clients, *, distinct, contested, rng) -> dict:
+    """Each client's share of the weeks, by officer id: the distinct weeks dealt out in turn, and each
+    contested week to 8 clients."""
+    work = {c.pk: [] for c in clients}
+    for i, slot in enumerate(distinct):
+        work[clients[i % len(clients)].pk].append(slot)
+    for slot in contested:
+        for c in rng.sample(clients, 8):
+            work[c.pk].append(slot)
+    return work
+
+
+def booking_contended_measure(clients, *, distinct, contested, rng) -> dict:
+    """All clients at once request their share of the weeks; then one SQL query counts weeks holding two
+    live bookings."""
+    from django.db import connection
+
+    work = booking_work(clients, distinct=distinct, contested=contested, rng=rng)
+    samples, outcomes, lock = [], {"held": 0, "refused": 0}, threading.Lock()
+
+    def book(officer):
+        session = signed_in(officer)
+        rng_local = random.Random(officer.pk)
+        jobs = [j for j in work[officer.pk] if j[2] != officer.council_id]
+        first_profile, first_week, _council = jobs[0]
+        token = booking_token(session, first_profile, first_week)
+        rng_local.shuffle(jobs)
+        for profile_id, week, council_id in jobs:
+            if council_id == officer.council_id:
+                continue
+            response, sample = booking_post(session, token, profile_id, week)
+            with lock:
+                samples.append(sample)
+                outcomes["held" if response.status_code == 302 else "refused"] += 1
+
+    started = time.perf_counter()
+    in_threads(book, clients)
+    wall = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT slot_id FROM bookings_bookingweek WHERE status IN ('held','booked') GROUP BY slot_id HAVING count(*) > 1) x"
         )
-        viewer = signed_in(officers[0])
-        for _ in range(20):  # warm up both workers
-            timed(viewer, "GET", "/")
-
-        floor = [timed(viewer, "GET", "/")[1] for _ in range(200)]
-        results["measures"].append(summary("floor: home page, signed in", floor))
-
-        words = [
-            "council tax",
-            "housing repairs",
-            "waste collection",
-            "contact centre",
-            "case management",
-            "payments",
-            "data warehouse",
-            "mobile app",
-            "parking",
-            "school admissions",
-            "benefits",
-            "CRM",
-        ]
-        skills = list(Skill.objects.filter(controlled=True).values_list("pk", flat=True))
-        areas = list(ServiceArea.objects.values_list("code", flat=True))
-        first = first_future_monday(timezone.localdate())
-        searches = []
-        for i in range(200):
-            params = {"q": rng.choice(words)}
-            if i % 2:
-                params["week"] = (first + timedelta(weeks=rng.randrange(26))).isoformat()
-            if i % 3 == 0:
-                params["skill"] = rng.choice(skills)
-            if i % 5 == 0:
-                params["service_area"] = rng.choice(areas)
-            if i % 7 == 0:
-                params["nation"] = "Wales"
-            if i % 4 == 0:
-                params["sort"] = rng.choice(["soonest", "rate"])
-            if i % 6 == 0:
-                params["min_hours"] = "2"
-            searches.append(timed(viewer, "GET", "/pool/search/", params=params)[1])
-        results["measures"].append(summary("search page (200 varied searches)", searches))
-
-        profile_ids = list(
-            SpecialistProfile.objects.exclude(council=officers[0].council_id).values_list("pk", flat=True)[:5000]
-        )
-        profiles = [timed(viewer, "GET", f"/pool/specialists/{rng.choice(profile_ids)}/")[1] for _ in range(200)]
-        results["measures"].append(summary("profile page", profiles))
-
-        # Booking under contention: 32 officers of different councils over HTTP.
-        clients = officers[1:33]
-        open_slots = list(
-            WeekSlot.objects.filter(status=SlotStatus.OPEN, week_start__gte=first)
-            .order_by("?")
-            .values_list("profile_id", "week_start", "profile__council_id")[:2500]
-        )
-        distinct, contested, alone = open_slots[:2000], open_slots[2000:2200], open_slots[2200:2500]
-
-        # One booking request at a time (no contention), against the floor measured the same way.
-        solo = signed_in(officers[0])
-        alone = [job for job in alone if job[2] != officers[0].council_id]
-        page = solo.get(f"{BASE}/bookings/request/{alone[0][0]}/{alone[0][1].isoformat()}/", timeout=60)
-        solo_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        solo_samples = []
-        for profile_id, week, _council_id in alone:
-            w = week.isoformat()
-            solo_samples.append(
-                timed(
-                    solo,
-                    "POST",
-                    f"/bookings/request/{profile_id}/{w}/",
-                    data={
-                        "csrfmiddlewaretoken": solo_token,
-                        f"week_{w}": "on",
-                        f"hours_{w}": "2",
-                        "brief": "Benchmark",
-                    },
-                    headers={"Referer": BASE + "/"},
-                )[1]
-            )
-        results["measures"].append(summary("booking request (one client)", solo_samples))
-
-        # The floor under the same 32-way concurrency as the contended booking, for a like-for-like ratio.
-        crowd_floor, crowd_lock = [], threading.Lock()
-
-        def floor_load(officer):
-            session = signed_in(officer)
-            for _ in range(60):
-                sample = timed(session, "GET", "/")[1]
-                with crowd_lock:
-                    crowd_floor.append(sample)
-
-        threads = [threading.Thread(target=floor_load, args=(c,)) for c in clients]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        results["measures"].append(summary("floor (32 clients at once)", crowd_floor))
-        work = {c.pk: [] for c in clients}
-        for i, slot in enumerate(distinct):
-            work[clients[i % len(clients)].pk].append(slot)
-        for slot in contested:
-            for c in rng.sample(clients, 8):
-                work[c.pk].append(slot)
-        samples, outcomes, lock = [], {"held": 0, "refused": 0}, threading.Lock()
-
-        def book(officer):
-            session = signed_in(officer)
-            rng_local = random.Random(officer.pk)
-            jobs = [j for j in work[officer.pk] if j[2] != officer.council_id]
-            # The request form sets the CSRF cookie and carries the token every POST then sends.
-            first_profile, first_week, _council = jobs[0]
-            page = session.get(f"{BASE}/bookings/request/{first_profile}/{first_week.isoformat()}/", timeout=60)
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-            rng_local.shuffle(jobs)
-            for profile_id, week, council_id in jobs:
-                if council_id == officer.council_id:
-                    continue
-                w = week.isoformat()
-                response, sample = timed(
-                    session,
-                    "POST",
-                    f"/bookings/request/{profile_id}/{w}/",
-                    data={"csrfmiddlewaretoken": token, f"week_{w}": "on", f"hours_{w}": "2", "brief": "Benchmark"},
-                    headers={"Referer": BASE + "/"},
-                )
-                with lock:
-                    samples.append(sample)
-                    outcomes["held" if response.status_code == 302 else "refused"] += 1
-
-        started = time.perf_counter()
-        threads = [threading.Thread(target=book, args=(c,)) for c in clients]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - started
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT slot_id FROM bookings_bookingweek WHERE status IN ('held','booked') GROUP BY slot_id HAVING count(*) > 1) x"
-            )
-            doubles = cursor.fetchone()[0]
-        booking = summary("booking request (32 clients, contended)", samples)
-        booking.update(
-            requests=len(samples),
-            requests_per_second=round(len(samples) / wall, 1),
-            double_bookings=doubles,
-            **outcomes,
-        )
-        results["measures"].append(booking)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-
-    results["settlement"] = settlement_measures()
-    floor_median = results["measures"][0]["median_ms"]
-    for m in results["measures"]:
-        m["ratio_to_floor"] = round(m["median_ms"] / floor_median, 2) if floor_median else None
-    print_table(results)
-    out = ROOT / "benchmarks" / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, default=str))
-    print(f"\nWritten to {out.relative_to(ROOT)}")
+        doubles = cursor.fetchone()[0]
+    booking = summary("booking request (32 clients, contended)", samples)
+    booking.update(
+        requests=len(samples),
+        requests_per_second=round(len(samples) / wall, 1),
+        double_bookings=doubles,
+        **outcomes,
+    )
+    return booking
 
 
 def settlement_measures():

@@ -64,6 +64,8 @@ REGISTER_COLUMNS = (
     "replaced-by",
 )
 GOVUK_COLUMNS = ("slug", "gss", "homepage_url")
+# Register columns with a length limit in the database.
+_COLUMN_LIMITS = (("official-name", 200), ("nice-name", 200), ("region", 60), ("local-authority-type-name", 60))
 
 _GSS_RE = re.compile(r"[ENSW]\d{8}")
 _SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
@@ -224,7 +226,23 @@ def _register_apply(*, entries: list[RegisterEntry], path: Path) -> RegisterImpo
 
     absent = sorted(code for code in existing if code not in wanted)
     in_use = set(Council.objects.filter(code__in=absent).filter(_council_has_activity()).values_list("code", flat=True))
-    kept = [existing[code] for code in absent if code in in_use]
+    _register_check_kept_slugs(entries=entries, kept=[existing[code] for code in absent if code in in_use], path=path)
+    _register_remove(absent=[existing[code] for code in absent], in_use=in_use, result=result)
+    _register_save(entries=entries, existing=existing, result=result)
+
+    for codes in (
+        result.created,
+        result.changed,
+        result.unchanged,
+        result.removed,
+        result.kept_with_activity,
+    ):
+        codes.sort()
+    return result
+
+
+def _register_check_kept_slugs(*, entries: list[RegisterEntry], kept: list[Council], path: Path) -> None:
+    """A council kept for its activity keeps its slug: no register entry may take it."""
     kept_slugs = {council.slug: council for council in kept}
     for entry in entries:
         holder = kept_slugs.get(entry.slug)
@@ -236,18 +254,24 @@ def _register_apply(*, entries: list[RegisterEntry], path: Path) -> RegisterImpo
                 line=entry.line,
             )
 
-    for code in absent:
-        if code in in_use:
-            result.kept_with_activity.append(code)
+
+def _register_remove(*, absent: list[Council], in_use: set[str], result: RegisterImportResult) -> None:
+    """Delete the councils gone from the register that nobody has used; keep and report the others."""
+    for council in absent:
+        if council.code in in_use:
+            result.kept_with_activity.append(council.code)
             continue
         try:
             with transaction.atomic():  # a row of another app protecting the council keeps it
-                existing[code].delete()
+                council.delete()
         except (ProtectedError, RestrictedError):
-            result.kept_with_activity.append(code)
+            result.kept_with_activity.append(council.code)
         else:
-            result.removed.append(code)
+            result.removed.append(council.code)
 
+
+def _register_save(*, entries: list[RegisterEntry], existing: dict[str, Council], result: RegisterImportResult) -> None:
+    """Create the new councils (in one statement) and update the register's fields of the changed ones."""
     to_create = []
     for entry in entries:
         council = existing.get(entry.code)
@@ -264,16 +288,6 @@ def _register_apply(*, entries: list[RegisterEntry], path: Path) -> RegisterImpo
         council.save(update_fields=[*changed_fields, "updated_at"])
         result.changed.append(entry.code)
     Council.objects.bulk_create(to_create)
-
-    for codes in (
-        result.created,
-        result.changed,
-        result.unchanged,
-        result.removed,
-        result.kept_with_activity,
-    ):
-        codes.sort()
-    return result
 
 
 def _register_lock() -> None:
@@ -303,57 +317,21 @@ def _register_candidates(*, path: Path) -> list[_Candidate]:
     successors: dict[str, list[str]] = {}  # code -> GSS codes of the authorities it alone replaced
     loaded: list[tuple[_Row, str]] = []
     for row in rows:
-        values, line = row.values, row.line
-
-        def fail(reason: str, line: int = line) -> RegisterImportError:
-            return RegisterImportError(reason, path=path, line=line)
-
-        code = _clean_code(values["local-authority-code"])
-        values["local-authority-code"] = code
-        if not code:
-            raise fail("no register code (column local-authority-code is empty)")
-        if len(code) > 8:
-            raise fail(f"register code {code!r} is longer than 8 characters")
-        if code in code_lines:
-            raise fail(f"register code {code} is already used on line {code_lines[code]}")
-        code_lines[code] = line
-        if not values["official-name"]:
-            raise fail("no name (column official-name is empty)")
-        if not values["nice-name"]:
-            raise fail("no short name (column nice-name is empty)")
-        if values["nation"] not in Nation.values:
-            raise fail(f"unknown nation {values['nation']!r} (expected one of {', '.join(Nation.values)})")
-        current = _boolean(values["current-authority"])
-        if current is None:
-            raise fail(f"current-authority must be True or False, not {values['current-authority']!r}")
-
-        if not current:
-            replaced_by = [_clean_code(c) for c in values["replaced-by"].split(",") if c.strip()]
-            if len(replaced_by) == 1 and values["gss-code"]:
-                successors.setdefault(replaced_by[0], []).append(values["gss-code"])
+        values = row.values
+        code = values["local-authority-code"] = _clean_code(values["local-authority-code"])
+        problem = _register_code_problem(code, code_lines=code_lines) or _register_row_problem(values)
+        if problem:
+            raise RegisterImportError(problem, path=path, line=row.line)
+        code_lines[code] = row.line
+        if not _boolean(values["current-authority"]):
+            _register_successor_note(values, successors=successors)
             continue
-        council_type = values["local-authority-type"]
-        if council_type in NON_PRINCIPAL_TYPES:
+        if values["local-authority-type"] in NON_PRINCIPAL_TYPES:
             continue
-        if council_type not in PRINCIPAL_TYPES:
-            raise fail(
-                f"unknown local-authority-type {council_type!r} for a current authority (loaded: "
-                f"{', '.join(sorted(PRINCIPAL_TYPES))}; left out: {', '.join(sorted(NON_PRINCIPAL_TYPES))})"
-            )
-        for column, limit in (
-            ("official-name", 200),
-            ("nice-name", 200),
-            ("region", 60),
-            ("local-authority-type-name", 60),
-        ):
-            if len(values[column]) > limit:
-                raise fail(f"{column} is longer than {limit} characters")
-        if not values["local-authority-type-name"]:
-            raise fail("no council type name (column local-authority-type-name is empty)")
         values["gss-code"] = _clean_code(values["gss-code"])
-        for gss in (values["gss-code"], *values["former-gss-codes"].split(",")):
-            if gss.strip() and not _GSS_RE.fullmatch(gss.strip()):
-                raise fail(f"{gss.strip()!r} is not a GSS code (a letter E, N, S or W and 8 digits)")
+        problem = _register_principal_problem(values)
+        if problem:
+            raise RegisterImportError(problem, path=path, line=row.line)
         loaded.append((row, code))
 
     if not loaded:
@@ -374,6 +352,57 @@ def _register_candidates(*, path: Path) -> list[_Candidate]:
         )
         for row, code in loaded
     ]
+
+
+def _register_code_problem(code: str, *, code_lines: dict[str, int]) -> str | None:
+    """What is wrong with a row's register code (cleaned), if anything: empty, too long, already used."""
+    if not code:
+        return "no register code (column local-authority-code is empty)"
+    if len(code) > 8:
+        return f"register code {code!r} is longer than 8 characters"
+    if code in code_lines:
+        return f"register code {code} is already used on line {code_lines[code]}"
+    return None
+
+
+def _register_row_problem(values: dict[str, str]) -> str | None:
+    """What is wrong with the columns every row needs, if anything: names, nation, current-authority."""
+    if not values["official-name"]:
+        return "no name (column official-name is empty)"
+    if not values["nice-name"]:
+        return "no short name (column nice-name is empty)"
+    if values["nation"] not in Nation.values:
+        return f"unknown nation {values['nation']!r} (expected one of {', '.join(Nation.values)})"
+    if _boolean(values["current-authority"]) is None:
+        return f"current-authority must be True or False, not {values['current-authority']!r}"
+    return None
+
+
+def _register_successor_note(values: dict[str, str], *, successors: dict[str, list[str]]) -> None:
+    """A former authority replaced by exactly one other: remember its GSS code for that successor."""
+    replaced_by = [_clean_code(c) for c in values["replaced-by"].split(",") if c.strip()]
+    if len(replaced_by) == 1 and values["gss-code"]:
+        successors.setdefault(replaced_by[0], []).append(values["gss-code"])
+
+
+def _register_principal_problem(values: dict[str, str]) -> str | None:
+    """What is wrong with a current authority's row to be loaded, if anything: an unknown type, a value too
+    long, no type name, a value that is not a GSS code (`gss-code` already cleaned)."""
+    council_type = values["local-authority-type"]
+    if council_type not in PRINCIPAL_TYPES:
+        return (
+            f"unknown local-authority-type {council_type!r} for a current authority (loaded: "
+            f"{', '.join(sorted(PRINCIPAL_TYPES))}; left out: {', '.join(sorted(NON_PRINCIPAL_TYPES))})"
+        )
+    for column, limit in _COLUMN_LIMITS:
+        if len(values[column]) > limit:
+            return f"{column} is longer than {limit} characters"
+    if not values["local-authority-type-name"]:
+        return "no council type name (column local-authority-type-name is empty)"
+    for gss in (values["gss-code"], *values["former-gss-codes"].split(",")):
+        if gss.strip() and not _GSS_RE.fullmatch(gss.strip()):
+            return f"{gss.strip()!r} is not a GSS code (a letter E, N, S or W and 8 digits)"
+    return None
 
 
 def _govuk_rows(*, path: Path) -> list[_Row]:
@@ -453,6 +482,19 @@ def _csv_rows(*, path: Path, required: tuple[str, ...]) -> list[_Row]:
     Lines are counted as a person counts them in the file: the header is line 1. Values have outer spaces
     stripped and inner runs of spaces collapsed ("North Somerset  Council").
     """
+    reader = csv.reader(io.StringIO(_csv_text(path=path), newline=""), strict=True)
+    try:
+        header = _csv_header(reader, path=path, required=required)
+        rows = _csv_data_rows(reader, header=header, path=path)
+    except csv.Error as exc:
+        raise RegisterImportError(f"cannot be read as CSV ({exc})", path=path, line=reader.line_num) from None
+    if not rows:
+        raise RegisterImportError("the file has a header but no rows", path=path, line=2)
+    return rows
+
+
+def _csv_text(*, path: Path) -> str:
+    """The file's text: it must exist, be readable, be UTF-8 (a byte order mark is dropped) and hold no NUL."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -470,43 +512,39 @@ def _csv_rows(*, path: Path, required: tuple[str, ...]) -> list[_Row]:
         raise RegisterImportError(
             "the file contains a NUL byte", path=path, line=text.count("\n", 0, text.index("\x00")) + 1
         )
+    return text
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if not header or not any(name.strip() for name in header):
-            raise RegisterImportError("the file is empty (no header line)", path=path, line=1)
-        header = [name.strip() for name in header]
-        duplicates = sorted({name for name in header if header.count(name) > 1})
-        if duplicates:
-            raise RegisterImportError(f"column {', '.join(duplicates)} appears twice in the header", path=path, line=1)
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise RegisterImportError(f"missing column {', '.join(missing)}", path=path, line=1)
 
-        rows: list[_Row] = []
-        while True:
-            line = reader.line_num + 1
-            row = next(reader, None)
-            if row is None:
-                break
-            if not row:  # a blank line
-                continue
-            if len(row) != len(header):
-                raise RegisterImportError(
-                    f"has {len(row)} fields but the header has {len(header)}", path=path, line=line
-                )
-            rows.append(
-                _Row(
-                    line=line,
-                    values={name: " ".join(value.split()) for name, value in zip(header, row, strict=True)},
-                )
-            )
-    except csv.Error as exc:
-        raise RegisterImportError(f"cannot be read as CSV ({exc})", path=path, line=reader.line_num) from None
-    if not rows:
-        raise RegisterImportError("the file has a header but no rows", path=path, line=2)
-    return rows
+def _csv_header(reader, *, path: Path, required: tuple[str, ...]) -> list[str]:
+    """The column names of the first line: present, each once, and every required one there."""
+    header = next(reader, None)
+    if not header or not any(name.strip() for name in header):
+        raise RegisterImportError("the file is empty (no header line)", path=path, line=1)
+    header = [name.strip() for name in header]
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise RegisterImportError(f"column {', '.join(duplicates)} appears twice in the header", path=path, line=1)
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise RegisterImportError(f"missing column {', '.join(missing)}", path=path, line=1)
+    return header
+
+
+def _csv_data_rows(reader, *, header: list[str], path: Path) -> list[_Row]:
+    """The rows after the header, blank lines skipped; each must have as many fields as the header."""
+    rows: list[_Row] = []
+    while True:
+        line = reader.line_num + 1
+        row = next(reader, None)
+        if row is None:
+            return rows
+        if not row:  # a blank line
+            continue
+        if len(row) != len(header):
+            raise RegisterImportError(f"has {len(row)} fields but the header has {len(header)}", path=path, line=line)
+        rows.append(
+            _Row(line=line, values={name: " ".join(value.split()) for name, value in zip(header, row, strict=True)})
+        )
 
 
 def _clean_code(value: str) -> str:

@@ -135,7 +135,21 @@ def specialist_search_ranked(
     query = SearchQuery(params.q, config="english", search_type="websearch") if params.q.strip() else None
     if query is not None:
         profiles = profiles.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-    # Filters on related rows are EXISTS subqueries: no join fan-out, so no DISTINCT and no GROUP BY.
+    profiles = _search_filter_related(profiles, params=params)
+    profiles = _search_filter_columns(profiles, params=params)
+
+    candidate_slots = _open_slots(today=today, min_hours=params.min_hours, correlated=True)
+    profiles = _search_filter_weeks(profiles, params=params, slots=candidate_slots, today=today)
+    soonest = candidate_slots.filter(profile=OuterRef("pk")).order_by("week_start").values("week_start")[:1]
+    profiles = profiles.annotate(soonest=_soonest(Subquery(soonest), today=today, min_hours=params.min_hours))
+    return profiles.order_by(*_search_order(params=params, ranked=query is not None))
+
+
+def _search_filter_related(
+    profiles: QuerySet[SpecialistProfile], *, params: SearchParams
+) -> QuerySet[SpecialistProfile]:
+    """The skill and service area filters. Filters on related rows are EXISTS subqueries: no join fan-out,
+    so no DISTINCT and no GROUP BY."""
     if params.skill:
         links = SpecialistProfile.skills.through.objects.filter(
             specialistprofile_id=OuterRef("pk"), skill_id=params.skill
@@ -150,6 +164,13 @@ def specialist_search_ranked(
         )
         in_projects = PastProject.objects.filter(service_area__code=params.service_area).values("profile_id")
         profiles = profiles.filter(Q(pk__in=in_areas) | Q(pk__in=in_projects))
+    return profiles
+
+
+def _search_filter_columns(
+    profiles: QuerySet[SpecialistProfile], *, params: SearchParams
+) -> QuerySet[SpecialistProfile]:
+    """The filters on the profile's and its council's own columns: LGDSS point, place, council, rate."""
     if params.lgdss:
         profiles = profiles.filter(lgdss_points__contains=[params.lgdss])
     if params.nation:
@@ -160,27 +181,32 @@ def specialist_search_ranked(
         profiles = profiles.filter(council__code=params.council)
     if params.max_rate is not None:
         profiles = profiles.filter(hourly_rate__lte=params.max_rate)
+    return profiles
 
-    candidate_slots = _open_slots(today=today, min_hours=params.min_hours, correlated=True)
+
+def _search_filter_weeks(
+    profiles: QuerySet[SpecialistProfile], *, params: SearchParams, slots: QuerySet[WeekSlot], today: date
+) -> QuerySet[SpecialistProfile]:
+    """Only profiles with an open week (of `slots`) in the week asked for, within the weeks asked for, or
+    with the minimum of hours; no filter when none of these is asked."""
     if params.week:
-        profiles = profiles.filter(Exists(candidate_slots.filter(profile=OuterRef("pk"), week_start=params.week)))
-    elif params.within_weeks:
+        return profiles.filter(Exists(slots.filter(profile=OuterRef("pk"), week_start=params.week)))
+    if params.within_weeks:
         last = first_future_monday(today) + timedelta(weeks=params.within_weeks - 1)
-        profiles = profiles.filter(Exists(candidate_slots.filter(profile=OuterRef("pk"), week_start__lte=last)))
-    elif params.min_hours:
-        profiles = profiles.filter(Exists(candidate_slots.filter(profile=OuterRef("pk"))))
+        return profiles.filter(Exists(slots.filter(profile=OuterRef("pk"), week_start__lte=last)))
+    if params.min_hours:
+        return profiles.filter(Exists(slots.filter(profile=OuterRef("pk"))))
+    return profiles
 
-    soonest = candidate_slots.filter(profile=OuterRef("pk")).order_by("week_start").values("week_start")[:1]
-    profiles = profiles.annotate(soonest=_soonest(Subquery(soonest), today=today, min_hours=params.min_hours))
-    order = {
-        "soonest": [F("soonest").asc(nulls_last=True), "user__full_name", "pk"],
-        "rate": [F("hourly_rate").asc(nulls_last=True), "user__full_name", "pk"],
-    }.get(params.sort)
-    if order is None:
-        order = (
-            [F("rank").desc(), "user__full_name", "pk"] if query is not None else ["soonest", "user__full_name", "pk"]
-        )
-    return profiles.order_by(*order)
+
+def _search_order(*, params: SearchParams, ranked: bool) -> list:
+    """The result order: soonest open week or lowest rate when asked; otherwise by relevance to the words
+    (`ranked`), or soonest when there are no words. Ties by name, then id."""
+    if params.sort == "soonest":
+        return [F("soonest").asc(nulls_last=True), "user__full_name", "pk"]
+    if params.sort == "rate":
+        return [F("hourly_rate").asc(nulls_last=True), "user__full_name", "pk"]
+    return [F("rank").desc(), "user__full_name", "pk"] if ranked else ["soonest", "user__full_name", "pk"]
 
 
 def _for_display(profiles: QuerySet[SpecialistProfile], *, params: SearchParams, today: date):
