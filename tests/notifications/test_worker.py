@@ -32,7 +32,7 @@ def worker(tmp_path):
     }
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed in teardown
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "talentpool", "worker", "--pool=solo", "--loglevel=INFO",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
