@@ -16,6 +16,7 @@ from bookings.models import Booking, BookingWeek, Timesheet
 from councils.models import AgreementAcceptance, Council, CouncilStatus, Role, User
 from councils.register import council_register_import
 from councils.selectors import agreement_current
+from councils.services import council_machine
 from talentpool.models import PastProject, ServiceArea, Skill, SpecialistProfile, WeekSlot
 from talentpool.weeks import first_future_monday
 
@@ -162,8 +163,13 @@ def _councils_activate(*, count: int, password: str, now) -> list[Council]:
     all_councils = list(Council.objects.order_by("code"))[:count]
     agreement = agreement_current()
     with transaction.atomic():
-        Council.objects.filter(pk__in=[c.pk for c in all_councils]).update(
-            status=CouncilStatus.ACTIVE,
+        chosen = Council.objects.filter(pk__in=[c.pk for c in all_councils])
+        # through the moves a council makes (the database refuses a jump from not invited to active)
+        council_machine.move_many(chosen, to=CouncilStatus.INVITED)
+        council_machine.move_many(chosen, to=CouncilStatus.ONBOARDING)
+        council_machine.move_many(
+            chosen,
+            to=CouncilStatus.ACTIVE,
             invoice_address="Town Hall",
             finance_email="finance@example.gov.uk",
             payment_terms_days=30,
