@@ -121,6 +121,8 @@ class Invoice(models.Model):
     agreement_at = models.DateTimeField(null=True, blank=True)
     overdue_reminded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = models.Manager()  # declared: django-money subclasses it at run time, out of mypy's sight
+
     class Meta:
         ordering = ["-issue_date", "number"]
         triggers = [
@@ -198,6 +200,8 @@ class InvoiceLine(models.Model):
     po_number = models.CharField(max_length=40, blank=True)
     cost_centre = models.CharField(max_length=40, blank=True)
 
+    objects = models.Manager()  # declared: django-money subclasses it at run time, out of mypy's sight
+
     class Meta:
         ordering = ["week_start", "id"]
         triggers = [AppendOnly(name="invoice_line_append_only", what="an invoice line")]
@@ -221,6 +225,8 @@ class CreditNote(models.Model):
     issue_date = models.DateField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = models.Manager()  # declared: django-money subclasses it at run time, out of mypy's sight
+
     class Meta:
         ordering = ["issue_date", "number"]
         triggers = [AppendOnly(name="credit_note_append_only", what="a credit note")]
@@ -241,6 +247,8 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = models.Manager()  # declared: django-money subclasses it at run time, out of mypy's sight
 
     class Meta:
         ordering = ["paid_on", "id"]
