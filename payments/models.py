@@ -1,5 +1,8 @@
 """Monthly settlement: invoices between councils (never edited), credit notes, payments, number series."""
 
+from decimal import Decimal
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +12,11 @@ from djmoney.models.fields import MoneyField
 from audit.transitions import Moves
 from core.triggers import AppendOnly, Frozen
 from councils.models import RechargeVat
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
 
 
 class NumberSeries(models.Model):
@@ -179,9 +187,21 @@ class Invoice(models.Model):
         return AGREEMENT_MOVES.can(self.agreement, Agreement.CONFIRMED)
 
     @property
-    def outstanding(self):
+    def outstanding(self) -> Decimal:
         """Gross less payments and credits; needs the `paid` and `credited` annotations of the selector."""
-        return self.gross.amount - self.paid - self.credited
+        annotated = cast("InvoiceWithBalance", self)
+        return self.gross.amount - annotated.paid - annotated.credited
+
+
+if TYPE_CHECKING:
+
+    class Balance(TypedDict):
+        """What payments.selectors.invoices_with_balance annotates on an invoice; `outstanding` reads it."""
+
+        paid: Decimal
+        credited: Decimal
+
+    InvoiceWithBalance = WithAnnotations[Invoice, Balance]
 
 
 class InvoiceLine(models.Model):
