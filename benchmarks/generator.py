@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -169,6 +170,7 @@ def generate(
     )
     profiles = []
     for u in users:
+        assert u.council_id is not None  # made with a council above
         area = rng.choice(areas)
         profiles.append(
             SpecialistProfile(
@@ -269,6 +271,7 @@ def generate(
     n_history = int(100_000 * history_months / 12 * specialists / 20000)
     past_weeks = [first - timedelta(weeks=k) for k in range(2, 2 + int(52 * history_months / 12))]
     used = set()
+    booking_rows: list[dict[str, Any]]
     slot_rows, booking_rows, week_rows, sheet_rows = [], [], [], []
     booking_id, week_id, sheet_id = _next_id(Booking), _next_id(BookingWeek), _next_id(Timesheet)
     customers = [c.pk for c in all_councils]

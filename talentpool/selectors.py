@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    OrderBy,
     OuterRef,
     Prefetch,
     Q,
@@ -172,10 +173,11 @@ def specialist_search_ranked(
 
     soonest = candidate_slots.filter(profile=OuterRef("pk")).order_by("week_start").values("week_start")[:1]
     profiles = profiles.annotate(soonest=_soonest(Subquery(soonest), today=today, min_hours=params.min_hours))
-    order = {
+    orders: dict[str, list[str | OrderBy]] = {
         "soonest": [F("soonest").asc(nulls_last=True), "user__full_name", "pk"],
         "rate": [F("hourly_rate").asc(nulls_last=True), "user__full_name", "pk"],
-    }.get(params.sort)
+    }
+    order = orders.get(params.sort)
     if order is None:
         order = (
             [F("rank").desc(), "user__full_name", "pk"] if query is not None else ["soonest", "user__full_name", "pk"]
@@ -211,6 +213,8 @@ COUNT_CAP = 1000  # beyond this the page says "more than 1,000" instead of count
 class SearchPaginator(Paginator):
     """Pages through the ranked ids only; a page's profiles are then fetched, joined and prefetched by id.
     The count stops at COUNT_CAP + 1 (a LIMIT without the ranking), so a common word costs no full count."""
+
+    object_list: QuerySet[SpecialistProfile, int]
 
     def __init__(self, *, viewer: User, params: SearchParams, today: date | None = None, per_page: int = PAGE_SIZE):
         self.params, self.today = params, today or timezone.localdate()
@@ -283,6 +287,7 @@ def week_grid(*, profile: SpecialistProfile, weeks: int = WINDOW_WEEKS, today: d
 
 def profiles_for_approver(*, approver: User) -> QuerySet[SpecialistProfile]:
     """The approver's council's profiles, waiting ones first."""
+    assert approver.council_id is not None  # an approver belongs to a council
     return (
         SpecialistProfile.objects.filter(council_id=approver.council_id)
         .exclude(status=ProfileStatus.DRAFT)
