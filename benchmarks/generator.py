@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -230,6 +231,7 @@ def _specialists_create(
     )
     profiles = []
     for u in users:
+        assert u.council_id is not None  # made with a council above
         area = rng.choice(areas)
         profiles.append(
             SpecialistProfile(
@@ -349,6 +351,7 @@ def _history_create(
         c.pk: rng.sample([o.pk for o in all_councils if o.pk != c.pk and o.pk in by_council], 10) for c in all_councils
     }
     used = set()
+    booking_rows: list[dict[str, Any]]
     slot_rows, booking_rows, week_rows, sheet_rows = [], [], [], []
     booking_id, week_id, sheet_id = _next_id(Booking), _next_id(BookingWeek), _next_id(Timesheet)
     customers = [c.pk for c in all_councils]

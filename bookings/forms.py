@@ -50,7 +50,8 @@ class BookingRequestForm(forms.Form):
             self.fields["po_number"].label = "Purchase order (PO) number (optional)"
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.po_required and not (data.get("po_number") or "").strip():
             self.add_error("po_number", "Enter your purchase order number: your council needs one on every booking")
         chosen = [slot.week_start for slot in self.slots if data.get(f"week_{slot.week_start.isoformat()}")]

@@ -53,6 +53,8 @@ class Booking(models.Model):
     decline_reason = models.TextField(blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = models.Manager()  # declared: django-money subclasses it at run time, out of mypy's sight
+
     class Meta:
         ordering = ["-requested_at", "-id"]
         indexes = [models.Index(fields=["status", "answer_by"], name="booking_expiry_idx")]

@@ -104,7 +104,7 @@ def _open_weeks(profile: SpecialistProfile, *, today: date) -> list[date]:
 def _parties_checked(*, officer: User, profile: SpecialistProfile, today: date) -> tuple[Council, SpecialistProfile]:
     """Both councils can transact, the officer books for theirs, the specialist is listed with a rate.
     Returns the customer council and the profile, locked."""
-    if not officer.has_role(Role.BOOKING_OFFICER):
+    if not officer.has_role(Role.BOOKING_OFFICER) or officer.council_id is None:
         raise BookingError("Only a booking officer can request a specialist’s time")
     customer = Council.objects.get(pk=officer.council_id)  # fresh: its status may have changed
     if not council_can_transact(council=customer):
@@ -151,6 +151,7 @@ def _week_checked(
     """One requested week: not started, within the permission, offered and open, within what is offered."""
     if week < first_future_monday(today):
         raise BookingError(f"The week of {week:%-d %B %Y} has already started")
+    assert profile.approval_ends_on is not None  # listed (_parties_checked), so its approval runs to a date
     if week > profile.approval_ends_on:
         raise BookingError(
             f"{profile.council.short_name}’s permission for {profile.user.full_name} ends on "
@@ -200,6 +201,7 @@ def booking_request(
     slots = _slots_locked(profile=profile, weeks=list(wanted))
     for week, hours in sorted(wanted.items()):
         _week_checked(profile=profile, week=week, hours=hours, slot=slots.get(week), today=today)
+    assert profile.hourly_rate is not None  # _parties_checked refused a profile without one
 
     booking = Booking.objects.create(
         profile=profile,

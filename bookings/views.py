@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from core.permissions import CouncilRoleRequiredMixin
 from core.views import ServiceFormView
+from councils.http import MemberRequest
 from councils.models import Role
 from councils.selectors import council_can_transact
 from talentpool.forms import ReasonForm
@@ -36,6 +37,8 @@ def _is_iso_date(text: str) -> bool:
 
 class RequestWeekView(CouncilRoleRequiredMixin, FormView):
     """A booking officer of another council asks for one or more of a specialist's open weeks."""
+
+    request: MemberRequest
 
     required_roles = (Role.BOOKING_OFFICER,)
     template_name = "bookings/request_week.html"
@@ -74,7 +77,7 @@ class RequestWeekView(CouncilRoleRequiredMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "slots": slots,
-            "po_required": self.request.user.council.po_required,
+            "po_required": self.council.po_required,
             "chosen": self.chosen,
         }
 
@@ -107,11 +110,13 @@ class RequestWeekView(CouncilRoleRequiredMixin, FormView):
 class BookingsView(CouncilRoleRequiredMixin, TemplateView):
     """The officer's council's bookings; for administrators, also the bookings of their own specialists."""
 
+    request: MemberRequest
+
     required_roles = (Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
     template_name = "bookings/list.html"
 
     def get_context_data(self, **kwargs):
-        council_id = self.request.user.council_id
+        council_id = self.council.pk
         supplied = (
             selectors.bookings_of_councils_specialists(council_id=council_id)
             if self.request.user.has_role(Role.COUNCIL_ADMIN)
@@ -131,6 +136,7 @@ class BookingsView(CouncilRoleRequiredMixin, TemplateView):
 
 
 class SpecialistRequestsView(CouncilRoleRequiredMixin, TemplateView):
+    request: MemberRequest
     required_roles = (Role.SPECIALIST,)
     template_name = "bookings/requests.html"
 
@@ -154,6 +160,8 @@ class SpecialistRequestsView(CouncilRoleRequiredMixin, TemplateView):
 
 
 class BookingMixin(CouncilRoleRequiredMixin):
+    request: MemberRequest
+
     @cached_property
     def booking(self):
         booking = selectors.booking_for(user=self.request.user, pk=self.kwargs["pk"])
@@ -164,6 +172,8 @@ class BookingMixin(CouncilRoleRequiredMixin):
 
 class SpecialistBookingMixin(BookingMixin):
     """Pages only the booked specialist may open."""
+
+    request: MemberRequest
 
     required_roles = (Role.SPECIALIST,)
 
@@ -176,6 +186,8 @@ class SpecialistBookingMixin(BookingMixin):
 
 
 class AcceptView(SpecialistBookingMixin, View):
+    request: MemberRequest
+
     def post(self, request, *args, **kwargs):
         try:
             services.booking_accept(booking=self.booking, by=request.user)
@@ -195,6 +207,8 @@ class BookingFormView(ServiceFormView):
 class ReasonView(BookingMixin, BookingFormView):
     """Decline (specialist) or cancel (either side): both need a reason."""
 
+    request: MemberRequest
+
     form_class = ReasonForm
     template_name = "bookings/reason.html"
     action = ""
@@ -213,8 +227,7 @@ class ReasonView(BookingMixin, BookingFormView):
         ),
     }
 
-    @property
-    def required_roles(self):
+    def get_required_roles(self) -> tuple[str, ...]:
         if self.action == "decline":
             return (Role.SPECIALIST,)
         return (Role.SPECIALIST, Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
@@ -239,9 +252,8 @@ class ReasonView(BookingMixin, BookingFormView):
             "submit_class": "govuk-button--warning",
         }
 
-    @property
-    def success_message(self):
-        return self.TEXT[self.action][3]
+    def get_success_message(self, result, form) -> str:
+        return self.TEXT[self.action][3].format(result=result, form=form)
 
     @cached_property
     def week(self) -> date | None:
@@ -270,6 +282,8 @@ class ReasonView(BookingMixin, BookingFormView):
 class TimesheetView(CouncilRoleRequiredMixin, BookingFormView):
     """The specialist records the hours worked in a booked week that has ended."""
 
+    request: MemberRequest
+
     required_roles = (Role.SPECIALIST,)
     form_class = TimesheetForm
     template_name = "bookings/timesheet.html"
@@ -296,13 +310,15 @@ class TimesheetView(CouncilRoleRequiredMixin, BookingFormView):
 
 
 class TimesheetMixin(CouncilRoleRequiredMixin):
+    request: MemberRequest
+
     @cached_property
     def timesheet(self):
         timesheet = (
             Timesheet.objects.select_related("week__booking__profile__user").filter(pk=self.kwargs["pk"]).first()
         )
         booking = timesheet.week.booking if timesheet else None
-        if booking is None or self.request.user.council_id not in (
+        if booking is None or self.council.pk not in (
             booking.customer_council_id,
             booking.supplier_council_id,
         ):
@@ -314,6 +330,7 @@ class TimesheetMixin(CouncilRoleRequiredMixin):
 
 
 class TimesheetConfirmView(TimesheetMixin, View):
+    request: MemberRequest
     required_roles = (Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
 
     def post(self, request, *args, **kwargs):
@@ -327,6 +344,7 @@ class TimesheetConfirmView(TimesheetMixin, View):
 
 
 class TimesheetDisputeView(TimesheetMixin, BookingFormView):
+    request: MemberRequest
     required_roles = (Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
     form_class = ReasonForm
     template_name = "bookings/timesheet_dispute.html"
@@ -348,6 +366,7 @@ class TimesheetDisputeView(TimesheetMixin, BookingFormView):
 
 
 class TimesheetResolveView(TimesheetMixin, BookingFormView):
+    request: MemberRequest
     required_roles = (Role.COUNCIL_ADMIN,)
     form_class = AgreedHoursForm
     template_name = "bookings/timesheet_resolve.html"
@@ -360,6 +379,7 @@ class TimesheetResolveView(TimesheetMixin, BookingFormView):
 
 
 class FeedbackView(BookingMixin, BookingFormView):
+    request: MemberRequest
     required_roles = (Role.BOOKING_OFFICER,)
     form_class = FeedbackForm
     template_name = "bookings/feedback.html"
@@ -383,6 +403,7 @@ def calendar_feed(request, token):
 
 
 class CalendarResetView(CouncilRoleRequiredMixin, View):
+    request: MemberRequest
     required_roles = (Role.SPECIALIST,)
 
     def post(self, request, *args, **kwargs):

@@ -68,7 +68,7 @@ def _lower_first(text: str) -> str:
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
-class _NoControlCharacters:
+class _NoControlCharacters(forms.Field):
     """Refuses control and invisible formatting characters (core.text); `multiline` allows line breaks."""
 
     multiline = False
@@ -281,7 +281,7 @@ class DateField(DateInputField):
             _DIGITS.fullmatch(year),
         )
         wrong = [index for index, ok in enumerate(fine) if not ok]
-        if wrong:
+        if wrong or month_number is None:  # (no month number: `wrong` holds the month's box already)
             raise self._refuse(f"{self.what} must be a real date", wrong, code="invalid")
         if len(year) != 4:
             raise self._refuse(f"{self.what} must include a year with 4 numbers", [2], code="year_digits")

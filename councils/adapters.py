@@ -22,6 +22,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user.membership_status = MembershipStatus.PENDING  # from its first save: pending is where sign-ups start
         user = super().save_user(request, user, form, commit=True)
         council = members.council_for_signup_email(email=user.email)
+        assert council is not None  # SignupForm.clean_email let in only an address on such a council's domain
         members.member_signup_record(user=user, council=council)
         return user
 

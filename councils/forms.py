@@ -165,14 +165,15 @@ class BankFieldsForm(GovForm):
         return " ".join((self.cleaned_data.get("bank_account_name") or "").split())
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("vat_status") == VatStatus.REGISTERED and not data.get("vat_number"):
             self.add_error("vat_number", "Enter your council’s VAT registration number")
         given = [n for n in self.BANK if data.get(n)]
         if given and len(given) < len(self.BANK):
             for name in self.BANK:
                 if name not in given and name not in self.errors:
-                    what = self.fields[name].label.removesuffix(" (optional)").lower()
+                    what = str(self.fields[name].label).removesuffix(" (optional)").lower()
                     self.add_error(name, f"Enter the {what}, or leave all three bank details empty")
         return data
 
@@ -288,7 +289,8 @@ class AcceptInvitationForm(GovForm):
         return [Field.text("full_name", field_width=Fluid.TWO_THIRDS), Field("password1"), Field("password2")]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The passwords do not match")

@@ -149,11 +149,11 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
 def invitation_check(*, token: str) -> Invitation:
     """The invitation a link points at, if it can still be accepted; else CouncilError saying why."""
     invitation = Invitation.objects.select_related("council").filter(token_hash=token_digest(token)).first()
-    _invitation_refuse_unusable(invitation)
-    return invitation
+    return _invitation_usable(invitation)
 
 
-def _invitation_refuse_unusable(invitation: Invitation | None) -> None:
+def _invitation_usable(invitation: Invitation | None) -> Invitation:
+    """Refuses, saying why, an invitation that cannot be accepted (or none); returns one that can."""
     if invitation is None:
         raise CouncilError(
             "This invitation link is not valid. It may have been replaced by a newer invitation: "
@@ -167,15 +167,15 @@ def _invitation_refuse_unusable(invitation: Invitation | None) -> None:
         raise CouncilError("This invitation has expired. Ask whoever invited you to send it again.")
     if invitation.council.status == CouncilStatus.SUSPENDED:
         raise CouncilError(f"{invitation.council.short_name} is suspended, so this invitation cannot be accepted.")
+    return invitation
 
 
 @transaction.atomic
 def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     """Create the invited person's account (e-mail verified by the link) and end the invitation."""
-    invitation = (
+    invitation = _invitation_usable(
         Invitation.objects.select_for_update().select_related("council").filter(token_hash=token_digest(token)).first()
     )
-    _invitation_refuse_unusable(invitation)
     if User.objects.filter(email=invitation.email).exists():
         raise CouncilError("An account already exists for this e-mail address. Sign in instead.")
     full_name = _full_name(full_name)

@@ -30,10 +30,19 @@ membership_machine: StateMachine[User] = StateMachine(
     labels=MembershipStatus,
     error=CouncilError,
     noun="This person",
-    refusal=lambda member, current, to: {
-        MembershipStatus.REMOVED: f"{member} has already been removed",
-    }.get(current, f"{member} is not waiting for approval"),
+    refusal=lambda member, current, to: (
+        f"{member} has already been removed"
+        if current == MembershipStatus.REMOVED
+        else f"{member} is not waiting for approval"
+    ),
 )
+
+
+def _admin_council_locked(by: User) -> Council:
+    """The acting administrator's council, locked (a person with no council administers none)."""
+    if by.council is None:
+        raise CouncilError("You are no longer a council administrator, so you cannot change people’s access")
+    return council_locked(by.council)
 
 
 def _refuse_unless_still_admin(*, by: User, council: Council) -> None:
@@ -51,10 +60,10 @@ def _refuse_unless_still_admin(*, by: User, council: Council) -> None:
 
 
 def _member_locked(*, member: User, council: Council) -> User:
-    member = User.objects.select_for_update().filter(pk=member.pk, council=council).first()
-    if member is None:
+    locked = User.objects.select_for_update().filter(pk=member.pk, council=council).first()
+    if locked is None:
         raise CouncilError("That person is not a member of your council")
-    return member
+    return locked
 
 
 def _refuse_losing_last_admin(*, member: User, council: Council) -> None:
@@ -69,7 +78,7 @@ def _refuse_losing_last_admin(*, member: User, council: Council) -> None:
 
 @transaction.atomic
 def member_roles_change(*, member: User, roles: Iterable[str], by: User) -> User:
-    council = council_locked(by.council)
+    council = _admin_council_locked(by)
     _refuse_unless_still_admin(by=by, council=council)
     member = _member_locked(member=member, council=council)
     if member.membership_status != MembershipStatus.ACTIVE:
@@ -86,7 +95,7 @@ def member_roles_change(*, member: User, roles: Iterable[str], by: User) -> User
 
 @transaction.atomic
 def member_remove(*, member: User, by: User) -> User:
-    council = council_locked(by.council)
+    council = _admin_council_locked(by)
     _refuse_unless_still_admin(by=by, council=council)
     member = _member_locked(member=member, council=council)
     if member.pk == by.pk:
@@ -104,7 +113,7 @@ def member_remove(*, member: User, by: User) -> User:
 
 @transaction.atomic
 def member_signup_approve(*, member: User, roles: Iterable[str], by: User) -> User:
-    council = council_locked(by.council)
+    council = _admin_council_locked(by)
     _refuse_unless_still_admin(by=by, council=council)
     member = _member_locked(member=member, council=council)
     if member.membership_status != MembershipStatus.PENDING:
@@ -126,7 +135,7 @@ def member_signup_approve(*, member: User, roles: Iterable[str], by: User) -> Us
 
 @transaction.atomic
 def member_signup_reject(*, member: User, by: User) -> User:
-    council = council_locked(by.council)
+    council = _admin_council_locked(by)
     _refuse_unless_still_admin(by=by, council=council)
     member = _member_locked(member=member, council=council)
     if member.membership_status != MembershipStatus.PENDING:
@@ -178,7 +187,7 @@ def member_signup_record(*, user: User, council: Council) -> User:
 def member_erase_check(*, member: User, by: User) -> User:
     """The council's side of erasing a leaver: under the council's lock, `by` is still an administrator
     and `member` a removed member not yet erased. Returns the member, locked."""
-    council = council_locked(by.council)
+    council = _admin_council_locked(by)
     _refuse_unless_still_admin(by=by, council=council)
     member = _member_locked(member=member, council=council)
     if member.pk == by.pk:

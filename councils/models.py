@@ -205,7 +205,7 @@ class MembershipStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):

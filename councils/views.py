@@ -1,5 +1,7 @@
 """Thin views: parse the request with a form, call one service or selector, render or redirect."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
@@ -14,6 +16,7 @@ from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixi
 from core.views import ServiceFormView
 
 from . import forms, invitations, members, selectors, services
+from .http import MemberRequest
 from .models import Council, Invitation, MembershipStatus, Role, User
 
 
@@ -34,6 +37,7 @@ def council_home_section(request) -> dict:
 
 
 class PlatformDashboardView(PlatformAdminRequiredMixin, TemplateView):
+    request: MemberRequest
     template_name = "platform/dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -52,6 +56,8 @@ class PlatformDashboardView(PlatformAdminRequiredMixin, TemplateView):
 
 
 class PlatformCouncilMixin(PlatformAdminRequiredMixin):
+    request: MemberRequest
+
     @cached_property
     def council(self) -> Council:
         return get_object_or_404(Council, code=self.kwargs["code"])
@@ -64,6 +70,7 @@ class PlatformCouncilMixin(PlatformAdminRequiredMixin):
 
 
 class CouncilDetailView(PlatformCouncilMixin, TemplateView):
+    request: MemberRequest
     template_name = "platform/council_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -80,6 +87,7 @@ class CouncilDetailView(PlatformCouncilMixin, TemplateView):
 
 
 class CouncilInviteView(PlatformCouncilMixin, ServiceFormView):
+    request: MemberRequest
     form_class = forms.InviteAdminForm
     template_name = "platform/council_invite.html"
     success_message = "Invitation sent to {result.email}"
@@ -96,6 +104,7 @@ class CouncilInviteView(PlatformCouncilMixin, ServiceFormView):
 
 
 class CouncilSuspendView(PlatformCouncilMixin, ServiceFormView):
+    request: MemberRequest
     form_class = forms.SuspendForm
     template_name = "platform/council_suspend.html"
     success_message = "{result.short_name} is suspended"
@@ -105,6 +114,7 @@ class CouncilSuspendView(PlatformCouncilMixin, ServiceFormView):
 
 
 class CouncilReinstateView(PlatformCouncilMixin, ServiceFormView):
+    request: MemberRequest
     form_class = ConfirmForm
     template_name = "platform/council_reinstate.html"
     success_message = "{result.short_name} is reinstated"
@@ -122,6 +132,8 @@ class CouncilReinstateView(PlatformCouncilMixin, ServiceFormView):
 class InvitationActionMixin:
     """Platform staff act on any invitation; a council administrator only on their council's."""
 
+    request: MemberRequest
+    kwargs: dict[str, Any]
     council_scope = False
 
     @cached_property
@@ -138,6 +150,8 @@ class InvitationActionMixin:
 
 
 class _InvitationResend(InvitationActionMixin, View):
+    request: MemberRequest
+
     def post(self, request, *args, **kwargs):
         try:
             invitations.invitation_resend(invitation=self.invitation, by=request.user)
@@ -149,6 +163,7 @@ class _InvitationResend(InvitationActionMixin, View):
 
 
 class _InvitationCancel(InvitationActionMixin, ServiceFormView):
+    request: MemberRequest
     form_class = ConfirmForm
     template_name = "invitation_cancel.html"
     success_message = "Invitation to {result.email} cancelled"
@@ -168,19 +183,21 @@ class _InvitationCancel(InvitationActionMixin, ServiceFormView):
 
 
 class PlatformInvitationResendView(PlatformAdminRequiredMixin, _InvitationResend):
-    pass
+    request: MemberRequest
 
 
 class PlatformInvitationCancelView(PlatformAdminRequiredMixin, _InvitationCancel):
-    pass
+    request: MemberRequest
 
 
 class CouncilInvitationResendView(CouncilRoleRequiredMixin, _InvitationResend):
+    request: MemberRequest
     required_roles = (Role.COUNCIL_ADMIN,)
     council_scope = True
 
 
 class CouncilInvitationCancelView(CouncilRoleRequiredMixin, _InvitationCancel):
+    request: MemberRequest
     required_roles = (Role.COUNCIL_ADMIN,)
     council_scope = True
 
@@ -235,6 +252,7 @@ class InvitationAcceptView(ServiceFormView):
 
 
 class CouncilAdminMixin(CouncilRoleRequiredMixin):
+    request: MemberRequest
     required_roles = (Role.COUNCIL_ADMIN,)
 
     def get_context_data(self, **kwargs):
@@ -242,6 +260,7 @@ class CouncilAdminMixin(CouncilRoleRequiredMixin):
 
 
 class CouncilSetupView(CouncilAdminMixin, TemplateView):
+    request: MemberRequest
     template_name = "council/setup.html"
 
     def get_context_data(self, **kwargs):
@@ -257,6 +276,7 @@ class CouncilSetupView(CouncilAdminMixin, TemplateView):
 
 
 class AgreementView(CouncilAdminMixin, ServiceFormView):
+    request: MemberRequest
     form_class = forms.AgreementForm
     template_name = "council/agreement.html"
     success_message = "You accepted version {result.agreement.version} of the agreement for your council"
@@ -288,6 +308,7 @@ class AgreementView(CouncilAdminMixin, ServiceFormView):
 
 
 class FinanceDetailsView(CouncilAdminMixin, ServiceFormView):
+    request: MemberRequest
     form_class = forms.FinanceDetailsForm
     template_name = "council/finance.html"
     success_message = "Finance details saved"
@@ -329,6 +350,7 @@ class FinanceDetailsView(CouncilAdminMixin, ServiceFormView):
 
 
 class PeopleView(CouncilAdminMixin, TemplateView):
+    request: MemberRequest
     template_name = "council/people.html"
 
     def get_context_data(self, **kwargs):
@@ -343,6 +365,7 @@ class PeopleView(CouncilAdminMixin, TemplateView):
 
 
 class ColleagueInviteView(CouncilAdminMixin, ServiceFormView):
+    request: MemberRequest
     form_class = forms.InviteColleagueForm
     template_name = "council/invite.html"
     success_message = "Invitation sent to {result.email}"
@@ -362,7 +385,8 @@ class ColleagueInviteView(CouncilAdminMixin, ServiceFormView):
 
 
 class MemberMixin(CouncilAdminMixin):
-    member_status = None
+    request: MemberRequest
+    member_status: MembershipStatus | None = None
 
     @cached_property
     def member(self) -> User:
@@ -379,6 +403,7 @@ class MemberMixin(CouncilAdminMixin):
 
 
 class MemberRolesView(MemberMixin, ServiceFormView):
+    request: MemberRequest
     form_class = forms.RolesForm
     template_name = "council/member_roles.html"
     success_message = "Roles saved for {result}"
@@ -391,6 +416,7 @@ class MemberRolesView(MemberMixin, ServiceFormView):
 
 
 class MemberRemoveView(MemberMixin, ServiceFormView):
+    request: MemberRequest
     form_class = ConfirmForm
     template_name = "council/member_remove.html"
     success_message = "{result} has been removed from your council"
@@ -407,6 +433,7 @@ class MemberRemoveView(MemberMixin, ServiceFormView):
 
 
 class SignupReviewView(MemberMixin, ServiceFormView):
+    request: MemberRequest
     form_class = forms.ApproveSignupForm
     template_name = "council/signup_review.html"
     success_message = "{result} is approved and can now use the service"
@@ -418,6 +445,7 @@ class SignupReviewView(MemberMixin, ServiceFormView):
 
 
 class SignupRejectView(MemberMixin, View):
+    request: MemberRequest
     member_status = MembershipStatus.PENDING
 
     def post(self, request, *args, **kwargs):

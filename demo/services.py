@@ -73,7 +73,10 @@ def demo_load() -> list[DemoLogin]:
                     account_name=council.name, sort_code="309457", account_number=f"{council.pk:08d}"
                 ),
             )
-            services.agreement_accept(council=council, agreement=agreement_current(), by=admin)
+            agreement = agreement_current()
+            if agreement is None:
+                raise DemoError("No platform agreement is published: run `manage.py migrate` first")
+            services.agreement_accept(council=council, agreement=agreement, by=admin)
         for local, title, roles in DEMO_PEOPLE:
             email = f"{local}@{domain}"
             logins.append(DemoLogin(email, f"{title}, {council.short_name}"))
@@ -124,6 +127,7 @@ def _demo_pool() -> None:
         if SpecialistProfile.objects.filter(user=specialist).exists():
             continue
         headline, title, problem, did, outcome = DEMO_PROFILES[code]
+        assert specialist.council is not None  # demo_load made them a member of the council
         profile = pool.profile_save(
             user=specialist,
             headline=headline,

@@ -7,7 +7,7 @@ from talentpool.models import SpecialistProfile
 def audit_subjects(events) -> None:
     """Name each event's person as they are now (a name erased since shows as erased): labels in the log
     itself hold ids only, so erasing a person needs no change to the append-only log."""
-    ids = {}
+    ids: dict[str, set[str]] = {}
     for event in events:
         ids.setdefault(event.object_type, set()).add(event.object_id)
     names = {}

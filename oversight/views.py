@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from audit.selectors import OBJECT_TYPES, audit_events
 from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
+from councils.http import MemberRequest
 from councils.models import Council, Role
 
 from .selectors import audit_subjects
@@ -34,6 +35,7 @@ class _AuditPage(TemplateView):
 
 
 class CouncilAuditView(CouncilRoleRequiredMixin, _AuditPage):
+    request: MemberRequest
     required_roles = (Role.COUNCIL_ADMIN,)
 
     def council_id(self):
@@ -44,6 +46,8 @@ class CouncilAuditView(CouncilRoleRequiredMixin, _AuditPage):
 
 
 class PlatformAuditView(PlatformAdminRequiredMixin, _AuditPage):
+    request: MemberRequest
+
     def council_id(self):
         code = self.request.GET.get("council", "")
         self.council = get_object_or_404(Council, code=code) if code else None

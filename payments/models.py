@@ -1,5 +1,8 @@
 """Monthly settlement: invoices between councils (never edited), credit notes, payments, number series."""
 
+from decimal import Decimal
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +12,11 @@ from djmoney.models.fields import MoneyField
 from audit.transitions import Moves
 from core.triggers import AppendOnly, Frozen
 from councils.models import RechargeVat
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
 
 
 class NumberSeries(models.Model):
@@ -121,6 +129,8 @@ class Invoice(models.Model):
     agreement_at = models.DateTimeField(null=True, blank=True)
     overdue_reminded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = models.Manager()  # declared: django-money subclasses it at run time, out of mypy's sight
+
     class Meta:
         ordering = ["-issue_date", "number"]
         triggers = [
@@ -177,9 +187,21 @@ class Invoice(models.Model):
         return AGREEMENT_MOVES.can(self.agreement, Agreement.CONFIRMED)
 
     @property
-    def outstanding(self):
+    def outstanding(self) -> Decimal:
         """Gross less payments and credits; needs the `paid` and `credited` annotations of the selector."""
-        return self.gross.amount - self.paid - self.credited
+        annotated = cast("InvoiceWithBalance", self)
+        return self.gross.amount - annotated.paid - annotated.credited
+
+
+if TYPE_CHECKING:
+
+    class Balance(TypedDict):
+        """What payments.selectors.invoices_with_balance annotates on an invoice; `outstanding` reads it."""
+
+        paid: Decimal
+        credited: Decimal
+
+    InvoiceWithBalance = WithAnnotations[Invoice, Balance]
 
 
 class InvoiceLine(models.Model):
@@ -197,6 +219,8 @@ class InvoiceLine(models.Model):
     gross = MoneyField(max_digits=10, decimal_places=2, default_currency="GBP")
     po_number = models.CharField(max_length=40, blank=True)
     cost_centre = models.CharField(max_length=40, blank=True)
+
+    objects = models.Manager()  # declared: django-money subclasses it at run time, out of mypy's sight
 
     class Meta:
         ordering = ["week_start", "id"]
@@ -221,6 +245,8 @@ class CreditNote(models.Model):
     issue_date = models.DateField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = models.Manager()  # declared: django-money subclasses it at run time, out of mypy's sight
+
     class Meta:
         ordering = ["issue_date", "number"]
         triggers = [AppendOnly(name="credit_note_append_only", what="a credit note")]
@@ -241,6 +267,8 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = models.Manager()  # declared: django-money subclasses it at run time, out of mypy's sight
 
     class Meta:
         ordering = ["paid_on", "id"]

@@ -86,17 +86,19 @@ def _pair_exact_matches(active: list[tuple[int, Decimal]]) -> list[list[tuple[in
 
 def _greedy(group: list[tuple[int, Decimal]]) -> list[Transfer]:
     """Largest debtor pays largest creditor until the group is settled: len(group) − 1 transfers at most."""
-    debtors = sorted(([-v, c] for c, v in group if v < 0), reverse=True)
-    creditors = sorted(([v, c] for c, v in group if v > 0), reverse=True)
+    debtors = sorted(((-v, c) for c, v in group if v < 0), reverse=True)
+    creditors = sorted(((v, c) for c, v in group if v > 0), reverse=True)
+    owes = [amount for amount, _ in debtors]  # what each debtor still pays, in that order
+    owed = [amount for amount, _ in creditors]  # what each creditor is still paid
     plan: list[Transfer] = []
     d = k = 0
     while d < len(debtors) and k < len(creditors):
-        amount = min(debtors[d][0], creditors[k][0])
+        amount = min(owes[d], owed[k])
         plan.append(Transfer(payer=debtors[d][1], payee=creditors[k][1], amount=amount))
-        debtors[d][0] -= amount
-        creditors[k][0] -= amount
-        if debtors[d][0] == 0:
+        owes[d] -= amount
+        owed[k] -= amount
+        if owes[d] == 0:
             d += 1
-        if creditors[k][0] == 0:
+        if owed[k] == 0:
             k += 1
     return plan

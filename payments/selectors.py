@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -14,6 +15,9 @@ from .models import CreditNote, Invoice, InvoiceLine, Payment, SettlementRun
 from .netting import Transfer, net_positions, netting_plan
 from .settlement import next_month
 
+if TYPE_CHECKING:
+    from .models import InvoiceWithBalance
+
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -22,7 +26,7 @@ def _sum_of(model, field="amount"):
     return Coalesce(Subquery(rows, output_field=DecimalField(max_digits=12, decimal_places=2)), ZERO)
 
 
-def invoices_with_balance() -> QuerySet[Invoice]:
+def invoices_with_balance() -> QuerySet["InvoiceWithBalance"]:
     return Invoice.objects.select_related("supplier", "customer", "run").annotate(
         paid=_sum_of(Payment), credited=_sum_of(CreditNote)
     )
@@ -37,8 +41,8 @@ class Statement:
 
     council: Council
     run: SettlementRun
-    issued: list[Invoice]
-    received: list[Invoice]
+    issued: list["InvoiceWithBalance"]
+    received: list["InvoiceWithBalance"]
 
     @property
     def receivable(self) -> Decimal:

@@ -194,23 +194,28 @@ class _Billable(NamedTuple):
     cost_centre: str
     specialist: str
 
-    COLUMNS = (
-        "pk",
-        "status",
-        "hours_worked",
-        "agreed_hours",
-        "week__week_start",
-        "week__booking_id",
-        "week__booking__hourly_rate",
-        "week__booking__po_number",
-        "week__booking__cost_centre",
-        "week__booking__profile__user__full_name",
-    )
-
     @property
     def hours(self) -> Decimal:
         """What is billed: the hours confirmed, or those agreed after a dispute (Timesheet.billable_hours)."""
-        return self.agreed_hours if self.status == TimesheetStatus.RESOLVED else self.hours_worked
+        if self.status == TimesheetStatus.RESOLVED:
+            assert self.agreed_hours is not None  # the database says so (timesheet_resolved_has_hours)
+            return self.agreed_hours
+        return self.hours_worked
+
+
+# What settlement reads of a timesheet, in _Billable's field order (a NamedTuple holds fields only).
+_BILLABLE_COLUMNS = (
+    "pk",
+    "status",
+    "hours_worked",
+    "agreed_hours",
+    "week__week_start",
+    "week__booking_id",
+    "week__booking__hourly_rate",
+    "week__booking__po_number",
+    "week__booking__cost_centre",
+    "week__booking__profile__user__full_name",
+)
 
 
 def _pennies(amount: Decimal) -> Decimal:
@@ -231,7 +236,7 @@ def _invoice_batch(*, run, batch, councils, today) -> list[Invoice]:
             Timesheet.objects.filter(pk__in=all_ids, invoiced_at__isnull=True)
             .select_for_update(of=("self",))
             .order_by("pk")
-            .values_list(*_Billable.COLUMNS),
+            .values_list(*_BILLABLE_COLUMNS),
         )
     }
     plan = []

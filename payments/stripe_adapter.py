@@ -40,6 +40,7 @@ def checkout_url(*, invoice: Invoice, success_url: str, cancel_url: str) -> str:
         success_url=success_url,
         cancel_url=cancel_url,
     )
+    assert session.url is not None  # a new Checkout session has its page's address (None once it has expired)
     return session.url
 
 

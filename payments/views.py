@@ -18,6 +18,7 @@ from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixi
 from core.views import ServiceFormView
 from councils import services as council_services
 from councils.forms import BankVatForm
+from councils.http import MemberRequest
 from councils.models import Role
 
 from . import reports, selectors, services, stripe_adapter
@@ -27,10 +28,13 @@ from .settlement import SettlementError, month_start, months_back, settlement_re
 
 
 class FinanceMixin(CouncilRoleRequiredMixin):
+    request: MemberRequest
     required_roles = (Role.FINANCE_OFFICER,)
 
 
 class RunMixin(FinanceMixin):
+    request: MemberRequest
+
     @cached_property
     def run(self) -> SettlementRun:
         try:
@@ -41,6 +45,7 @@ class RunMixin(FinanceMixin):
 
 
 class FinanceHomeView(FinanceMixin, TemplateView):
+    request: MemberRequest
     template_name = "payments/home.html"
 
     def get_context_data(self, **kwargs):
@@ -55,13 +60,15 @@ class FinanceHomeView(FinanceMixin, TemplateView):
 class BankVatView(FinanceMixin, ServiceFormView):
     """The finance officer's bank details (shown on every invoice) and VAT registration."""
 
+    request: MemberRequest
+
     form_class = BankVatForm
     template_name = "payments/bank_vat.html"
     title = "Bank and VAT details"
     success_message = "Bank and VAT details saved. Invoices from now on use them."
 
     def get_initial(self):
-        council = self.request.user.council
+        council = self.council
         return {
             "bank_account_name": council.bank_account_name,
             "bank_sort_code": council.sort_code_display,
@@ -74,7 +81,7 @@ class BankVatView(FinanceMixin, ServiceFormView):
     def perform(self, form):
         data = form.cleaned_data
         return council_services.council_bank_vat_update(
-            council=self.request.user.council,
+            council=self.council,
             by=self.request.user,
             bank=form.bank_details(),
             vat_status=data["vat_status"],
@@ -88,6 +95,8 @@ class BankVatView(FinanceMixin, ServiceFormView):
 
 class SettlementListView(PlatformAdminRequiredMixin, ServiceFormView):
     """Platform staff: every month run (when, how many invoices, total) and a button to run a month."""
+
+    request: MemberRequest
 
     form_class = SettlementRequestForm
     template_name = "payments/settlement_runs.html"
@@ -112,6 +121,8 @@ class SettlementListView(PlatformAdminRequiredMixin, ServiceFormView):
 class SettlementRunView(PlatformAdminRequiredMixin, TemplateView):
     """One month's run: its progress and result, and the whole netting plan with what netting saves."""
 
+    request: MemberRequest
+
     template_name = "payments/settlement_run.html"
 
     def get_context_data(self, **kwargs):
@@ -127,10 +138,11 @@ class SettlementRunView(PlatformAdminRequiredMixin, TemplateView):
 
 
 class StatementView(RunMixin, TemplateView):
+    request: MemberRequest
     template_name = "payments/statement.html"
 
     def get_context_data(self, **kwargs):
-        council = self.request.user.council
+        council = self.council
         netting = selectors.netting_for(run=self.run)
         return super().get_context_data(
             run=self.run,
@@ -147,6 +159,8 @@ def _csv_response(body: str, filename: str) -> HttpResponse:
 
 
 class SettlementCsvView(RunMixin, View):
+    request: MemberRequest
+
     def get(self, request, *args, **kwargs):
         council = request.user.council
         body = reports.settlement_csv(council=council, run=self.run)
@@ -154,6 +168,8 @@ class SettlementCsvView(RunMixin, View):
 
 
 class StatementCsvView(RunMixin, View):
+    request: MemberRequest
+
     def get(self, request, *args, **kwargs):
         council = request.user.council
         statement = selectors.statement_for(council=council, run=self.run)
@@ -163,6 +179,8 @@ class StatementCsvView(RunMixin, View):
 
 
 class PayrollCsvView(FinanceMixin, View):
+    request: MemberRequest
+
     def get(self, request, *args, **kwargs):
         try:
             period = month_start(kwargs["month"])
@@ -175,10 +193,12 @@ class PayrollCsvView(FinanceMixin, View):
 
 
 class InvoiceMixin(FinanceMixin):
+    request: MemberRequest
+
     @cached_property
     def invoice(self) -> Invoice:
         invoice = selectors.invoices_with_balance().filter(number=self.kwargs["number"]).first()
-        if invoice is None or self.request.user.council_id not in (invoice.supplier_id, invoice.customer_id):
+        if invoice is None or self.council.pk not in (invoice.supplier_id, invoice.customer_id):
             raise Http404
         return invoice
 
@@ -187,6 +207,7 @@ class InvoiceMixin(FinanceMixin):
 
 
 class InvoiceView(InvoiceMixin, TemplateView):
+    request: MemberRequest
     template_name = "payments/invoice.html"
 
     def get_context_data(self, **kwargs):
@@ -208,6 +229,8 @@ class InvoiceView(InvoiceMixin, TemplateView):
 
 
 class InvoicePdfView(InvoiceMixin, View):
+    request: MemberRequest
+
     def get(self, request, *args, **kwargs):
         pdf = reports.invoice_pdf(invoice=self.invoice, lines=self.invoice.lines.all())
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -216,6 +239,8 @@ class InvoicePdfView(InvoiceMixin, View):
 
 
 class CreditNotePdfView(InvoiceMixin, View):
+    request: MemberRequest
+
     def get(self, request, *args, **kwargs):
         note = get_object_or_404(self.invoice.credit_notes, number=kwargs["note"])
         response = HttpResponse(
@@ -226,6 +251,7 @@ class CreditNotePdfView(InvoiceMixin, View):
 
 
 class PaymentView(InvoiceMixin, ServiceFormView):
+    request: MemberRequest
     form_class = PaymentForm
     template_name = "payments/invoice_form.html"
     title = "Record a payment"
@@ -248,6 +274,7 @@ class PaymentView(InvoiceMixin, ServiceFormView):
 
 
 class CreditNoteView(InvoiceMixin, ServiceFormView):
+    request: MemberRequest
     form_class = CreditNoteForm
     template_name = "payments/invoice_form.html"
     title = "Issue a credit note"
@@ -264,6 +291,7 @@ class CreditNoteView(InvoiceMixin, ServiceFormView):
 
 
 class AnswerView(InvoiceMixin, ServiceFormView):
+    request: MemberRequest
     form_class = AnswerForm
     template_name = "payments/invoice_form.html"
     title = "Confirm or dispute this invoice"
@@ -284,6 +312,8 @@ def today_month() -> date:
 
 
 class RedirectLatest(FinanceMixin, View):
+    request: MemberRequest
+
     def get(self, request, *args, **kwargs):
         run = SettlementRun.objects.first()
         if run is None:
@@ -306,6 +336,8 @@ def stripe_webhook(request):
 
 
 class StripeCheckoutView(InvoiceMixin, View):
+    request: MemberRequest
+
     def post(self, request, *args, **kwargs):
         invoice = self.invoice
         if not stripe_adapter.stripe_enabled() or invoice.customer_id != request.user.council_id:

@@ -6,6 +6,7 @@ skills, working hours, open weeks, invitations, feedback comments and approvers'
 the e-mails sent to them are erased or anonymised. It waits until their hours have all been invoiced."""
 
 import json
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.serializers.json import DjangoJSONEncoder
@@ -30,7 +31,7 @@ class PrivacyError(DomainError):
 
 def personal_data(*, user: User) -> dict:
     """Everything held about `user`, as plain data (for a JSON download)."""
-    data = {
+    data: dict[str, Any] = {
         "generated_at": timezone.now().isoformat(),
         "account": {
             "email": user.email,

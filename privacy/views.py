@@ -6,6 +6,7 @@ from django.views import View
 
 from core.forms import ConfirmForm
 from core.views import ServiceFormView
+from councils.http import MemberRequest
 from councils.models import MembershipStatus
 from councils.views import MemberMixin
 
@@ -14,6 +15,8 @@ from . import services
 
 class MemberEraseView(MemberMixin, ServiceFormView):
     """Erase a removed member's personal details (they have left); financial records stay."""
+
+    request: MemberRequest
 
     form_class = ConfirmForm
     template_name = "council/member_erase.html"
@@ -33,6 +36,8 @@ class MemberEraseView(MemberMixin, ServiceFormView):
 
 class MyDataView(LoginRequiredMixin, View):
     """A person downloads the data the service holds about them."""
+
+    request: MemberRequest
 
     def get(self, request):
         response = HttpResponse(services.personal_data_json(user=request.user), content_type="application/json")

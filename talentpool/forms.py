@@ -33,6 +33,13 @@ def _hours_field(label, help_text="In hours, in half hours if needed, like 3 or 
     return HoursField(label=label, help_text=help_text, **rules)
 
 
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """One of the form's choice fields, to set its choices (form.fields holds any Field)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 def future_mondays(today: date | None = None, weeks: int = WINDOW_WEEKS) -> list[date]:
     first = first_future_monday(today or timezone.localdate())
     return [first + timedelta(weeks=i) for i in range(weeks)]
@@ -153,7 +160,9 @@ class PastProjectForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].max_value = timezone.localdate().year  # the work has finished
+        year = self.fields["year"]
+        assert isinstance(year, forms.IntegerField)  # WholeNumberField (form.fields holds any Field)
+        year.max_value = timezone.localdate().year  # the work has finished
 
     def layout_fields(self):
         return [
@@ -224,7 +233,7 @@ class PatternForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["skip_weeks"].choices = week_choices()
+        _choice_field(self, "skip_weeks").choices = week_choices()
 
     def layout_fields(self):
         return [
@@ -267,7 +276,9 @@ def _filter_choices_load() -> dict[str, list[tuple[str, str]]]:
 
 
 def search_filter_choices() -> dict[str, list[tuple[str, str]]]:
-    return cache.get_or_set(FILTER_CHOICES_KEY, _filter_choices_load, FILTER_CHOICES_SECONDS)
+    choices = cache.get_or_set(FILTER_CHOICES_KEY, _filter_choices_load, FILTER_CHOICES_SECONDS)
+    assert choices is not None  # what _filter_choices_load returned, now or earlier
+    return choices
 
 
 class SearchForm(forms.Form):
@@ -303,19 +314,19 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lists = search_filter_choices()
-        self.fields["skill"].choices = [("", "Any skill"), *lists["skill"]]
-        self.fields["service_area"].choices = [("", "Any service"), *lists["service_area"]]
-        self.fields["lgdss"].choices = [("", "Any point"), *lgdss_choices()]
-        self.fields["region"].choices = [("", "Any region"), *lists["region"]]
-        self.fields["council"].choices = [("", "Any council"), *lists["council"]]
-        self.fields["week"].choices = [("", "Any week"), *week_choices()]
+        _choice_field(self, "skill").choices = [("", "Any skill"), *lists["skill"]]
+        _choice_field(self, "service_area").choices = [("", "Any service"), *lists["service_area"]]
+        _choice_field(self, "lgdss").choices = [("", "Any point"), *lgdss_choices()]
+        _choice_field(self, "region").choices = [("", "Any region"), *lists["region"]]
+        _choice_field(self, "council").choices = [("", "Any council"), *lists["council"]]
+        _choice_field(self, "week").choices = [("", "Any week"), *week_choices()]
         self.fields["q"].error_messages["max_length"] = f"Search for {MAX_TEXT} characters or fewer"
         for name in ("skill", "service_area", "lgdss", "nation", "region", "council", "sort"):
             self.fields[name].error_messages["invalid_choice"] = (
-                f"That {self.fields[name].label.lower()} is not one we know"
+                f"That {str(self.fields[name].label).lower()} is not one we know"
             )
             self.fields[name].error_messages["invalid_pk_value"] = (
-                f"That {self.fields[name].label.lower()} is not one we know"
+                f"That {str(self.fields[name].label).lower()} is not one we know"
             )
         self.fields["week"].error_messages["invalid_choice"] = (
             "Choose a week from the list: a Monday in the next 26 weeks"

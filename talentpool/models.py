@@ -116,6 +116,8 @@ class SpecialistProfile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = models.Manager()  # declared: django-money subclasses it at run time, out of mypy's sight
+
     class Meta:
         ordering = ["user__full_name"]
         indexes = [

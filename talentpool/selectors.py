@@ -238,6 +238,8 @@ class SearchPaginator(Paginator):
     """Pages through the ranked ids only; a page's profiles are then fetched, joined and prefetched by id.
     The count stops at COUNT_CAP + 1 (a LIMIT without the ranking), so a common word costs no full count."""
 
+    object_list: QuerySet[SpecialistProfile, int]
+
     def __init__(self, *, viewer: User, params: SearchParams, today: date | None = None, per_page: int = PAGE_SIZE):
         self.params, self.today = params, today or timezone.localdate()
         ranked = specialist_search_ranked(viewer=viewer, params=params, today=self.today)
@@ -309,6 +311,7 @@ def week_grid(*, profile: SpecialistProfile, weeks: int = WINDOW_WEEKS, today: d
 
 def profiles_for_approver(*, approver: User) -> QuerySet[SpecialistProfile]:
     """The approver's council's profiles, waiting ones first."""
+    assert approver.council_id is not None  # an approver belongs to a council
     return (
         SpecialistProfile.objects.filter(council_id=approver.council_id)
         .exclude(status=ProfileStatus.DRAFT)

@@ -4,6 +4,7 @@ Services are keyword-only and atomic; a refused move raises `PoolError` with a m
 having written nothing.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from audit.services import audit_record, snapshot
 from core.errors import DomainError
 from core.hours import TENTH, hours_problem, hours_text
 from core.money import amount_problem
-from councils.models import Role, User
+from councils.models import Council, Role, User
 
 from .models import (
     PastProject,
@@ -51,9 +52,11 @@ def skill_key(name: str) -> str:
 # --- profiles -----------------------------------------------------------------------------------
 
 
-def _require_specialist(user: User) -> None:
-    if not user.has_role(Role.SPECIALIST) or user.council_id is None:
+def _specialist_council(user: User) -> Council:
+    """The council of a specialist, who may have a profile; anyone else is refused."""
+    if not user.has_role(Role.SPECIALIST) or user.council is None:
         raise PoolError("Only a council’s specialists can have a profile")
+    return user.council
 
 
 def _own_tags(text_or_list) -> list[Skill]:
@@ -76,15 +79,15 @@ def profile_save(
     user: User,
     headline: str,
     summary: str,
-    skills: list[Skill] = (),
+    skills: Iterable[Skill] = (),
     own_tags: str | list[str] = "",
-    service_areas: list[ServiceArea] = (),
-    lgdss_points: list[int] = (),
+    service_areas: Iterable[ServiceArea] = (),
+    lgdss_points: Iterable[int] = (),
     contracted_hours: Decimal = Decimal("37"),
     working_time_opt_out: bool = False,
 ) -> SpecialistProfile:
     """Create or update the user's own profile. Editing never changes the employer's permission."""
-    _require_specialist(user)
+    council = _specialist_council(user)
     if not headline.strip() or not summary.strip():
         raise PoolError("Enter a headline and a summary")
     points = sorted({int(p) for p in lgdss_points})
@@ -92,7 +95,7 @@ def profile_save(
         raise PoolError("Service standard points are numbered 1 to 15")
     profile, _created = SpecialistProfile.objects.select_for_update().get_or_create(
         user=user,
-        defaults={"council": user.council, "headline": headline.strip(), "summary": summary.strip()},
+        defaults={"council": council, "headline": headline.strip(), "summary": summary.strip()},
     )
     profile.headline = headline.strip()
     profile.summary = summary.strip()

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from core.permissions import CouncilRoleRequiredMixin
 from core.sections import sections_context
 from core.views import ServiceFormView
+from councils.http import MemberRequest
 from councils.models import Role
 from councils.selectors import council_can_transact
 
@@ -31,12 +32,19 @@ class PoolFormView(ServiceFormView):
 
 
 class SpecialistMixin(CouncilRoleRequiredMixin):
+    request: MemberRequest
     required_roles = (Role.SPECIALIST,)
     profile_first = ""  # pages that need a profile: what to tell someone who has none yet
 
     @cached_property
     def profile(self) -> SpecialistProfile | None:
         return selectors.profile_detail_of_user(user=self.request.user)
+
+    @property
+    def existing_profile(self) -> SpecialistProfile:
+        """The profile, on a page that needs one: dispatch sent anyone without one to write it first."""
+        assert self.profile is not None, "a page with profile_first (or MyProfileView, which redirects)"
+        return self.profile
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -47,6 +55,7 @@ class SpecialistMixin(CouncilRoleRequiredMixin):
 
 
 class MyProfileView(SpecialistMixin, TemplateView):
+    request: MemberRequest
     template_name = "talentpool/my_profile.html"
 
     def get(self, request, *args, **kwargs):
@@ -58,12 +67,13 @@ class MyProfileView(SpecialistMixin, TemplateView):
         return super().get_context_data(
             profile=self.profile,
             lgdss=lgdss_points(),
-            can_submit=self.profile.can_submit,
+            can_submit=self.existing_profile.can_submit,
             **kwargs,
         )
 
 
 class ProfileEditView(SpecialistMixin, PoolFormView):
+    request: MemberRequest
     form_class = forms.ProfileForm
     template_name = "talentpool/profile_edit.html"
     success_message = "Profile saved"
@@ -104,6 +114,7 @@ class ProfileEditView(SpecialistMixin, PoolFormView):
 
 
 class PastProjectView(SpecialistMixin, PoolFormView):
+    request: MemberRequest
     form_class = forms.PastProjectForm
     template_name = "talentpool/past_project.html"
     success_message = "Past project saved"
@@ -134,7 +145,7 @@ class PastProjectView(SpecialistMixin, PoolFormView):
 
     def perform(self, form):
         return services.past_project_save(
-            profile=self.profile, by=self.request.user, project=self.project, **form.cleaned_data
+            profile=self.existing_profile, by=self.request.user, project=self.project, **form.cleaned_data
         )
 
     def get_success_url(self):
@@ -142,6 +153,7 @@ class PastProjectView(SpecialistMixin, PoolFormView):
 
 
 class PastProjectDeleteView(SpecialistMixin, PoolFormView):
+    request: MemberRequest
     form_class = forms.GovForm
     profile_first = "Write your profile first"
     template_name = "talentpool/past_project_delete.html"
@@ -169,11 +181,12 @@ class PastProjectDeleteView(SpecialistMixin, PoolFormView):
 
 
 class ProfileSubmitView(SpecialistMixin, View):
+    request: MemberRequest
     profile_first = "Write your profile first, then send it for approval"
 
     def post(self, request, *args, **kwargs):
         try:
-            approval.profile_submit(profile=self.profile, by=request.user)
+            approval.profile_submit(profile=self.existing_profile, by=request.user)
         except services.PoolError as exc:
             messages.error(request, str(exc))
         else:
@@ -185,6 +198,7 @@ class ProfileSubmitView(SpecialistMixin, View):
 
 
 class HoursView(SpecialistMixin, PoolFormView):
+    request: MemberRequest
     form_class = forms.PatternForm
     template_name = "talentpool/hours.html"
     success_message = "Weekly hours saved"
@@ -202,13 +216,13 @@ class HoursView(SpecialistMixin, PoolFormView):
         }
 
     def get_context_data(self, **kwargs):
-        grid = selectors.week_grid(profile=self.profile)
+        grid = selectors.week_grid(profile=self.existing_profile)
         return super().get_context_data(profile=self.profile, grid=grid, **kwargs)
 
     def perform(self, form):
         data = form.cleaned_data
         return weekly_hours.pattern_set(
-            profile=self.profile,
+            profile=self.existing_profile,
             by=self.request.user,
             hours=data["hours"],
             starts_on=data["starts_on"],
@@ -221,6 +235,7 @@ class HoursView(SpecialistMixin, PoolFormView):
 
 
 class WeekView(SpecialistMixin, PoolFormView):
+    request: MemberRequest
     form_class = forms.WeekForm
     template_name = "talentpool/week.html"
     profile_first = "Write your profile first, then set your hours"
@@ -235,7 +250,7 @@ class WeekView(SpecialistMixin, PoolFormView):
 
     @cached_property
     def slot(self):
-        return self.profile.slots.filter(week_start=self.week).first()
+        return self.existing_profile.slots.filter(week_start=self.week).first()
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -255,7 +270,7 @@ class WeekView(SpecialistMixin, PoolFormView):
 
     def perform(self, form):
         return weekly_hours.slot_hours_set(
-            profile=self.profile, by=self.request.user, week_start=self.week, hours=form.cleaned_data["hours"]
+            profile=self.existing_profile, by=self.request.user, week_start=self.week, hours=form.cleaned_data["hours"]
         )
 
     def get_success_url(self):
@@ -263,9 +278,11 @@ class WeekView(SpecialistMixin, PoolFormView):
 
 
 class WeekWithdrawView(WeekView):
+    request: MemberRequest
+
     def post(self, request, *args, **kwargs):
         try:
-            weekly_hours.slot_withdraw(profile=self.profile, by=request.user, week_start=self.week)
+            weekly_hours.slot_withdraw(profile=self.existing_profile, by=request.user, week_start=self.week)
         except services.PoolError as exc:
             messages.error(request, str(exc))
             return redirect("talentpool:week", week=self.week.isoformat())
@@ -277,6 +294,7 @@ class WeekWithdrawView(WeekView):
 
 
 class ApproverMixin(CouncilRoleRequiredMixin):
+    request: MemberRequest
     required_roles = (Role.APPROVER,)
 
     @cached_property
@@ -292,6 +310,7 @@ class ApproverMixin(CouncilRoleRequiredMixin):
 
 
 class ApprovalsView(ApproverMixin, TemplateView):
+    request: MemberRequest
     template_name = "talentpool/approvals.html"
 
     def get_context_data(self, **kwargs):
@@ -299,6 +318,7 @@ class ApprovalsView(ApproverMixin, TemplateView):
 
 
 class ApprovalView(ApproverMixin, PoolFormView):
+    request: MemberRequest
     form_class = forms.ApproveForm
     template_name = "talentpool/approval.html"
     success_message = "Approved: {result.user.full_name} is listed in the talent pool"
@@ -311,6 +331,8 @@ class ApprovalView(ApproverMixin, PoolFormView):
 
     def get_context_data(self, **kwargs):
         detail = selectors.profile_detail(pk=self.profile.pk)
+        if detail is None:
+            raise Http404
         return super().get_context_data(
             profile=detail,
             lgdss=lgdss_points(),
@@ -341,6 +363,8 @@ class ApprovalView(ApproverMixin, PoolFormView):
 
 class ReasonActionView(ApproverMixin, PoolFormView):
     """Return a profile for changes, or withdraw permission: both need a reason."""
+
+    request: MemberRequest
 
     form_class = forms.ReasonForm
     template_name = "talentpool/reason.html"
@@ -373,9 +397,8 @@ class ReasonActionView(ApproverMixin, PoolFormView):
             "submit_class": css,
         }
 
-    @property
-    def success_message(self):
-        return self.TEXT[self.action][3]
+    def get_success_message(self, result, form) -> str:
+        return self.TEXT[self.action][3].format(result=result, form=form)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(profile=self.profile, title=self.TEXT[self.action][0], **kwargs)
@@ -386,6 +409,7 @@ class ReasonActionView(ApproverMixin, PoolFormView):
 
 
 class ProjectVerifyView(CouncilRoleRequiredMixin, View):
+    request: MemberRequest
     required_roles = (Role.APPROVER, Role.COUNCIL_ADMIN)
 
     def post(self, request, *args, **kwargs):
@@ -405,19 +429,20 @@ class ProjectVerifyView(CouncilRoleRequiredMixin, View):
 
 
 class RatesMixin(CouncilRoleRequiredMixin):
+    request: MemberRequest
     required_roles = (Role.FINANCE_OFFICER, Role.COUNCIL_ADMIN)
 
 
 class RatesView(RatesMixin, TemplateView):
+    request: MemberRequest
     template_name = "talentpool/rates.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            profiles=selectors.profiles_of_council(council_id=self.request.user.council_id), **kwargs
-        )
+        return super().get_context_data(profiles=selectors.profiles_of_council(council_id=self.council.pk), **kwargs)
 
 
 class RateView(RatesMixin, PoolFormView):
+    request: MemberRequest
     form_class = forms.RateForm
     template_name = "talentpool/rate.html"
     success_message = "Hourly rate saved for {result.user.full_name}"
@@ -449,6 +474,7 @@ class RateView(RatesMixin, PoolFormView):
 
 
 class SearchView(CouncilRoleRequiredMixin, TemplateView):
+    request: MemberRequest
     template_name = "talentpool/search.html"
 
     def get_context_data(self, **kwargs):
@@ -470,6 +496,8 @@ class SearchView(CouncilRoleRequiredMixin, TemplateView):
 
 class ProfileView(CouncilRoleRequiredMixin, TemplateView):
     """A specialist's page: listed profiles for everyone signed in; unlisted ones only for their council."""
+
+    request: MemberRequest
 
     template_name = "talentpool/profile.html"
 

@@ -1,6 +1,7 @@
 """Weekly hours: the specialist's pattern, the week slots it materialises a rolling window ahead, and
 changes to single weeks. Slots move through `slot_machine` (bookings holds, books and releases them too)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -42,7 +43,7 @@ def pattern_set(
     hours: Decimal,
     starts_on: date,
     ends_on: date | None,
-    skip_weeks: list[date] = (),
+    skip_weeks: Iterable[date] = (),
 ) -> AvailabilityPattern:
     profile = profile_locked(profile)
     if profile.user_id != by.pk:

@@ -29,19 +29,21 @@ def _error_targets(field: forms.BoundField) -> list[tuple[str, list[str]]]:
     several inputs (date, money) to the part the error is about, else its first part; any other field to
     its control."""
     widget = field.field.widget
+    messages = [str(e) for e in field.errors]  # an ErrorList yields its messages
     if _is_choice_list(widget):
-        return [(f"id_{field.html_name}_1", list(field.errors))]
+        return [(f"id_{field.html_name}_1", messages)]
     if isinstance(widget, forms.MultiWidget):
-        targets, told = [], set()
+        targets: list[tuple[str, list[str]]] = []
+        told: set[str] = set()
         for index, part in enumerate(getattr(field.field, "fields", ())):
             # crispy-forms-gds's DateInputField keeps each part's errors on the part's widget
-            errors = [e for e in getattr(part.widget, "errors", ()) if e in field.errors]
+            errors = [e for e in getattr(part.widget, "errors", ()) if e in messages]
             if errors:
                 targets.append((f"{field.auto_id}_{index}", errors))
                 told.update(errors)
-        rest = [e for e in field.errors if e not in told]
+        rest = [e for e in messages if e not in told]
         return [(f"{field.auto_id}_0", rest), *targets] if rest else targets
-    return [(field.id_for_label or field.auto_id, list(field.errors))]
+    return [(field.id_for_label or field.auto_id, messages)]
 
 
 @register.filter
@@ -96,7 +98,7 @@ def govuk_classes_set(field: forms.BoundField) -> None:
     (crispy-forms-gds adds govuk-input--error to text inputs, selects and textareas only, and to none of
     e-mail, password or number inputs). For a field of several inputs, the modifier goes on the parts the
     error is about, or on every part when it is about the whole."""
-    widget = field.field.widget
+    widget: forms.Widget = field.field.widget
     if isinstance(widget, forms.MultiWidget):
         parts = widget.widgets
         part_errors = [bool(getattr(f.widget, "errors", None)) for f in getattr(field.field, "fields", ())]

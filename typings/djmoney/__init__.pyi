@@ -1,0 +1,1 @@
+# Makes typings/djmoney a package for mypy; every other djmoney module is read from the installed package.

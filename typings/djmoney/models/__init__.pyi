@@ -1,0 +1,1 @@
+# See fields.pyi; djmoney.models.managers and the rest are read from the installed package.
