@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.permissions import CouncilRoleRequiredMixin
-from core.views import ServiceFormView
+from core.views import ServiceActionView, ServiceFormView
 from councils.http import MemberRequest
 from councils.models import Role
 from councils.selectors import council_can_transact
@@ -185,17 +185,15 @@ class SpecialistBookingMixin(BookingMixin):
         return booking
 
 
-class AcceptView(SpecialistBookingMixin, View):
+class AcceptView(SpecialistBookingMixin, ServiceActionView):
     request: MemberRequest
+    success_url = reverse_lazy("bookings:requests")
 
-    def post(self, request, *args, **kwargs):
-        try:
-            services.booking_accept(booking=self.booking, by=request.user)
-        except services.BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"You accepted the booking from {self.booking.customer_council.short_name}")
-        return redirect("bookings:requests")
+    def perform(self):
+        return services.booking_accept(booking=self.booking, by=self.request.user)
+
+    def get_success_message(self, result) -> str:
+        return f"You accepted the booking from {result.customer_council.short_name}"
 
 
 class BookingFormView(ServiceFormView):
@@ -329,18 +327,14 @@ class TimesheetMixin(CouncilRoleRequiredMixin):
         return super().get_context_data(timesheet=self.timesheet, **kwargs)
 
 
-class TimesheetConfirmView(TimesheetMixin, View):
+class TimesheetConfirmView(TimesheetMixin, ServiceActionView):
     request: MemberRequest
     required_roles = (Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN)
+    success_message = "Hours confirmed"
+    success_url = reverse_lazy("bookings:list")
 
-    def post(self, request, *args, **kwargs):
-        try:
-            timesheets.timesheet_confirm(timesheet=self.timesheet, by=request.user)
-        except services.BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Hours confirmed")
-        return redirect("bookings:list")
+    def perform(self):
+        return timesheets.timesheet_confirm(timesheet=self.timesheet, by=self.request.user)
 
 
 class TimesheetDisputeView(TimesheetMixin, BookingFormView):

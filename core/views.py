@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -48,7 +49,8 @@ class ServiceActionView(View):
     a page with a success or refusal message."""
 
     http_method_names = ["post"]
-    success_message = ""
+    success_message = ""  # may name {result}, what the service returned
+    success_url: str | Promise = ""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponseRedirect:
         try:
@@ -64,8 +66,10 @@ class ServiceActionView(View):
     def get_success_message(self, result) -> str:
         return self.success_message.format(result=result, view=self) if self.success_message else ""
 
-    def get_success_url(self) -> str:  # pragma: no cover - each action supplies it
-        raise NotImplementedError
+    def get_success_url(self) -> str:
+        if not self.success_url:  # pragma: no cover - each action supplies one
+            raise NotImplementedError("Give the action a success_url or a get_success_url()")
+        return str(self.success_url)
 
     def perform(self):  # pragma: no cover - each action supplies it
         raise NotImplementedError

@@ -5,15 +5,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.views import View
 from django.views.generic import TemplateView
 
 from core.forms import ConfirmForm
 from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
-from core.views import ServiceFormView
+from core.views import ServiceActionView, ServiceFormView
 
 from . import forms, invitations, members, selectors, services
 from .http import MemberRequest
@@ -149,17 +148,14 @@ class InvitationActionMixin:
         return reverse("platform:council_detail", kwargs={"code": self.invitation.council.code})
 
 
-class _InvitationResend(InvitationActionMixin, View):
+class _InvitationResend(InvitationActionMixin, ServiceActionView):
     request: MemberRequest
 
-    def post(self, request, *args, **kwargs):
-        try:
-            invitations.invitation_resend(invitation=self.invitation, by=request.user)
-        except services.CouncilError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Invitation sent again to {self.invitation.email}")
-        return redirect(self.get_success_url())
+    def perform(self):
+        return invitations.invitation_resend(invitation=self.invitation, by=self.request.user)
+
+    def get_success_message(self, result) -> str:
+        return f"Invitation sent again to {self.invitation.email}"
 
 
 class _InvitationCancel(InvitationActionMixin, ServiceFormView):
@@ -444,16 +440,10 @@ class SignupReviewView(MemberMixin, ServiceFormView):
         return members.member_signup_approve(member=self.member, roles=form.cleaned_data["roles"], by=self.request.user)
 
 
-class SignupRejectView(MemberMixin, View):
+class SignupRejectView(MemberMixin, ServiceActionView):
     request: MemberRequest
     member_status = MembershipStatus.PENDING
+    success_message = "{result} was not approved and cannot use the service"
 
-    def post(self, request, *args, **kwargs):
-        member = self.member
-        try:
-            members.member_signup_reject(member=member, by=request.user)
-        except services.CouncilError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"{member} was not approved and cannot use the service")
-        return redirect("council:people")
+    def perform(self):
+        return members.member_signup_reject(member=self.member, by=self.request.user)

@@ -5,15 +5,14 @@ from datetime import date
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views import View
 from django.views.generic import TemplateView
 
 from core.permissions import CouncilRoleRequiredMixin
 from core.sections import sections_context
-from core.views import ServiceFormView
+from core.views import ServiceActionView, ServiceFormView
 from councils.http import MemberRequest
 from councils.models import Role
 from councils.selectors import council_can_transact
@@ -180,18 +179,14 @@ class PastProjectDeleteView(SpecialistMixin, PoolFormView):
         return reverse("talentpool:my_profile")
 
 
-class ProfileSubmitView(SpecialistMixin, View):
+class ProfileSubmitView(SpecialistMixin, ServiceActionView):
     request: MemberRequest
     profile_first = "Write your profile first, then send it for approval"
+    success_message = "Sent to your council’s approvers. We will e-mail you when they decide."
+    success_url = reverse_lazy("talentpool:my_profile")
 
-    def post(self, request, *args, **kwargs):
-        try:
-            approval.profile_submit(profile=self.existing_profile, by=request.user)
-        except services.PoolError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Sent to your council’s approvers. We will e-mail you when they decide.")
-        return redirect("talentpool:my_profile")
+    def perform(self):
+        return approval.profile_submit(profile=self.existing_profile, by=self.request.user)
 
 
 # --- weekly hours -------------------------------------------------------------------------------
@@ -408,21 +403,21 @@ class ReasonActionView(ApproverMixin, PoolFormView):
         return act(profile=self.profile, by=self.request.user, reason=form.cleaned_data["reason"])
 
 
-class ProjectVerifyView(CouncilRoleRequiredMixin, View):
+class ProjectVerifyView(CouncilRoleRequiredMixin, ServiceActionView):
     request: MemberRequest
     required_roles = (Role.APPROVER, Role.COUNCIL_ADMIN)
+    success_message = "“{result.title}” is marked verified by your council"
 
-    def post(self, request, *args, **kwargs):
-        project = get_object_or_404(PastProject, pk=kwargs["pk"], profile__council=request.user.council)
-        try:
-            services.past_project_verify(project=project, by=request.user)
-        except services.PoolError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"“{project.title}” is marked verified by your council")
-        if request.user.has_role(Role.APPROVER):
-            return redirect("talentpool:approval", pk=project.profile_id)
-        return redirect("talentpool:profile", pk=project.profile_id)
+    @cached_property
+    def project(self) -> PastProject:
+        return get_object_or_404(PastProject, pk=self.kwargs["pk"], profile__council=self.council)
+
+    def perform(self):
+        return services.past_project_verify(project=self.project, by=self.request.user)
+
+    def get_success_url(self) -> str:
+        page = "talentpool:approval" if self.request.user.has_role(Role.APPROVER) else "talentpool:profile"
+        return reverse(page, kwargs={"pk": self.project.profile_id})
 
 
 # --- rates (finance officers and council administrators) ---------------------------------------
