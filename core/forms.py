@@ -144,30 +144,42 @@ class WholeNumberField(forms.IntegerField):
             raise ValidationError(message, code="range")
 
 
-class HoursField(forms.Field):
+class _DecimalText(forms.Field):
+    """A decimal typed into a text box (GOV.UK asks for text inputs, not number inputs), named in its
+    messages by `what`, with "Enter the …" when it is required and empty."""
+
+    def __init__(self, *, what: str | None = None, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
+        given = kwargs.get("error_messages") or {}
+        super().__init__(**kwargs)
+        self.what = what
+        self.error_messages["required"] = given.get("required", f"Enter the {_name_of(self.label).lower()}")
+
+    def _what(self) -> str:
+        return self.what or _name_of(self.label)
+
+    @staticmethod
+    def _text(value) -> str:
+        return str(value).strip() if value is not None else ""
+
+
+class HoursField(_DecimalText):
     """A number of hours, as a Decimal: a number, between `minimum` and `maximum`, in `step`s (half hours
     unless told otherwise; None for any). The rules are core.hours's, which the services use too."""
 
     def __init__(
         self,
         *,
-        what: str | None = None,
         minimum: Decimal = HALF_HOUR,
         maximum: Decimal = WEEK_MOST,
         step: Decimal | None = HALF_HOUR,
         **kwargs,
     ):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
-        given = kwargs.get("error_messages") or {}
         super().__init__(**kwargs)
-        self.what, self.minimum, self.maximum, self.step = what, minimum, maximum, step
-        self.error_messages["required"] = given.get("required", f"Enter the {_name_of(self.label).lower()}")
-
-    def _what(self) -> str:
-        return self.what or _name_of(self.label)
+        self.minimum, self.maximum, self.step = minimum, maximum, step
 
     def to_python(self, value) -> Decimal | None:
-        value = str(value).strip() if value is not None else ""
+        value = self._text(value)
         if value in self.empty_values:
             return None
         if not _NUMBER.fullmatch(value):
@@ -188,22 +200,16 @@ class HoursField(forms.Field):
         return hours_text(value) if isinstance(value, Decimal) and value.is_finite() else value
 
 
-class AmountField(forms.Field):
+class AmountField(_DecimalText):
     """An amount of money in pounds, as a Decimal to the penny: "1,200.50" and "£1,200.50" are both
     £1,200.50. Between `minimum` and `maximum` (core.money's rules, which the services use too)."""
 
-    def __init__(self, *, what: str | None = None, minimum: Decimal = PENNY, maximum: Decimal = AMOUNT_MOST, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
-        given = kwargs.get("error_messages") or {}
+    def __init__(self, *, minimum: Decimal = PENNY, maximum: Decimal = AMOUNT_MOST, **kwargs):
         super().__init__(**kwargs)
-        self.what, self.minimum, self.maximum = what, minimum, maximum
-        self.error_messages["required"] = given.get("required", f"Enter the {_name_of(self.label).lower()}")
-
-    def _what(self) -> str:
-        return self.what or _name_of(self.label)
+        self.minimum, self.maximum = minimum, maximum
 
     def to_python(self, value) -> Decimal | None:
-        value = str(value).strip() if value is not None else ""
+        value = self._text(value)
         if value in self.empty_values:
             return None
         sign, digits = ("-", value[1:].lstrip()) if value.startswith("-") else ("", value)
