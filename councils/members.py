@@ -45,6 +45,14 @@ def _admin_council_locked(by: User) -> Council:
     return council_locked(by.council)
 
 
+def _locked_for_admin(*, member: User, by: User) -> tuple[Council, User]:
+    """The administrator's council and the member, locked in that order, once `by` is checked to be still
+    an administrator of it and `member` one of its members."""
+    council = _admin_council_locked(by)
+    _refuse_unless_still_admin(by=by, council=council)
+    return council, _member_locked(member=member, council=council)
+
+
 def _refuse_unless_still_admin(*, by: User, council: Council) -> None:
     """Checked under the council's lock: the page was opened by an administrator, who may have lost the
     role (or been removed) since."""
@@ -78,9 +86,7 @@ def _refuse_losing_last_admin(*, member: User, council: Council) -> None:
 
 @transaction.atomic
 def member_roles_change(*, member: User, roles: Iterable[str], by: User) -> User:
-    council = _admin_council_locked(by)
-    _refuse_unless_still_admin(by=by, council=council)
-    member = _member_locked(member=member, council=council)
+    council, member = _locked_for_admin(member=member, by=by)
     if member.membership_status != MembershipStatus.ACTIVE:
         raise CouncilError(f"{member} is not an active member")
     roles = roles_cleaned(roles)
@@ -95,9 +101,7 @@ def member_roles_change(*, member: User, roles: Iterable[str], by: User) -> User
 
 @transaction.atomic
 def member_remove(*, member: User, by: User) -> User:
-    council = _admin_council_locked(by)
-    _refuse_unless_still_admin(by=by, council=council)
-    member = _member_locked(member=member, council=council)
+    council, member = _locked_for_admin(member=member, by=by)
     if member.pk == by.pk:
         raise CouncilError("You cannot remove yourself. Ask another council administrator.")
     membership_machine.refuse_unless(member, MembershipStatus.REMOVED)
@@ -113,9 +117,7 @@ def member_remove(*, member: User, by: User) -> User:
 
 @transaction.atomic
 def member_signup_approve(*, member: User, roles: Iterable[str], by: User) -> User:
-    council = _admin_council_locked(by)
-    _refuse_unless_still_admin(by=by, council=council)
-    member = _member_locked(member=member, council=council)
+    council, member = _locked_for_admin(member=member, by=by)
     if member.membership_status != MembershipStatus.PENDING:
         raise CouncilError(f"{member} is not waiting for approval")
     before = snapshot(member, *MEMBER_FIELDS)
@@ -135,9 +137,7 @@ def member_signup_approve(*, member: User, roles: Iterable[str], by: User) -> Us
 
 @transaction.atomic
 def member_signup_reject(*, member: User, by: User) -> User:
-    council = _admin_council_locked(by)
-    _refuse_unless_still_admin(by=by, council=council)
-    member = _member_locked(member=member, council=council)
+    council, member = _locked_for_admin(member=member, by=by)
     if member.membership_status != MembershipStatus.PENDING:
         raise CouncilError(f"{member} is not waiting for approval")
     before = snapshot(member, *MEMBER_FIELDS)
@@ -187,9 +187,7 @@ def member_signup_record(*, user: User, council: Council) -> User:
 def member_erase_check(*, member: User, by: User) -> User:
     """The council's side of erasing a leaver: under the council's lock, `by` is still an administrator
     and `member` a removed member not yet erased. Returns the member, locked."""
-    council = _admin_council_locked(by)
-    _refuse_unless_still_admin(by=by, council=council)
-    member = _member_locked(member=member, council=council)
+    council, member = _locked_for_admin(member=member, by=by)
     if member.pk == by.pk:
         raise CouncilError("You cannot erase yourself. Ask another council administrator.")
     if member.is_erased:
