@@ -29,4 +29,15 @@ class BookingAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register([Timesheet, Feedback])
+@admin.register(Timesheet)
+class TimesheetAdmin(admin.ModelAdmin):
+    """Read-only: hours move only through the timesheet services (confirm, dispute, agree)."""
+
+    list_display = ["pk", "week", "hours_worked", "status", "invoiced_at"]
+    list_filter = ["status"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(Feedback)

@@ -37,6 +37,8 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
     autocomplete_fields = ["council"]
+    # membership moves through the council's pages (councils.members), with its audit event and e-mails
+    readonly_fields = ["membership_status"]
 
 
 class AgreementAdminForm(forms.ModelForm):

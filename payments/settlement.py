@@ -152,12 +152,15 @@ def settlement_run(*, period, today: date | None = None) -> RunResult:
     run, _created = SettlementRun.objects.get_or_create(period=period)
     this_run = SettlementRun.objects.filter(pk=run.pk)
     run_machine.move_many(this_run, to=RunStatus.RUNNING, started_at=timezone.now(), error="")
+    # The end is recorded only if this run is still the one running: staff may have queued the month again
+    # meanwhile (a run that looked stale), and that queued run then records its own end.
+    still_running = this_run.filter(status=RunStatus.RUNNING)
     try:
         result = _settle(run=run, period=period, today=today)
     except Exception as exc:
-        run_machine.move_many(this_run, to=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        run_machine.move_many(still_running, to=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
-    run_machine.move_many(this_run, to=RunStatus.COMPLETED, completed_at=timezone.now())
+    run_machine.move_many(still_running, to=RunStatus.COMPLETED, completed_at=timezone.now())
     run.refresh_from_db()
     return result
 

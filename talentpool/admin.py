@@ -26,4 +26,13 @@ class SkillAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-admin.site.register([ServiceArea, PastProject, AvailabilityPattern, WeekSlot, ProfileStatusChange])
+admin.site.register([ServiceArea, PastProject, AvailabilityPattern, ProfileStatusChange])
+
+
+@admin.register(WeekSlot)
+class WeekSlotAdmin(admin.ModelAdmin):
+    """A slot's status moves only through the weekly-hours and booking services."""
+
+    list_display = ["profile", "week_start", "hours", "status"]
+    list_filter = ["status"]
+    readonly_fields = ["status"]

@@ -189,3 +189,24 @@ def test_confirmed_hours_cannot_be_disputed_afterwards(rows):
     with pytest.raises(booking_services.BookingError, match="already confirmed"):
         timesheets.timesheet_dispute(timesheet=sheet, by=officer, reason="Too many")
     assert not BookingEvent.objects.filter(to_status="hours disputed").exists()
+
+
+def test_no_admin_page_edits_a_status_field(rf, rows):
+    """Django's admin must not move a status past the services (the database would refuse it with a 500,
+    or an allowed move would skip its history, audit event and e-mails)."""
+    from django.contrib import admin
+
+    request = rf.get("/")
+    request.user = UserFactory.build(is_staff=True, is_superuser=True)
+    checked = 0
+    for name, machine in MACHINES.items():
+        obj = rows[name]
+        model_admin = admin.site._registry.get(type(obj))
+        if model_admin is None:
+            continue
+        checked += 1
+        if not model_admin.has_change_permission(request, obj):
+            continue
+        form = model_admin.get_form(request, obj=obj, change=True)
+        assert machine.moves.field not in form.base_fields, f"{name}: {machine.moves.field} is editable in the admin"
+    assert checked >= 6

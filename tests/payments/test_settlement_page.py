@@ -137,3 +137,28 @@ def test_council_people_cannot_see_or_run_settlement(client, people):
     assert client.get(reverse("payments:settlement_runs")).status_code == 403
     assert client.post(reverse("payments:settlement_runs"), {"month": "2026-10"}).status_code == 403
     assert not SettlementRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_run_queued_again_while_it_was_running_ends_without_an_error(october_hours, staff, monkeypatch):
+    """Staff queued the month again because the run looked stale; the first worker then finishes. Its
+    invoices stand, no error is raised, and the month waits for the queued run (which records its end)."""
+    monkeypatch.setattr(settlement, "_queue_run", lambda period: None)
+    real_settle = settlement._settle
+
+    def settle_then_find_it_requeued(**kwargs):
+        result = real_settle(**kwargs)
+        SettlementRun.objects.filter(period=OCTOBER).update(
+            status=RunStatus.QUEUED, queued_at=timezone.now(), requested_by=staff
+        )  # running -> queued: what settlement_request does for a stale run
+        return result
+
+    monkeypatch.setattr(settlement, "_settle", settle_then_find_it_requeued)
+    result = settlement.settlement_run(period=OCTOBER, today=date(2026, 11, 2))
+    assert len(result.invoices) == 2
+    run = SettlementRun.objects.get(period=OCTOBER)
+    assert (run.status, run.completed_at) == (RunStatus.QUEUED, None)
+    monkeypatch.setattr(settlement, "_settle", real_settle)
+    again = settlement.settlement_run(period=OCTOBER, today=date(2026, 11, 2))
+    assert again.invoices == []  # nothing new to bill
+    assert SettlementRun.objects.get(period=OCTOBER).status == RunStatus.COMPLETED
