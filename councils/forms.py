@@ -111,7 +111,7 @@ class BankFieldsForm(GovForm):
         help_text="Must be 6 digits long, like 30-94-57.",
         validators=[
             RegexValidator(
-                r"^\s*\d{2}[\s-]*\d{2}[\s-]*\d{2}\s*$", "Enter a valid sort code like 30-94-57, 6 digits long"
+                r"^\s*[0-9]{2}[\s-]*[0-9]{2}[\s-]*[0-9]{2}\s*$", "Enter a valid sort code like 30-94-57, 6 digits long"
             )
         ],
         max_length=12,
@@ -122,7 +122,7 @@ class BankFieldsForm(GovForm):
     bank_account_number = OneLineTextField(
         label="Account number",
         help_text="Must be 8 digits long, like 00733445.",
-        validators=[RegexValidator(r"^\s*\d{8}\s*$", "Enter a valid account number like 00733445, 8 digits long")],
+        validators=[RegexValidator(r"^\s*[0-9]{8}\s*$", "Enter a valid account number like 00733445, 8 digits long")],
         max_length=12,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
@@ -139,7 +139,7 @@ class BankFieldsForm(GovForm):
         help_text="Only if your council is VAT registered. For example, GB123456789.",
         validators=[
             RegexValidator(
-                r"^\s*(GB)?\s*\d{3}\s*\d{4}\s*\d{2}(\s*\d{3})?\s*$",
+                r"^\s*(GB)?\s*[0-9]{3}\s*[0-9]{4}\s*[0-9]{2}(\s*[0-9]{3})?\s*$",
                 "Enter a VAT registration number in the correct format, like GB123456789",
             )
         ],
@@ -156,7 +156,7 @@ class BankFieldsForm(GovForm):
                 self.fields[name].label = f"{self.fields[name].label} (optional)"
 
     def clean_bank_sort_code(self) -> str:
-        return "".join(ch for ch in self.cleaned_data.get("bank_sort_code") or "" if ch.isdigit())
+        return "".join(ch for ch in self.cleaned_data.get("bank_sort_code") or "" if ch in "0123456789")
 
     def clean_bank_account_number(self) -> str:
         return (self.cleaned_data.get("bank_account_number") or "").strip()

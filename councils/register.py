@@ -67,9 +67,9 @@ GOVUK_COLUMNS = ("slug", "gss", "homepage_url")
 # Register columns with a length limit in the database.
 _COLUMN_LIMITS = (("official-name", 200), ("nice-name", 200), ("region", 60), ("local-authority-type-name", 60))
 
-_GSS_RE = re.compile(r"[ENSW]\d{8}")
+_GSS_RE = re.compile(r"[ENSW][0-9]{8}")
 _SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
-_FLOAT_CODE_RE = re.compile(r"(\d+)\.0+")
+_FLOAT_CODE_RE = re.compile(r"([0-9]+)\.0+")
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
 _LOCK_KEY = zlib.crc32(b"councils.register_import")

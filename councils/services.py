@@ -237,9 +237,9 @@ def _bank_snapshot(council: Council) -> dict:
 
 def _bank_apply(council: Council, bank: BankDetails) -> None:
     name, sort_code, number = bank.account_name.strip(), bank.sort_code, bank.account_number
-    if not (sort_code == "" or (len(sort_code) == 6 and sort_code.isdigit())):
+    if not (sort_code == "" or (len(sort_code) == 6 and sort_code.isascii() and sort_code.isdigit())):
         raise CouncilError("Enter a sort code of 6 digits, like 30-94-57")
-    if not (number == "" or (len(number) == 8 and number.isdigit())):
+    if not (number == "" or (len(number) == 8 and number.isascii() and number.isdigit())):
         raise CouncilError("Enter an account number of 8 digits, like 00733445")
     if len({bool(name), bool(sort_code), bool(number)}) > 1:
         raise CouncilError("Enter the name on the account, the sort code and the account number, or none of them")

@@ -5,7 +5,7 @@ from django import forms
 
 from core.forms import AmountField, DateField, GovForm, MultiLineTextField, OneLineTextField
 
-from .settlement import months_back
+from .settlement import SettlementError, month_start, months_back
 
 
 def _amount_field(label, help_text=""):
@@ -71,7 +71,7 @@ class SettlementRequestForm(GovForm):
     month = forms.RegexField(
         label="Month to settle",
         help_text="Only months that have ended. Running a month again invoices only hours confirmed since.",
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
         error_messages={"required": "Select a month to settle", "invalid": "Select a month to settle"},
     )
 
@@ -85,5 +85,7 @@ class SettlementRequestForm(GovForm):
         return [Field.select("month")]
 
     def clean_month(self) -> date:
-        year, month = (int(p) for p in self.cleaned_data["month"].split("-"))
-        return date(year, month, 1)
+        try:
+            return month_start(self.cleaned_data["month"])
+        except SettlementError as exc:
+            raise forms.ValidationError("Select a month to settle") from exc

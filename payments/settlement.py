@@ -43,11 +43,16 @@ def money(amount: Decimal) -> Money:
     return Money(amount.quantize(PENNY, rounding=ROUND_HALF_UP), "GBP")
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the months the service can have settled (and whose next month exists)
+
+
 def month_start(text_or_date) -> date:
     if isinstance(text_or_date, date):
         return text_or_date.replace(day=1)
     try:
         year, month = (int(p) for p in str(text_or_date).split("-"))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(year)
         return date(year, month, 1)
     except (ValueError, TypeError) as exc:
         raise SettlementError(f"“{text_or_date}” is not a month: use YYYY-MM, like 2026-11") from exc

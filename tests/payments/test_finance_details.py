@@ -112,6 +112,10 @@ def bank_vat(client, user, **changes):
         ({"bank_sort_code": "AB-CD-EF"}, "Enter a valid sort code like 30-94-57, 6 digits long"),
         ({"bank_account_number": "0073344"}, "Enter a valid account number like 00733445, 8 digits long"),
         ({"bank_account_number": "007334451"}, "Enter a valid account number like 00733445, 8 digits long"),
+        # digits of other scripts are digits to Python, not to the database's check or a bank
+        ({"bank_sort_code": "٣٠-٩٤-٥٧"}, "Enter a valid sort code like 30-94-57, 6 digits long"),
+        ({"bank_account_number": "٠٠٧٣٣٤٤٥"}, "Enter a valid account number like 00733445, 8 digits long"),
+        ({"vat_number": "GB١٢٣٤٥٦٧٨٩"}, "Enter a VAT registration number in the correct format, like GB123456789"),
         ({"bank_account_name": ""}, "Enter the name on the account"),
         ({"vat_number": ""}, "Enter your council’s VAT registration number"),
         ({"vat_status": "not_registered", "recharge_vat": "standard"}, "Only a VAT-registered council can charge"),

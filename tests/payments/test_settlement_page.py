@@ -162,3 +162,22 @@ def test_a_run_queued_again_while_it_was_running_ends_without_an_error(october_h
     again = settlement.settlement_run(period=OCTOBER, today=date(2026, 11, 2))
     assert again.invoices == []  # nothing new to bill
     assert SettlementRun.objects.get(period=OCTOBER).status == RunStatus.COMPLETED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("month", ["0000-01", "9999-12", "٢٠٢٦-١٠", "1999-12"])
+def test_a_month_out_of_range_is_refused_on_the_form(client, staff, month):
+    client.force_login(staff)
+    response = client.post(reverse("payments:settlement_runs"), {"month": month})
+    assert response.status_code == 200
+    assert "Select a month to settle" in response.content.decode()
+    assert not SettlementRun.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("month", ["9999-12", "0000-01", "1999-12", "2101-01"])
+def test_a_month_out_of_range_in_an_address_is_not_found(client, people, month):
+    finance = UserFactory(council=people["spec_a"].council, roles=["finance_officer"])
+    client.force_login(finance)
+    for name in ("payments:statement", "payments:payroll_csv", "payments:statement_csv", "payments:settlement_csv"):
+        assert client.get(reverse(name, args=[month])).status_code == 404, name
