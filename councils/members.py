@@ -10,7 +10,7 @@ from django.db.models import Q
 from audit.services import audit_record, snapshot
 from audit.transitions import StateMachine
 from notifications.models import OutboundEmail
-from notifications.services import email_enqueue
+from notifications.services import email_enqueue, email_people
 
 from .models import (
     MEMBERSHIP_MOVES,
@@ -168,18 +168,17 @@ def member_signup_record(*, user: User, council: Council) -> User:
     """A self-registered user on an allowed domain: pending until a council administrator approves."""
     user.council = council
     user.roles = []
-    if user.membership_status != MembershipStatus.PENDING:  # the sign-up adapter saves it pending already
-        membership_machine.move(user, to=MembershipStatus.PENDING)
+    if user.membership_status != MembershipStatus.PENDING:  # the sign-up adapter saves it pending
+        raise CouncilError(f"{user} did not sign up: only a new sign-up waits for approval")
     user.save(update_fields=["council", "roles", "membership_status"])
     member_audit(member=user, by=user, action="signed_up", before={})
-    for admin in council_admins(council=council):
-        email_enqueue(
-            kind="signup_pending",
-            to=admin.email,
-            subject=f"{user.full_name} has asked to join {council.short_name} on LocalGov Talent Pool",
-            template="emails/signup_pending",
-            context={"member": user, "council": council, "recipient": admin},
-        )
+    email_people(
+        council_admins(council=council),
+        kind="signup_pending",
+        subject=f"{user.full_name} has asked to join {council.short_name} on LocalGov Talent Pool",
+        template="emails/signup_pending",
+        context={"member": user, "council": council},
+    )
     return user
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from audit.services import audit_record, snapshot
 from audit.transitions import StateMachine
 from core.errors import DomainError
-from notifications.services import email_enqueue
+from notifications.services import email_people
 
 from .models import (
     COUNCIL_MOVES,
@@ -78,14 +78,13 @@ def council_suspend(*, council: Council, by: User, reason: str) -> Council:
     if not reason.strip():
         raise CouncilError("Enter the reason for suspending the council")
     council_move(council=council, to_status=CouncilStatus.SUSPENDED, by=by, reason=reason.strip())
-    for admin in council_admins(council=council):
-        email_enqueue(
-            kind="council_suspended",
-            to=admin.email,
-            subject=f"{council.short_name} has been suspended from LocalGov Talent Pool",
-            template="emails/council_suspended",
-            context={"council": council, "reason": reason.strip(), "recipient": admin},
-        )
+    email_people(
+        council_admins(council=council),
+        kind="council_suspended",
+        subject=f"{council.short_name} has been suspended from LocalGov Talent Pool",
+        template="emails/council_suspended",
+        context={"council": council, "reason": reason.strip()},
+    )
     return council
 
 
@@ -97,14 +96,13 @@ def council_reinstate(*, council: Council, by: User) -> Council:
     # A council suspended before it finished onboarding goes back to onboarding.
     was_active = council.activated_at is not None
     council_move(council=council, to_status=CouncilStatus.ACTIVE if was_active else CouncilStatus.ONBOARDING, by=by)
-    for admin in council_admins(council=council):
-        email_enqueue(
-            kind="council_reinstated",
-            to=admin.email,
-            subject=f"{council.short_name} has been reinstated on LocalGov Talent Pool",
-            template="emails/council_reinstated",
-            context={"council": council, "recipient": admin},
-        )
+    email_people(
+        council_admins(council=council),
+        kind="council_reinstated",
+        subject=f"{council.short_name} has been reinstated on LocalGov Talent Pool",
+        template="emails/council_reinstated",
+        context={"council": council},
+    )
     return council
 
 

@@ -78,6 +78,15 @@ class SettlementRun(models.Model):
     def __str__(self) -> str:
         return f"Settlement for {self.period:%B %Y}"
 
+    @property
+    def is_busy(self) -> bool:
+        """Queued or running: staff wait for it to finish."""
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == RunStatus.FAILED
+
 
 class InvoiceStatus(models.TextChoices):
     ISSUED = "issued", "Issued"

@@ -364,3 +364,8 @@ class WeekSlot(models.Model):
     @property
     def can_withdraw(self) -> bool:
         return SLOT_MOVES.can(self.status, SlotStatus.WITHDRAWN) and self.status == SlotStatus.OPEN
+
+    @property
+    def can_change(self) -> bool:
+        """The specialist may change its hours or withdraw it: not while a booking holds or books it."""
+        return self.status in (SlotStatus.OPEN, SlotStatus.WITHDRAWN)

@@ -17,7 +17,11 @@ DROP FUNCTION payments_row_append_only();
 DROP TRIGGER payments_invoice_frozen ON payments_invoice;
 DROP FUNCTION payments_invoice_frozen();
 """
-RESTORE_HAND_WRITTEN = importlib.import_module("payments.migrations.0004_issued_documents_never_change").SQL
+_0005 = importlib.import_module("payments.migrations.0005_outstanding_vat_and_runs").FORWARD
+RESTORE_HAND_WRITTEN = (
+    importlib.import_module("payments.migrations.0004_issued_documents_never_change").SQL
+    + _0005[_0005.index("CREATE OR REPLACE FUNCTION payments_invoice_frozen") :]  # 0005's fuller frozen list
+)
 
 
 class Migration(migrations.Migration):
