@@ -36,6 +36,7 @@ from councils import account_forms
 from councils.models import Invitation, User
 from tests.factories import reference_data_ensure
 from tests.markup import Element, css_classes, error_summary_problems, parse, summary_items
+from tests.test_access_matrix import world  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +164,9 @@ UNSTYLED_GOVUK_CLASSES = {
     "govuk-radios",  # the block (radios/template.njk); Frontend 6 styles its items, its JavaScript the block
     "govuk-checkboxes",  # likewise (checkboxes/template.njk)
     "govuk-file-upload--error",  # file-upload/template.njk; the error shows through govuk-form-group--error
+    "govuk-table__head",  # table/template.njk: the head, body and rows are named, only cells are styled
+    "govuk-table__body",
+    "govuk-table__row",
 }
 
 
@@ -324,3 +328,25 @@ def test_form_renders_as_govuk_frontend_markup(cls, bound, request_):
     if bound and any(f.required for f in form.fields.values()):
         assert form.errors, "empty data should be refused, so the errors are checked"
     assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+# --- the forms laid out by hand in their templates -------------------------------------------------------
+
+HAND_BUILT_PAGES = ["talentpool:search", "bookings:request_week", "platform:dashboard"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", HAND_BUILT_PAGES)
+def test_hand_built_forms_use_govuk_frontend_markup(world, name):  # noqa: F811
+    """The search filters, the booking request table and the councils filter are laid out in their
+    templates, not by crispy-forms-gds: the same class and label checks, on the page as served."""
+    from tests.test_access_matrix import MATRIX, call
+    from tests.test_hostile_input import person_for
+
+    entry = MATRIX[name]
+    response, _wrote = call(world, person_for(entry), "get", entry.ok(world))
+    assert response.status_code == 200
+    forms_on_page = [f for f in parse(response.content.decode()).find_all("form") if controls(f)]
+    assert forms_on_page, f"{name}: no form with questions found"
+    problems = [p for form in forms_on_page for p in class_problems(form) + control_problems(form)]
+    assert problems == [], "\n".join(problems)
