@@ -1,9 +1,12 @@
 from django.contrib import admin
 
+from .forms import SearchVocabularyForm
 from .models import (
     AvailabilityPattern,
     PastProject,
     ProfileStatusChange,
+    SearchVocabulary,
+    SearchWithoutResults,
     ServiceArea,
     Skill,
     SpecialistProfile,
@@ -36,3 +39,25 @@ class WeekSlotAdmin(admin.ModelAdmin):
     list_display = ["profile", "week_start", "hours", "status"]
     list_filter = ["status"]
     readonly_fields = ["status"]
+
+
+@admin.register(SearchVocabulary)
+class SearchVocabularyAdmin(admin.ModelAdmin):
+    """Platform staff keep the words officers search with: one idea a row, its phrases comma-separated."""
+
+    form = SearchVocabularyForm
+    list_display = ["__str__", "updated_at"]
+
+
+@admin.register(SearchWithoutResults)
+class SearchWithoutResultsAdmin(admin.ModelAdmin):
+    """Searches that found nobody (words and filters only): read-only."""
+
+    list_display = ["at", "words", "filters"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -19,9 +19,10 @@ from core.forms import (
     WholeNumberField,
 )
 from core.hours import TENTH
+from core.text import has_control_characters
 from councils.models import Council, CouncilStatus, Nation
 
-from .models import ServiceArea, Skill
+from .models import SearchVocabulary, ServiceArea, Skill
 from .reference import lgdss_choices
 from .selectors import SearchParams
 from .weeks import WINDOW_WEEKS, first_future_monday
@@ -351,3 +352,20 @@ class SearchForm(forms.Form):
             max_rate=data.get("max_rate"),
             sort=data.get("sort") or "relevance",
         )
+
+
+class SearchVocabularyForm(forms.ModelForm):
+    """The admin's form for one idea of the search vocabulary: phrases lower-cased, each once, at least two,
+    no control characters."""
+
+    class Meta:
+        model = SearchVocabulary
+        fields = ["phrases"]
+
+    def clean_phrases(self) -> list[str]:
+        phrases = sorted({" ".join(p.lower().split()) for p in self.cleaned_data["phrases"] if p.strip()})
+        if any(has_control_characters(p) for p in phrases):
+            raise forms.ValidationError("A phrase cannot hold control or hidden characters")
+        if len(phrases) < 2:
+            raise forms.ValidationError("Enter at least two phrases that mean the same, separated by commas")
+        return phrases

@@ -369,3 +369,38 @@ class WeekSlot(models.Model):
     def can_change(self) -> bool:
         """The specialist may change its hours or withdraw it: not while a booking holds or books it."""
         return self.status in (SlotStatus.OPEN, SlotStatus.WITHDRAWN)
+
+
+class SearchVocabulary(models.Model):
+    """One idea officers search for in several words: "ASB", "anti-social behaviour" and "nuisance
+    neighbours". A search naming any phrase finds profiles written with any other. Seeded from
+    talentpool/data/vocabulary.txt; platform staff keep it in the admin."""
+
+    phrases = ArrayField(models.CharField(max_length=80), help_text="Lower case, separated by commas.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["phrases"]
+        verbose_name = "search vocabulary entry"
+        verbose_name_plural = "search vocabulary"
+        constraints = [
+            models.CheckConstraint(condition=Q(phrases__len__gte=2), name="vocabulary_two_phrases_or_more"),
+        ]
+
+    def __str__(self) -> str:
+        return " | ".join(self.phrases)
+
+
+class SearchWithoutResults(models.Model):
+    """A search that found nobody: its words and filters, never who searched (for the insight pages)."""
+
+    words = models.CharField(max_length=200, blank=True)
+    filters = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "searches without results"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.words!r}"

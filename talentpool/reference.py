@@ -48,3 +48,12 @@ def reference_data_load(*, service_area, skill) -> None:
         service_area.objects.update_or_create(code=code, defaults={"description": description, "tier": tier})
     for name in CONTROLLED_SKILLS:
         skill.objects.update_or_create(key=" ".join(name.split()).lower(), defaults={"name": name, "controlled": True})
+
+
+def vocabulary_rows() -> list[list[str]]:
+    """The seed search vocabulary (data/vocabulary.txt): one idea a line, its phrases split on "|"."""
+    rows = []
+    for line in (DATA / "vocabulary.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append([phrase.strip().lower() for phrase in line.split("|") if phrase.strip()])
+    return rows

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
@@ -28,6 +28,7 @@ from django.utils.functional import cached_property
 from councils.models import AgreementAcceptance, CouncilStatus, MembershipStatus, PlatformAgreement, Role, User
 
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile, WeekSlot
+from .vocabulary import search_query
 from .weeks import WINDOW_WEEKS, first_future_monday, mondays, window_end
 
 PAGE_SIZE = 20
@@ -132,7 +133,7 @@ def specialist_search_ranked(
     if viewer.council_id:
         profiles = profiles.exclude(council_id=viewer.council_id)
 
-    query = SearchQuery(params.q, config="english", search_type="websearch") if params.q.strip() else None
+    query = search_query(params.q)
     if query is not None:
         profiles = profiles.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
     profiles = _search_filter_related(profiles, params=params)
@@ -212,7 +213,7 @@ def _search_order(*, params: SearchParams, ranked: bool) -> list:
 def _for_display(profiles: QuerySet[SpecialistProfile], *, params: SearchParams, today: date):
     """What a result shows: council, the past projects matching the words or service area, the next few
     open weeks."""
-    query = SearchQuery(params.q, config="english", search_type="websearch") if params.q.strip() else None
+    query = search_query(params.q)
     open_slots = _open_slots(today=today, min_hours=params.min_hours)
     matching = PastProject.objects.select_related("service_area").only(
         "id", "profile_id", "title", "year", "service_area__code", "service_area__description"

@@ -22,6 +22,7 @@ from councils.models import Council, Role, User
 
 from .models import (
     PastProject,
+    SearchWithoutResults,
     ServiceArea,
     Skill,
     SpecialistProfile,
@@ -225,3 +226,9 @@ def profile_locked(profile: SpecialistProfile) -> SpecialistProfile:
 
 
 # --- weekly hours -------------------------------------------------------------------------------
+
+
+def search_without_results_record(*, words: str, filters: dict) -> SearchWithoutResults:
+    """Keep a search that found nobody: its words and filters (plain values), never who searched."""
+    plain = {name: str(value) for name, value in filters.items() if value not in (None, "", [])}
+    return SearchWithoutResults.objects.create(words=" ".join(words.split())[:200], filters=plain)

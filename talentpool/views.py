@@ -477,6 +477,9 @@ class SearchView(CouncilRoleRequiredMixin, TemplateView):
         params = form.params() if self.request.GET else forms.SearchForm({}).params()
         paginator = selectors.SearchPaginator(viewer=self.request.user, params=params)
         page = paginator.get_page(self.request.GET.get("page"))
+        if self.request.GET and form.is_valid() and paginator.count == 0:
+            filters = {k: v for k, v in form.cleaned_data.items() if k not in ("q", "sort")}
+            services.search_without_results_record(words=params.q, filters=filters)
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(

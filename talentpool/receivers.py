@@ -1,0 +1,12 @@
+"""Side jobs on the pool's own signals: a changed search vocabulary is read afresh by the next search."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import SearchVocabulary
+from .vocabulary import vocabulary_forget
+
+
+@receiver([post_save, post_delete], sender=SearchVocabulary, dispatch_uid="talentpool.vocabulary_forget")
+def vocabulary_changed(sender, **kwargs) -> None:
+    vocabulary_forget()

@@ -1,0 +1,65 @@
+"""The words officers search with: the search vocabulary (SearchVocabulary, kept by platform staff) turns
+each idea named in a search into any of its phrases, so "illegal dumping CCTV" finds a profile that says
+"fly-tipping cameras"."""
+
+import re
+from functools import reduce
+
+from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
+
+from .models import SearchVocabulary
+
+CACHE_KEY = "talentpool:search-vocabulary"
+CACHE_SECONDS = 300  # a change in the admin clears it at once (talentpool.receivers); this is a backstop
+
+
+def vocabulary_ideas() -> list[tuple[str, ...]]:
+    """Every idea's phrases, longest phrases first within an idea, ideas with the longest phrase first
+    (so "council tax reduction" is read before "council tax")."""
+    ideas = cache.get(CACHE_KEY)
+    if ideas is None:
+        rows = SearchVocabulary.objects.values_list("phrases", flat=True)
+        ideas = sorted(
+            (tuple(sorted({p.lower() for p in row if p.strip()}, key=len, reverse=True)) for row in rows),
+            key=lambda idea: -len(idea[0]) if idea else 0,
+        )
+        cache.set(CACHE_KEY, ideas, CACHE_SECONDS)
+    return ideas
+
+
+def vocabulary_forget() -> None:
+    cache.delete(CACHE_KEY)
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
+
+
+def _any_of(phrases: tuple[str, ...]) -> SearchQuery:
+    queries = [SearchQuery(p, config="english", search_type="phrase") for p in phrases]
+    return reduce(lambda a, b: a | b, queries)
+
+
+def ideas_named(text: str) -> tuple[list[tuple[str, ...]], str]:
+    """The vocabulary ideas a search names (each phrase read as whole words), and the words left over."""
+    rest = f" {text.lower()} "
+    named = []
+    for idea in vocabulary_ideas():
+        for phrase in idea:
+            pattern = _phrase_pattern(phrase)
+            if pattern.search(rest):
+                rest = pattern.sub(" ", rest)
+                named.append(idea)
+                break
+    return named, " ".join(rest.split())
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """The full-text query for what an officer typed: each vocabulary idea named in it matches any of its
+    phrases; the other words are read as typed (web search syntax: quotes, "or", "-")."""
+    named, rest = ideas_named(text)
+    parts = [_any_of(idea) for idea in named]
+    if rest:
+        parts.append(SearchQuery(rest, config="english", search_type="websearch"))
+    return reduce(lambda a, b: a & b, parts) if parts else None

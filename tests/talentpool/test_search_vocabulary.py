@@ -1,0 +1,87 @@
+"""Search in the words officers use: the vocabulary kept by platform staff makes an abbreviation or a
+paraphrase find a profile written in other words; searches that find nobody are kept without who searched."""
+
+import pytest
+from django.urls import reverse
+
+from talentpool.models import SearchVocabulary, SearchWithoutResults
+from talentpool.vocabulary import ideas_named, search_query, vocabulary_ideas
+from tests.factories import UserFactory, specialist_profile
+from tests.talentpool.test_selectors_search import add_project, names
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def viewer(council):
+    return UserFactory(council=council, roles=["booking_officer"], email="viewer@alphaton.gov.uk")
+
+
+@pytest.fixture
+def fly_tipping(other_council):
+    profile = specialist_profile(other_council, full_name="Fay Fly", headline="Waste enforcement officer")
+    add_project(profile, "Tackling fly-tipping hotspots with cameras", problem="Rubbish left in lay-bys.")
+    return profile
+
+
+@pytest.fixture
+def business_rates(other_council):
+    profile = specialist_profile(other_council, full_name="Ray Rates", headline="Revenues team leader")
+    add_project(profile, "Business rates relief backlog", problem="Thousands of relief claims waiting.")
+    return profile
+
+
+def test_the_shipped_vocabulary_is_loaded():
+    assert SearchVocabulary.objects.count() >= 40
+    assert any("nndr" in idea and "business rates" in idea for idea in vocabulary_ideas())
+
+
+def test_a_paraphrase_finds_the_profile_written_in_other_words(viewer, fly_tipping, business_rates):
+    assert names(viewer, q="illegal dumping CCTV") == ["Fay Fly"]
+    assert names(viewer, q="fly tipping") == ["Fay Fly"]
+
+
+def test_an_abbreviation_finds_the_words_it_stands_for(viewer, fly_tipping, business_rates):
+    assert names(viewer, q="NNDR relief") == ["Ray Rates"]
+    assert names(viewer, q="nndr") == ["Ray Rates"]
+
+
+def test_words_outside_the_vocabulary_still_have_to_match(viewer, fly_tipping, business_rates):
+    assert names(viewer, q="business rates") == ["Ray Rates"]
+    assert names(viewer, q="business rates parking") == []
+
+
+def test_staff_changes_to_the_vocabulary_apply_at_once(viewer, business_rates):
+    assert names(viewer, q="levy backlog") == []
+    SearchVocabulary.objects.create(phrases=["levy", "business rates"])
+    assert names(viewer, q="levy backlog") == ["Ray Rates"]
+
+
+def test_a_phrase_is_read_as_whole_words():
+    """ "hb" (housing benefit) must not fire inside "hbx", nor "ta" inside "data"; the longer idea wins."""
+    assert ideas_named("hbx tables") == ([], "hbx tables")
+    assert ideas_named("data") == ([], "data")
+    named, rest = ideas_named("TA placements for council tax reduction")
+    assert rest == "placements for"
+    assert {"temporary accommodation", "council tax reduction"} <= {phrase for idea in named for phrase in idea}
+    assert not any("ctax" in idea for idea in named)  # "council tax reduction" was read, not "council tax"
+    assert search_query("") is None
+
+
+def test_a_search_that_finds_nobody_is_kept_without_who_searched(client, viewer, fly_tipping):
+    client.force_login(viewer)
+    client.get(reverse("talentpool:search"), {"q": "  zebra   crossings ", "nation": "Wales"})
+    client.get(reverse("talentpool:search"), {"q": "fly tipping"})  # found someone: not kept
+    kept = SearchWithoutResults.objects.get()
+    assert (kept.words, kept.filters["nation"]) == ("zebra crossings", "Wales")
+    row = {f.name: getattr(kept, f.name) for f in SearchWithoutResults._meta.fields}
+    assert not any(str(viewer.pk) == str(v) or viewer.email in str(v) for k, v in row.items() if k != "id")
+    assert set(row) == {"id", "words", "filters", "at"}  # no column could hold the person
+
+
+def test_the_vocabulary_admin_refuses_a_lone_phrase_and_tidies_the_rest(admin_client):
+    url = reverse("admin:talentpool_searchvocabulary_add")
+    refused = admin_client.post(url, {"phrases": "asb"})
+    assert "Enter at least two phrases" in refused.content.decode()
+    admin_client.post(url, {"phrases": " Zebra Crossing ,pedestrian   crossing,zebra crossing"})
+    assert SearchVocabulary.objects.filter(phrases=["pedestrian crossing", "zebra crossing"]).exists()
