@@ -98,7 +98,7 @@ def main() -> None:
     results.update(data_prepare())
     server = gunicorn_start()
     try:
-        gunicorn_wait()
+        gunicorn_wait(server)
         results["measures"].extend(http_measures())
     finally:
         server.send_signal(signal.SIGTERM)
@@ -157,16 +157,30 @@ def gunicorn_start() -> subprocess.Popen:
     )
 
 
-def gunicorn_wait() -> None:
-    """Until the server answers, or 100 tries 0.2 s apart."""
+SERVER_WAIT_SECONDS = 60
+
+
+def gunicorn_wait(server: subprocess.Popen, *, seconds: float = SERVER_WAIT_SECONDS) -> None:
+    """Until the server answers /healthz with 200. Any failed try (refused while it starts, a read timing
+    out on a busy machine, a reset) is tried again until `seconds` have passed; then, or if gunicorn has
+    exited, stop with what went wrong last."""
     import requests
 
-    for _ in range(100):
+    deadline = time.monotonic() + seconds
+    last = "no answer yet"
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with code {server.returncode} before answering on {BASE}")
         try:
-            requests.get(BASE + "/healthz", timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.2)
+            response = requests.get(BASE + "/healthz", timeout=max(1.0, min(10.0, deadline - time.monotonic())))
+        except requests.RequestException as exc:
+            last = f"{type(exc).__name__}: {exc}"
+        else:
+            if response.status_code == 200:
+                return
+            last = f"HTTP {response.status_code}"
+        time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer {BASE}/healthz within {seconds:.0f} s (last: {last})")
 
 
 def http_measures() -> list[dict]:
