@@ -1,10 +1,12 @@
 """Reads of the pool, with their joins done: the search, profile pages, week grids, approval lists."""
 
+import operator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import reduce
 
-from django.contrib.postgres.search import SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
@@ -13,6 +15,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -28,7 +31,7 @@ from django.utils.functional import cached_property
 from councils.models import AgreementAcceptance, CouncilStatus, MembershipStatus, PlatformAgreement, Role, User
 
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile, WeekSlot
-from .vocabulary import search_query
+from .vocabulary import search_ideas
 from .weeks import WINDOW_WEEKS, first_future_monday, mondays, window_end
 
 PAGE_SIZE = 20
@@ -133,9 +136,9 @@ def specialist_search_ranked(
     if viewer.council_id:
         profiles = profiles.exclude(council_id=viewer.council_id)
 
-    query = search_query(params.q)
-    if query is not None:
-        profiles = profiles.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    ideas = search_ideas(params.q)
+    if ideas:
+        profiles = _search_match(profiles, ideas=ideas)
     profiles = _search_filter_related(profiles, params=params)
     profiles = _search_filter_columns(profiles, params=params)
 
@@ -143,7 +146,19 @@ def specialist_search_ranked(
     profiles = _search_filter_weeks(profiles, params=params, slots=candidate_slots, today=today)
     soonest = candidate_slots.filter(profile=OuterRef("pk")).order_by("week_start").values("week_start")[:1]
     profiles = profiles.annotate(soonest=_soonest(Subquery(soonest), today=today, min_hours=params.min_hours))
-    return profiles.order_by(*_search_order(params=params, ranked=query is not None))
+    return profiles.order_by(*_search_order(params=params, ranked=bool(ideas)))
+
+
+def _search_match(profiles: QuerySet[SpecialistProfile], *, ideas: list[SearchQuery]) -> QuerySet[SpecialistProfile]:
+    """Profiles covering any of the search's ideas, with how many they cover (`covered`) and how well
+    (`rank`: past-project titles and headline weigh most). Not all-or-nothing: a word nobody has leaves the
+    others to rank, and a profile covering every idea comes before one covering some."""
+    anything = reduce(operator.or_, ideas)
+    covered = reduce(operator.add, [Case(When(search_vector=idea, then=1), default=0) for idea in ideas])
+    return profiles.filter(search_vector=anything).annotate(
+        covered=ExpressionWrapper(covered, output_field=IntegerField()),
+        rank=SearchRank(F("search_vector"), anything),
+    )
 
 
 def _search_filter_related(
@@ -207,13 +222,16 @@ def _search_order(*, params: SearchParams, ranked: bool) -> list:
         return [F("soonest").asc(nulls_last=True), "user__full_name", "pk"]
     if params.sort == "rate":
         return [F("hourly_rate").asc(nulls_last=True), "user__full_name", "pk"]
-    return [F("rank").desc(), "user__full_name", "pk"] if ranked else ["soonest", "user__full_name", "pk"]
+    if ranked:
+        return [F("covered").desc(), F("rank").desc(), "user__full_name", "pk"]
+    return ["soonest", "user__full_name", "pk"]
 
 
 def _for_display(profiles: QuerySet[SpecialistProfile], *, params: SearchParams, today: date):
     """What a result shows: council, the past projects matching the words or service area, the next few
     open weeks."""
-    query = search_query(params.q)
+    ideas = search_ideas(params.q)
+    query = reduce(operator.or_, ideas) if ideas else None
     open_slots = _open_slots(today=today, min_hours=params.min_hours)
     matching = PastProject.objects.select_related("service_area").only(
         "id", "profile_id", "title", "year", "service_area__code", "service_area__description"

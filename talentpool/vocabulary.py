@@ -41,6 +41,10 @@ def _any_of(phrases: tuple[str, ...]) -> SearchQuery:
     return reduce(lambda a, b: a | b, queries)
 
 
+_PUNCTUATION = re.compile(r"[^\w\s'-]")
+_SEARCH_SYNTAX = re.compile(r'"|(?:^|\s)-\w|\sor\s')  # quotes, "-word", "or": web search syntax
+
+
 def ideas_named(text: str) -> tuple[list[tuple[str, ...]], str]:
     """The vocabulary ideas a search names (each phrase read as whole words), and the words left over."""
     rest = f" {text.lower()} "
@@ -53,6 +57,19 @@ def ideas_named(text: str) -> tuple[list[tuple[str, ...]], str]:
                 named.append(idea)
                 break
     return named, " ".join(rest.split())
+
+
+def search_ideas(text: str) -> list[SearchQuery]:
+    """What a search asks for, one query per idea: each vocabulary idea it names (any of its phrases) and
+    each other word. A search written with web search syntax (quotes, "or", "-word") keeps its other words
+    together as one idea, as typed. A profile is ranked by how many of these it covers."""
+    named, rest = ideas_named(_PUNCTUATION.sub(" ", text) if not _SEARCH_SYNTAX.search(f" {text.lower()} ") else text)
+    ideas = [_any_of(idea) for idea in named]
+    if rest and _SEARCH_SYNTAX.search(f" {rest} "):
+        ideas.append(SearchQuery(rest, config="english", search_type="websearch"))
+    elif rest:
+        ideas += [SearchQuery(word, config="english", search_type="plain") for word in dict.fromkeys(rest.split())]
+    return ideas
 
 
 def search_query(text: str) -> SearchQuery | None:
