@@ -19,6 +19,7 @@ from councils.register import council_register_import
 from councils.selectors import agreement_current
 from councils.services import council_machine
 from talentpool.models import PastProject, ServiceArea, Skill, SpecialistProfile, WeekSlot
+from talentpool.services import search_words_rebuild
 from talentpool.weeks import first_future_monday
 
 PASSWORD = "bench-pass-2026"
@@ -126,6 +127,7 @@ def generate(
     out.past_projects = _past_projects_create(profiles=profiles, areas=areas, rng=rng, today=today)
     out.specialists = len(profiles)
     _search_vectors_update()
+    search_words_rebuild()  # the words "Did you mean" checks a search against
     out.seconds["profiles"] = time.perf_counter() - t
 
     # Open weeks ahead.

@@ -404,3 +404,16 @@ class SearchWithoutResults(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.words!r}"
+
+
+class SearchWord(models.Model):
+    """A word some profile uses (four letters or more, lower case): what a search's words are checked
+    against for typos ("Did you mean"), by trigram similarity where PostgreSQL has pg_trgm."""
+
+    word = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word

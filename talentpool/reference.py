@@ -1,6 +1,7 @@
 """Reference lists shipped with the project: LGSL service areas and the 15 LGDSS points."""
 
 import csv
+import re
 from functools import cache
 from pathlib import Path
 
@@ -57,3 +58,11 @@ def vocabulary_rows() -> list[list[str]]:
         if line.strip() and not line.startswith("#"):
             rows.append([phrase.strip().lower() for phrase in line.split("|") if phrase.strip()])
     return rows
+
+
+WORD = r"[a-z]{4,40}"  # the words kept for typo suggestions: letters only, four or more
+
+
+def words_in(*texts: str) -> set[str]:
+    """The distinct words of these texts worth checking a search against."""
+    return {w for text in texts for w in re.findall(WORD, text.lower())}

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVector
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Value
 from django.utils import timezone
 from djmoney.money import Money
@@ -23,10 +23,13 @@ from councils.models import Council, Role, User
 from .models import (
     PastProject,
     SearchWithoutResults,
+    SearchWord,
     ServiceArea,
     Skill,
     SpecialistProfile,
 )
+from .reference import words_in
+from .vocabulary import search_words_forget, search_words_learn
 
 
 class PoolError(DomainError):
@@ -124,6 +127,31 @@ def profile_search_index(*, profile: SpecialistProfile) -> None:
         + SearchVector(Value(stories), weight="C", config="english")
     )
     SpecialistProfile.objects.filter(pk=profile.pk).update(search_vector=vector)
+    search_words_add(profile.headline, profile.summary, skills, titles, stories)
+
+
+def search_words_add(*texts: str) -> None:
+    """Keep the words these texts use for "Did you mean" (a word already kept costs nothing)."""
+    words = words_in(*texts)
+    if words:
+        SearchWord.objects.bulk_create([SearchWord(word=w) for w in sorted(words)], ignore_conflicts=True)
+        search_words_learn(words)
+
+
+def search_words_rebuild() -> int:
+    """Every word the profiles and past projects use, in one statement (data loaded in bulk, the nightly
+    run). Returns how many words are kept."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO talentpool_searchword (word) SELECT DISTINCT w FROM ("
+            " SELECT regexp_split_to_table(lower(headline || ' ' || summary), '[^a-z]+') AS w"
+            " FROM talentpool_specialistprofile"
+            " UNION ALL SELECT regexp_split_to_table(lower(title || ' ' || problem || ' ' || what_i_did || ' ' ||"
+            " outcome), '[^a-z]+') FROM talentpool_pastproject) words"
+            " WHERE length(w) BETWEEN 4 AND 40 ON CONFLICT (word) DO NOTHING"
+        )
+    search_words_forget()
+    return SearchWord.objects.count()
 
 
 @transaction.atomic

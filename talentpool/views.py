@@ -1,5 +1,6 @@
 """Thin views over the pool's services and selectors."""
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from councils.http import MemberRequest
 from councils.models import Role
 from councils.selectors import council_can_transact
 
-from . import approval, forms, selectors, services, weekly_hours
+from . import approval, forms, selectors, services, vocabulary, weekly_hours
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile
 from .reference import lgdss_points
 from .weeks import first_future_monday
@@ -486,10 +487,22 @@ class SearchView(CouncilRoleRequiredMixin, TemplateView):
             form=form,
             page=page,
             params=params,
+            suggestion=self._suggestion(params.q, query),
             query=query.urlencode(),
             searched=bool(self.request.GET),
             **kwargs,
         )
+
+    @staticmethod
+    def _suggestion(words: str, query) -> dict | None:
+        """ "Did you mean …": the search with each word no profile uses replaced by the closest one that is."""
+        meant = vocabulary.corrections(words)
+        if not meant:
+            return None
+        fixed = re.sub(r"[A-Za-z]+", lambda m: meant.get(m.group(0).lower(), m.group(0)), words)
+        corrected = query.copy()
+        corrected["q"] = fixed
+        return {"words": fixed, "query": corrected.urlencode()}
 
 
 class ProfileView(CouncilRoleRequiredMixin, TemplateView):

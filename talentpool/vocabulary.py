@@ -7,8 +7,10 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
+from django.db import connection
 
-from .models import SearchVocabulary
+from .models import SearchVocabulary, SearchWord
+from .reference import WORD
 
 CACHE_KEY = "talentpool:search-vocabulary"
 CACHE_SECONDS = 300  # a change in the admin clears it at once (talentpool.receivers); this is a backstop
@@ -30,6 +32,57 @@ def vocabulary_ideas() -> list[tuple[str, ...]]:
 
 def vocabulary_forget() -> None:
     cache.delete(CACHE_KEY)
+
+
+WORDS_KEY = "talentpool:search-words"
+SIMILAR_ENOUGH = 0.4  # trigram similarity of a typo to the word meant ("enforcment"/"enforcement": 0.62)
+
+
+def search_words() -> frozenset[str]:
+    """The words profiles use (read once a process every few minutes; a new profile's words clear it)."""
+    words = cache.get(WORDS_KEY)
+    if words is None:
+        words = frozenset(SearchWord.objects.values_list("word", flat=True))
+        cache.set(WORDS_KEY, words, CACHE_SECONDS)
+    return words
+
+
+def search_words_forget() -> None:
+    cache.delete(WORDS_KEY)
+
+
+def search_words_learn(words: set[str]) -> None:
+    """New words a profile uses, added to the kept set where it is cached (other processes read them afresh
+    within a few minutes)."""
+    known = cache.get(WORDS_KEY)
+    if known is not None and not words <= known:
+        cache.set(WORDS_KEY, known | words, CACHE_SECONDS)
+
+
+def _trigrams_available() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None
+
+
+def corrections(text: str) -> dict[str, str]:
+    """Each word of a search that no profile uses (four letters or more, outside the vocabulary), with the
+    closest word a profile does use, if one is close: {"tiping": "tipping"}. Needs pg_trgm; without it
+    (the embedded development database) there are none."""
+    named, rest = ideas_named(text)
+    known = search_words()
+    unknown = [w for w in dict.fromkeys(re.findall(WORD, rest)) if w not in known]
+    if not unknown or not _trigrams_available():
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT typed.w, (SELECT s.word FROM talentpool_searchword s"
+            " WHERE s.word %% typed.w AND similarity(s.word, typed.w) >= %s"
+            " ORDER BY similarity(s.word, typed.w) DESC, s.word LIMIT 1)"
+            " FROM unnest(%s::text[]) AS typed(w)",
+            [SIMILAR_ENOUGH, unknown],
+        )
+        return {typed: meant for typed, meant in cursor.fetchall() if meant}
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
@@ -68,7 +121,8 @@ def search_ideas(text: str) -> list[SearchQuery]:
     if rest and _SEARCH_SYNTAX.search(f" {rest} "):
         ideas.append(SearchQuery(rest, config="english", search_type="websearch"))
     elif rest:
-        ideas += [SearchQuery(word, config="english", search_type="plain") for word in dict.fromkeys(rest.split())]
+        meant = corrections(rest)
+        ideas += [_any_of((word, meant[word]) if word in meant else (word,)) for word in dict.fromkeys(rest.split())]
     return ideas
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from talentpool.models import SearchVocabulary, SearchWithoutResults
-from talentpool.vocabulary import ideas_named, search_query, vocabulary_ideas
+from talentpool.vocabulary import corrections, ideas_named, search_query, search_words, vocabulary_ideas
 from tests.factories import UserFactory, specialist_profile
 from tests.talentpool.test_selectors_search import add_project, names
 
@@ -91,3 +91,35 @@ def test_the_vocabulary_admin_refuses_a_lone_phrase_and_tidies_the_rest(admin_cl
     assert "Enter at least two phrases" in refused.content.decode()
     admin_client.post(url, {"phrases": " Zebra Crossing ,pedestrian   crossing,zebra crossing"})
     assert SearchVocabulary.objects.filter(phrases=["pedestrian crossing", "zebra crossing"]).exists()
+
+
+def test_a_typo_finds_the_word_meant_and_the_page_says_so(client, viewer, fly_tipping, business_rates):
+    assert names(viewer, q="enforcment") == ["Fay Fly"]  # the headline says "enforcement"
+    assert corrections("fly tiping enforcment") == {"tiping": "tipping", "enforcment": "enforcement"}
+    client.force_login(viewer)
+    page = client.get(reverse("talentpool:search"), {"q": "Enforcment", "nation": ""}).content.decode()
+    assert "Did you mean" in page
+    assert ">Enforcement</a>" in page or ">enforcement</a>" in page
+
+
+def test_a_word_close_to_nothing_gets_no_suggestion(client, viewer, fly_tipping):
+    assert corrections("zzyzx") == {}
+    client.force_login(viewer)
+    assert "Did you mean" not in client.get(reverse("talentpool:search"), {"q": "zzyzx"}).content.decode()
+
+
+def test_words_of_a_new_profile_are_known_at_once(viewer, other_council):
+    assert corrections("mortuary") == {}  # nothing close yet... or nothing at all
+    specialist_profile(other_council, full_name="Mo Mortuary", headline="Mortuary manager")
+    assert "mortuary" in search_words()
+    assert names(viewer, q="mortuery") == ["Mo Mortuary"]
+
+
+def test_the_words_are_rebuilt_in_one_statement_for_data_loaded_in_bulk(fly_tipping):
+    from talentpool.models import SearchWord
+    from talentpool.services import search_words_rebuild
+
+    SearchWord.objects.all().delete()
+    assert search_words_rebuild() == SearchWord.objects.count()
+    assert {"tackling", "hotspots", "cameras", "enforcement"} <= set(SearchWord.objects.values_list("word", flat=True))
+    assert not SearchWord.objects.filter(word__in=["the", "fly", "in"]).exists()  # under four letters
