@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import reduce
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
@@ -238,7 +238,11 @@ def _for_display(profiles: QuerySet[SpecialistProfile], *, params: SearchParams,
     )
     if query is not None:
         matching = matching.annotate(
-            document=SearchVector("title", "problem", "what_i_did", "outcome", config="english")
+            document=SearchVector("title", "problem", "what_i_did", "outcome", config="english"),
+            # the title with the words that matched between markers (pool_tags.marked turns them into <mark>)
+            title_marked=SearchHeadline(
+                "title", query, config="english", start_sel="\u27e6", stop_sel="\u27e7", highlight_all=True
+            ),
         ).filter(document=query)
     elif params.service_area:
         matching = matching.filter(service_area__code=params.service_area)

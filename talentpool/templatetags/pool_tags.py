@@ -23,3 +23,14 @@ def select_options(field, limit: int = 70):
         selected = " selected" if value == chosen else ""
         parts.append(f'<option value="{escape(value)}"{selected}>{escape(label)}</option>')
     return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
+
+
+MARK_START, MARK_END = "\u27e6", "\u27e7"  # what PostgreSQL's ts_headline puts round a matching word
+
+
+@register.filter
+def marked(text: str) -> str:
+    """A title with the words a search matched marked: everything escaped first, then the markers
+    ts_headline placed (selectors._for_display) turned into <mark>."""
+    safe = escape(str(text)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(safe)  # noqa: S308 - escaped above; only our own <mark> tags are added

@@ -123,3 +123,13 @@ def test_the_words_are_rebuilt_in_one_statement_for_data_loaded_in_bulk(fly_tipp
     assert search_words_rebuild() == SearchWord.objects.count()
     assert {"tackling", "hotspots", "cameras", "enforcement"} <= set(SearchWord.objects.values_list("word", flat=True))
     assert not SearchWord.objects.filter(word__in=["the", "fly", "in"]).exists()  # under four letters
+
+
+def test_a_result_marks_the_words_of_its_past_project_that_matched(client, viewer, other_council, fly_tipping):
+    odd = specialist_profile(other_council, full_name="Olga Odd", headline="Waste officer")
+    add_project(odd, "<b>Cameras</b> & bins", problem="Markup in a title must stay text.")
+    client.force_login(viewer)
+    page = client.get(reverse("talentpool:search"), {"q": "cameras"}).content.decode()
+    assert "Tackling fly-tipping hotspots with <mark>cameras</mark>" in page
+    assert "&lt;b&gt;<mark>Cameras</mark>&lt;/b&gt; &amp; bins" in page
+    assert "<b>Cameras</b>" not in page
