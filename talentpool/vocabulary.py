@@ -2,6 +2,7 @@
 each idea named in a search into any of its phrases, so "illegal dumping CCTV" finds a profile that says
 "fly-tipping cameras"."""
 
+import hashlib
 import re
 from functools import reduce
 
@@ -35,6 +36,7 @@ def vocabulary_forget() -> None:
 
 
 WORDS_KEY = "talentpool:search-words"
+TRIGRAMS_KEY = "talentpool:pg-trgm"
 SIMILAR_ENOUGH = 0.4  # trigram similarity of a typo to the word meant ("enforcment"/"enforcement": 0.62)
 
 
@@ -60,9 +62,14 @@ def search_words_learn(words: set[str]) -> None:
 
 
 def _trigrams_available() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-        return cursor.fetchone() is not None
+    """Whether PostgreSQL has pg_trgm here (asked once a process every few minutes)."""
+    available = cache.get(TRIGRAMS_KEY)
+    if available is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            available = cursor.fetchone() is not None
+        cache.set(TRIGRAMS_KEY, available, CACHE_SECONDS)
+    return available
 
 
 def corrections(text: str) -> dict[str, str]:
@@ -74,6 +81,15 @@ def corrections(text: str) -> dict[str, str]:
     unknown = [w for w in dict.fromkeys(re.findall(WORD, rest)) if w not in known]
     if not unknown or not _trigrams_available():
         return {}
+    key = "talentpool:corrections:" + hashlib.sha1(" ".join(unknown).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _closest_words(unknown)
+        cache.set(key, found, CACHE_SECONDS)  # the results page and its "Did you mean" ask twice
+    return found
+
+
+def _closest_words(unknown: list[str]) -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT typed.w, (SELECT s.word FROM talentpool_searchword s"
