@@ -325,6 +325,16 @@ class ApprovalView(ApproverMixin, PoolFormView):
             return {"weekly_cap": p.weekly_cap, "ends_on": p.approval_ends_on}
         return {}
 
+    def get_form_kwargs(self):
+        # an approved profile's cap and end date are being changed, not approved afresh
+        self.changing = self.profile.is_approved
+        return {**super().get_form_kwargs(), **({"submit_label": "Save changes"} if self.changing else {})}
+
+    def get_success_message(self, result, form) -> str:
+        if self.changing:
+            return f"Saved: {result.user.full_name} may offer up to {result.weekly_cap.normalize():f} hours a week"
+        return super().get_success_message(result, form)
+
     def get_context_data(self, **kwargs):
         detail = selectors.profile_detail(pk=self.profile.pk)
         if detail is None:

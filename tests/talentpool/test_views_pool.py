@@ -207,3 +207,24 @@ def test_a_specialist_without_a_profile_is_sent_to_write_one(client, council, ur
     response = client.get(reverse(url))
     assert response.status_code == 302
     assert response["Location"] == reverse("talentpool:profile_edit")
+
+
+def test_changing_an_approved_permission_says_save_changes_and_keeps_the_values(client, db):
+    from talentpool.models import SpecialistProfile
+    from tests.factories import ActiveCouncilFactory
+
+    council = ActiveCouncilFactory(code="CHG", slug="changeton", name="Changeton Council", short_name="Changeton")
+    profile = specialist_profile(council, cap=Decimal("6"))
+    approver = UserFactory(council=council, roles=["approver"])
+    client.force_login(approver)
+    page = client.get(reverse("talentpool:approval", args=[profile.pk])).content.decode()
+    assert 'value="Save changes"' in page
+    assert 'value="6"' in page
+    ends = profile.approval_ends_on
+    response = client.post(
+        reverse("talentpool:approval", args=[profile.pk]),
+        {"weekly_cap": "4", "ends_on_0": ends.day, "ends_on_1": ends.month, "ends_on_2": ends.year},
+        follow=True,
+    )
+    assert "may offer up to 4 hours a week" in response.content.decode()
+    assert SpecialistProfile.objects.get(pk=profile.pk).weekly_cap == 4
