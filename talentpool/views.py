@@ -1,6 +1,5 @@
 """Thin views over the pool's services and selectors."""
 
-import re
 from datetime import date
 
 from django.contrib import messages
@@ -505,11 +504,10 @@ class SearchView(CouncilRoleRequiredMixin, TemplateView):
 
     @staticmethod
     def _suggestion(words: str, query) -> dict | None:
-        """ "Did you mean …": the search with each word no profile uses replaced by the closest one that is."""
-        meant = vocabulary.corrections(words)
-        if not meant:
+        """ "Did you mean …": the same search with the corrected words."""
+        fixed = vocabulary.search_corrected(words)
+        if fixed is None:
             return None
-        fixed = re.sub(r"[A-Za-z]+", lambda m: meant.get(m.group(0).lower(), m.group(0)), words)
         corrected = query.copy()
         corrected["q"] = fixed
         return {"words": fixed, "query": corrected.urlencode()}

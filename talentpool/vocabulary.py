@@ -150,3 +150,11 @@ def search_query(text: str) -> SearchQuery | None:
     if rest:
         parts.append(SearchQuery(rest, config="english", search_type="websearch"))
     return reduce(lambda a, b: a & b, parts) if parts else None
+
+
+def search_corrected(text: str) -> str | None:
+    """The search with each word no profile uses replaced by the closest one that is; None if none is."""
+    meant = corrections(text)
+    if not meant:
+        return None
+    return re.sub(r"[A-Za-z]+", lambda m: meant.get(m.group(0).lower(), m.group(0)), text)
