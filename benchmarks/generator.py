@@ -19,7 +19,7 @@ from councils.register import council_register_import
 from councils.selectors import agreement_current
 from councils.services import council_machine
 from talentpool.models import PastProject, ServiceArea, Skill, SpecialistProfile, WeekSlot
-from talentpool.services import search_words_rebuild
+from talentpool.services import search_vectors_write, search_words_rebuild
 from talentpool.weeks import first_future_monday
 
 PASSWORD = "bench-pass-2026"
@@ -126,7 +126,7 @@ def generate(
     )
     out.past_projects = _past_projects_create(profiles=profiles, areas=areas, rng=rng, today=today)
     out.specialists = len(profiles)
-    _search_vectors_update()
+    search_vectors_write(missing_only=True)
     search_words_rebuild()  # the words "Did you mean" checks a search against
     out.seconds["profiles"] = time.perf_counter() - t
 
@@ -286,25 +286,6 @@ def _past_projects_create(
             )
     PastProject.objects.bulk_create(projects, batch_size=5000)
     return len(projects)
-
-
-def _search_vectors_update() -> None:
-    """Every search vector in one set-based statement."""
-    with connection.cursor() as cursor:
-        cursor.execute("""
-            UPDATE talentpool_specialistprofile p SET search_vector =
-                setweight(to_tsvector('english', p.headline || ' ' || coalesce(s.names, '') || ' ' || coalesce(pp.titles, '')), 'A')
-                || setweight(to_tsvector('english', p.summary), 'B')
-                || setweight(to_tsvector('english', coalesce(pp.stories, '')), 'C')
-            FROM talentpool_specialistprofile p2
-            LEFT JOIN (SELECT l.specialistprofile_id pid, string_agg(k.name, ' ') names
-                       FROM talentpool_specialistprofile_skills l JOIN talentpool_skill k ON k.id = l.skill_id GROUP BY 1) s
-                   ON s.pid = p2.id
-            LEFT JOIN (SELECT profile_id pid, string_agg(title, ' ') titles,
-                              string_agg(problem || ' ' || what_i_did || ' ' || outcome, ' ') stories
-                       FROM talentpool_pastproject GROUP BY 1) pp ON pp.pid = p2.id
-            WHERE p.id = p2.id AND p.search_vector IS NULL
-        """)
 
 
 def _open_weeks_create(*, profiles: list[SpecialistProfile], weeks: int, first, first_id: int, now) -> int:

@@ -77,6 +77,41 @@ PROFILE_MOVES = Moves.of(
 )
 
 
+def _search_terms_trigger(operation: pgtrigger.Operation, changed: str, **referencing: str):
+    """Keep SearchTerm right however search vectors are written (a service, the bulk SQL of the benchmark
+    data): once per statement, for the profiles whose vector changed (`changed`: their id and vector)."""
+    weight = "CASE w WHEN 'A' THEN 1.0 WHEN 'B' THEN 0.4 WHEN 'C' THEN 0.2 ELSE 0.1 END"
+    return pgtrigger.Trigger(
+        name=f"profile_{str(operation).lower()}_search_terms",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(**referencing),
+        func=f"""
+            DELETE FROM talentpool_searchterm t USING ({changed}) AS c WHERE t.profile_id = c.id;
+            INSERT INTO talentpool_searchterm (profile_id, lexeme, score)
+            SELECT c.id, u.lexeme, (SELECT sum({weight}) FROM unnest(u.weights) AS w)
+              FROM ({changed}) AS c, unnest(c.search_vector) AS u
+             WHERE c.search_vector IS NOT NULL;
+            RETURN NULL;
+        """,
+    )
+
+
+SEARCH_TERM_TRIGGERS = [
+    _search_terms_trigger(
+        pgtrigger.Insert, "SELECT id, search_vector FROM new_rows WHERE search_vector IS NOT NULL", new="new_rows"
+    ),
+    _search_terms_trigger(
+        pgtrigger.Update,
+        "SELECT n.id, n.search_vector FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        "WHERE n.search_vector IS DISTINCT FROM o.search_vector",
+        old="old_rows",
+        new="new_rows",
+    ),
+]
+
+
 class SpecialistProfile(models.Model):
     """What a specialist offers, and their employer's permission to offer it."""
 
@@ -124,7 +159,7 @@ class SpecialistProfile(models.Model):
             GinIndex(fields=["search_vector"], name="profile_search_gin"),
             models.Index(fields=["status", "approval_ends_on"], name="profile_listing_idx"),
         ]
-        triggers = [PROFILE_MOVES.trigger("profile_status_moves")]
+        triggers = [PROFILE_MOVES.trigger("profile_status_moves"), *SEARCH_TERM_TRIGGERS]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ProfileStatus.values), name="profile_status_valid"),
             models.CheckConstraint(
@@ -404,6 +439,25 @@ class SearchWithoutResults(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.words!r}"
+
+
+class SearchTerm(models.Model):
+    """One word (a stemmed lexeme) of a profile's search vector, with how much it counts there: the sum over
+    its occurrences of 1.0 in a headline, skill or past-project title, 0.4 in a problem, 0.2 in the summary,
+    0.1 elsewhere (ts_rank's weights). Kept by database triggers on the profile's search vector. A search
+    for a word thousands of profiles use reads its best few hundred from the index on (lexeme, score) and
+    ranks only those (talentpool.selectors: two-stage ranking)."""
+
+    profile = models.ForeignKey(SpecialistProfile, on_delete=models.CASCADE, related_name="+")
+    lexeme = models.TextField()
+    score = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(F("lexeme"), F("score").desc(), F("profile"), name="search_term_best_idx")]
+        constraints = [models.UniqueConstraint(fields=["profile", "lexeme"], name="search_term_once")]
+
+    def __str__(self) -> str:
+        return self.lexeme
 
 
 class SearchWord(models.Model):

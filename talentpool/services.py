@@ -8,9 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Value
 from django.utils import timezone
 from djmoney.money import Money
 
@@ -114,20 +112,53 @@ def profile_save(
 
 
 def profile_search_index(*, profile: SpecialistProfile) -> None:
-    """Rebuild the profile's full-text vector: headline, skills and past-project titles weigh most (A),
-    the summary next (B), the past projects' stories least (C)."""
+    """Rebuild the profile's full-text vector (search_vectors_write) and keep its words for "Did you mean"."""
+    search_vectors_write(profile_ids=[profile.pk])
     # Fresh queries, not profile.past_projects: a caller's prefetched copy may predate this change.
-    projects = list(PastProject.objects.filter(profile=profile))
-    skills = " ".join(Skill.objects.filter(profiles=profile).values_list("name", flat=True))
-    titles = " ".join(p.title for p in projects)
-    stories = " ".join(f"{p.problem} {p.what_i_did} {p.outcome}" for p in projects)
-    vector = (
-        SearchVector(Value(f"{profile.headline} {skills} {titles}"), weight="A", config="english")
-        + SearchVector(Value(profile.summary), weight="B", config="english")
-        + SearchVector(Value(stories), weight="C", config="english")
-    )
-    SpecialistProfile.objects.filter(pk=profile.pk).update(search_vector=vector)
-    search_words_add(profile.headline, profile.summary, skills, titles, stories)
+    texts = [profile.headline, profile.summary]
+    for p in PastProject.objects.filter(profile=profile).only("title", "problem", "what_i_did", "outcome"):
+        texts += [p.title, p.problem, p.what_i_did, p.outcome]
+    search_words_add(*texts, *Skill.objects.filter(profiles=profile).values_list("name", flat=True))
+
+
+# Where a word is found decides how much it counts: the headline, skills and past-project titles most (A),
+# then the problems those projects met (B), the summary (C), and what was done and its outcome (D).
+_SEARCH_VECTOR_SQL = """
+    UPDATE talentpool_specialistprofile p SET search_vector =
+        setweight(to_tsvector('english',
+                              p.headline || ' ' || coalesce(s.names, '') || ' ' || coalesce(pp.titles, '')), 'A')
+        || setweight(to_tsvector('english', coalesce(pp.problems, '')), 'B')
+        || setweight(to_tsvector('english', p.summary), 'C')
+        || setweight(to_tsvector('english', coalesce(pp.stories, '')), 'D')
+    FROM talentpool_specialistprofile p2
+    LEFT JOIN (SELECT l.specialistprofile_id pid, string_agg(k.name, ' ' ORDER BY k.name) names
+               FROM talentpool_specialistprofile_skills l JOIN talentpool_skill k ON k.id = l.skill_id
+               WHERE {skills_where} GROUP BY 1) s ON s.pid = p2.id
+    LEFT JOIN (SELECT profile_id pid, string_agg(title, ' ' ORDER BY id) titles,
+                      string_agg(problem, ' ' ORDER BY id) problems,
+                      string_agg(what_i_did || ' ' || outcome, ' ' ORDER BY id) stories
+               FROM talentpool_pastproject WHERE {projects_where} GROUP BY 1) pp ON pp.pid = p2.id
+    WHERE p.id = p2.id AND {where}
+"""
+
+
+def search_vectors_write(*, profile_ids: list[int] | None = None, missing_only: bool = False) -> None:
+    """Write the search vectors of these profiles (all, or only those without one) in one statement: the
+    same SQL for a profile saved by its specialist, data loaded in bulk and a change of weights."""
+    if profile_ids is not None:
+        sql = _SEARCH_VECTOR_SQL.format(
+            skills_where="l.specialistprofile_id = ANY(%s)",
+            projects_where="profile_id = ANY(%s)",
+            where="p.id = ANY(%s)",
+        )
+        params = [profile_ids] * 3
+    else:
+        sql = _SEARCH_VECTOR_SQL.format(
+            skills_where="TRUE", projects_where="TRUE", where="p.search_vector IS NULL" if missing_only else "TRUE"
+        )
+        params = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def search_words_add(*texts: str) -> None:

@@ -10,6 +10,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection
 
+from core.postgres import extension_installed
+
 from .models import SearchVocabulary, SearchWord
 from .reference import WORD
 
@@ -36,7 +38,6 @@ def vocabulary_forget() -> None:
 
 
 WORDS_KEY = "talentpool:search-words"
-TRIGRAMS_KEY = "talentpool:pg-trgm"
 SIMILAR_ENOUGH = 0.4  # trigram similarity of a typo to the word meant ("enforcment"/"enforcement": 0.62)
 
 
@@ -61,17 +62,6 @@ def search_words_learn(words: set[str]) -> None:
         cache.set(WORDS_KEY, known | words, CACHE_SECONDS)
 
 
-def _trigrams_available() -> bool:
-    """Whether PostgreSQL has pg_trgm here (asked once a process every few minutes)."""
-    available = cache.get(TRIGRAMS_KEY)
-    if available is None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-            available = cursor.fetchone() is not None
-        cache.set(TRIGRAMS_KEY, available, CACHE_SECONDS)
-    return available
-
-
 def corrections(text: str) -> dict[str, str]:
     """Each word of a search that no profile uses (four letters or more, outside the vocabulary), with the
     closest word a profile does use, if one is close: {"tiping": "tipping"}. Needs pg_trgm; without it
@@ -79,7 +69,7 @@ def corrections(text: str) -> dict[str, str]:
     named, rest = ideas_named(text)
     known = search_words()
     unknown = [w for w in dict.fromkeys(re.findall(WORD, rest)) if w not in known]
-    if not unknown or not _trigrams_available():
+    if not unknown or not extension_installed("pg_trgm"):
         return {}
     key = "talentpool:corrections:" + hashlib.sha1(" ".join(unknown).encode()).hexdigest()
     found = cache.get(key)
@@ -128,18 +118,42 @@ def ideas_named(text: str) -> tuple[list[tuple[str, ...]], str]:
     return named, " ".join(rest.split())
 
 
+def _idea_phrases(text: str) -> tuple[list[tuple[str, ...]], str]:
+    """A search's ideas, each as the phrases any of which matches it (a vocabulary idea's phrases, or a
+    word), and its other words when they are written with web search syntax ("" if not). A word no profile
+    uses is read as the closest one some profile does ("facilites" as "facilities"), before the vocabulary."""
+    if _SEARCH_SYNTAX.search(f" {text.lower()} "):
+        named, rest = ideas_named(text)
+        if rest and _SEARCH_SYNTAX.search(f" {rest} "):
+            return named, rest
+    else:
+        plain = _PUNCTUATION.sub(" ", text)
+        named, rest = ideas_named(_corrected(plain))
+    return named + [(word,) for word in dict.fromkeys(rest.split())], ""
+
+
+def _corrected(text: str) -> str:
+    meant = corrections(text)
+    if not meant:
+        return text
+    return re.sub(r"[A-Za-z]+", lambda m: meant.get(m.group(0).lower(), m.group(0)), text)
+
+
 def search_ideas(text: str) -> list[SearchQuery]:
     """What a search asks for, one query per idea: each vocabulary idea it names (any of its phrases) and
-    each other word. A search written with web search syntax (quotes, "or", "-word") keeps its other words
-    together as one idea, as typed. A profile is ranked by how many of these it covers."""
-    named, rest = ideas_named(_PUNCTUATION.sub(" ", text) if not _SEARCH_SYNTAX.search(f" {text.lower()} ") else text)
-    ideas = [_any_of(idea) for idea in named]
-    if rest and _SEARCH_SYNTAX.search(f" {rest} "):
-        ideas.append(SearchQuery(rest, config="english", search_type="websearch"))
-    elif rest:
-        meant = corrections(rest)
-        ideas += [_any_of((word, meant[word]) if word in meant else (word,)) for word in dict.fromkeys(rest.split())]
+    each other word (or its correction). A search written with web search syntax (quotes, "or", "-word")
+    keeps its other words together as one idea, as typed. A profile is ranked by how many of these it covers."""
+    phrases, websearch = _idea_phrases(text)
+    ideas = [_any_of(idea) for idea in phrases]
+    if websearch:
+        ideas.append(SearchQuery(websearch, config="english", search_type="websearch"))
     return ideas
+
+
+def search_text(text: str) -> str:
+    """Every word a search's ideas can match, as one text (what the two-stage ranking reads candidates for)."""
+    phrases, websearch = _idea_phrases(text)
+    return " ".join([*(p for idea in phrases for p in idea), websearch])
 
 
 def search_query(text: str) -> SearchQuery | None:
@@ -154,7 +168,5 @@ def search_query(text: str) -> SearchQuery | None:
 
 def search_corrected(text: str) -> str | None:
     """The search with each word no profile uses replaced by the closest one that is; None if none is."""
-    meant = corrections(text)
-    if not meant:
-        return None
-    return re.sub(r"[A-Za-z]+", lambda m: meant.get(m.group(0).lower(), m.group(0)), text)
+    fixed = _corrected(text)
+    return None if fixed == text else fixed

@@ -133,3 +133,21 @@ def test_a_result_marks_the_words_of_its_past_project_that_matched(client, viewe
     assert "Tackling fly-tipping hotspots with <mark>cameras</mark>" in page
     assert "&lt;b&gt;<mark>Cameras</mark>&lt;/b&gt; &amp; bins" in page
     assert "<b>Cameras</b>" not in page
+
+
+def test_the_vocabulary_works_both_ways(viewer, other_council, business_rates):
+    """A profile written with the abbreviation is found by the words it stands for, as the other way round."""
+    nndr = specialist_profile(other_council, full_name="Nia Nndr", headline="NNDR billing lead")
+    assert set(names(viewer, q="business rates")) == {"Ray Rates", "Nia Nndr"}
+    assert set(names(viewer, q="non-domestic rates")) == {"Ray Rates", "Nia Nndr"}
+    assert nndr.pk
+
+
+def test_a_typo_is_corrected_before_the_vocabulary_is_read(viewer, other_council):
+    dfg = specialist_profile(other_council, full_name="Dee Grant", headline="Home improvement agency lead")
+    add_project(dfg, "Cutting waiting times for adaptations", problem="A DFG took a year from referral.")
+    other = specialist_profile(other_council, full_name="Gus Grant", headline="Grant funding officer")
+    add_project(other, "Facilities for community groups", problem="Disabled access to halls was poor.")
+    # "facilites" is read as "facilities", so "disabled facilities grant" is the vocabulary's DFG idea
+    assert names(viewer, q="disabled facilites grant")[0] == "Dee Grant"
+    assert other.pk

@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.postgres import extension_installed
 from councils import services as council_services
 from councils.models import CouncilStatus, Nation
-from talentpool import approval, services, weekly_hours
-from talentpool.models import ServiceArea, Skill, SlotStatus, WeekSlot
-from talentpool.selectors import SearchParams, specialist_search
+from talentpool import approval, selectors, services, weekly_hours
+from talentpool.models import SearchTerm, ServiceArea, Skill, SlotStatus, SpecialistProfile, WeekSlot
+from talentpool.selectors import SearchParams, specialist_search, specialist_search_ranked
+from talentpool.services import profile_search_index, search_vectors_write
 from talentpool.vocabulary import search_words, vocabulary_ideas
 from talentpool.weeks import first_future_monday
 from tests.factories import ActiveCouncilFactory, UserFactory, force_fields, specialist_profile
@@ -164,7 +166,7 @@ def test_queries_per_search_do_not_grow_with_results(viewer, other_council, djan
 
     one = specialist_profile(other_council, full_name="One", headline="Digital lead")
     add_project(one, "Digital front door")
-    vocabulary_ideas(), search_words()  # each read once a process every few minutes, not per search
+    vocabulary_ideas(), search_words(), extension_installed("rum")  # each read once a process every few minutes
     with django_assert_max_num_queries(3):
         assert run() == 1
     for i in range(12):
@@ -201,3 +203,44 @@ def test_more_than_the_cap_says_so_and_pages_reach_only_the_best(viewer, other_c
     shown = [p.user.full_name for n in (1, 2) for p in paginator.page(n)]
     assert len(shown) == 3
     assert shown == names(viewer, q="digital")[:3]
+
+
+def test_a_word_in_a_past_projects_problem_counts_more_than_in_the_summary(viewer, other_council):
+    in_summary = specialist_profile(other_council, full_name="Sam Summary", headline="Officer")
+    in_summary.summary = "I have worked on safeguarding."
+    in_summary.save()
+    profile_search_index(profile=in_summary)
+    in_problem = specialist_profile(other_council, full_name="Pip Problem", headline="Officer")
+    add_project(in_problem, "A review", problem="Safeguarding referrals were lost.")
+    assert names(viewer, q="safeguarding") == ["Pip Problem", "Sam Summary"]
+
+
+def test_search_terms_follow_every_change_of_a_search_vector(other_council):
+    """Kept by database triggers: a profile saved, its project added, a bulk rewrite, an erasure."""
+    profile = specialist_profile(other_council, full_name="Tess Terms", headline="Parking lead")
+
+    def terms():
+        return dict(SearchTerm.objects.filter(profile=profile).values_list("lexeme", "score"))
+
+    assert terms()["park"] == pytest.approx(1.0)  # a headline word: weight A
+    add_project(profile, "Parking permits online", problem="Parking queues at the counter.")
+    assert terms()["park"] == pytest.approx(1.0 + 1.0 + 0.4)  # headline, a title, a problem
+    SpecialistProfile.objects.filter(pk=profile.pk).update(search_vector=None)  # as an erasure does
+    assert terms() == {}
+    search_vectors_write(missing_only=True)  # the bulk statement of loaded data
+    assert terms()["permit"] == pytest.approx(1.0)
+
+
+def test_a_common_word_is_ranked_in_two_stages_with_the_same_best_results(viewer, other_council, monkeypatch):
+    """More than COUNT_CAP matches: only the best candidates per word are ranked, and each page is the same
+    as when every match is ranked."""
+    for i in range(8):
+        p = specialist_profile(other_council, full_name=f"Digital {i}", headline="Officer")
+        add_project(p, " ".join(["Digital"] * (i % 4 + 1)) + f" project {i}", problem="Digital work.")
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    monkeypatch.setattr(selectors, "CANDIDATES", 3)
+    exact = list(specialist_search_ranked(viewer=viewer, params=SearchParams(q="digital")).values_list("pk", flat=True))
+    paginator = selectors.SearchPaginator(viewer=viewer, params=SearchParams(q="digital"), per_page=2)
+    assert paginator.more_than_cap
+    assert [p.pk for p in paginator.page(1).object_list] == exact[:2]
+    assert [p.pk for p in paginator.page(3).object_list] == exact[4:5]
