@@ -4,9 +4,11 @@ Loads the relevance set (benchmarks/relevance/set.json: fictional councils, spec
 and searches written the way officers type them, each naming the profile that should come first) into a
 database of its own (`talentpool_relevance`, created and migrated if missing; RELEVANCE_DATABASE_URL to
 change it), through the services people use: each council invited, onboarded and active, each profile
-saved, submitted and approved. Then runs every search through `talentpool.selectors.specialist_search`
-as a booking officer of a council with none of the profiles, and prints hit@1, hit@3 and the mean
-reciprocal rank (MRR; a search that misses scores 0).
+saved, submitted and approved. Then runs every search as a booking officer of a council with none of the
+profiles, and prints hit@1, hit@3 and the mean reciprocal rank (MRR; a search that misses scores 0). With
+distractors the figures are read from the search page's first five pages (`SearchPaginator`, which ranks a
+search more than 1,000 profiles match in two stages); the set's figures alone from every match ranked
+(`talentpool.selectors.specialist_search`).
 
     make relevance                                  # the set alone
     make relevance ARGS="--distractors"             # also mixed into the national data set (20,000)
@@ -15,7 +17,7 @@ reciprocal rank (MRR; a search that misses scores 0).
 `--distractors` builds the national data set in the same database with `benchmarks.generator.generate`
 if it is not there yet (about a minute at full scale; `--scale` for fewer). The set's figures "alone" are
 then read from the same searches with the other profiles left out: the search orders each profile by its
-own score (rank, then name, then id), so leaving profiles out never changes the order of the rest.
+own score (ideas covered, rank, then id), so leaving profiles out never changes the order of the rest.
 """
 
 import argparse
@@ -346,20 +348,30 @@ def listed_count(*, today: date) -> int:
 @dataclass
 class Ranking:
     search: dict[str, Any]
-    ids: list[int]  # every profile the search returned, in its order
+    ids: list[int]  # every profile the search returned, in its order (every match ranked)
     seconds: float
+    shown: list[int] | None = None  # the first SHOWN_PAGES pages of the search page, as an officer sees them
+
+
+SHOWN_PAGES = 5  # 100 results: a profile further down scores under 0.01 of MRR
 
 
 def rankings(searches: Iterable[dict[str, Any]], *, viewer: "User", today: date) -> list[Ranking]:
-    """Each search through the pool's search, as the viewer: the ids of what it returns, in order."""
-    from talentpool.selectors import SearchParams, specialist_search
+    """Each search through the pool's search, as the viewer: the ids of every profile it returns, in order;
+    and the first pages the search page shows (SearchPaginator), which ranks a search that more than 1,000
+    profiles match in two stages."""
+    from talentpool.selectors import SearchPaginator, SearchParams, specialist_search
 
     out = []
     for search in searches:
+        params = SearchParams(q=search["q"])
         started = time.perf_counter()
-        found = specialist_search(viewer=viewer, params=SearchParams(q=search["q"]), today=today)
+        paginator = SearchPaginator(viewer=viewer, params=params, today=today)
+        shown = [p.pk for n in range(1, min(SHOWN_PAGES, paginator.num_pages) + 1) for p in paginator.page(n)]
+        seconds = time.perf_counter() - started
+        found = specialist_search(viewer=viewer, params=params, today=today)
         ids = list(found.prefetch_related(None).values_list("pk", flat=True))
-        out.append(Ranking(search=search, ids=ids, seconds=time.perf_counter() - started))
+        out.append(Ranking(search=search, ids=ids, seconds=seconds, shown=shown))
     return out
 
 
@@ -367,7 +379,7 @@ def outcomes(ranked: Sequence[Ranking], *, profile_ids: dict[str, int], among: s
     """Where each search put its expected profile, counting only the profiles `among` (None: all)."""
     out = []
     for r in ranked:
-        ids = r.ids if among is None else [pk for pk in r.ids if pk in among]
+        ids = (r.shown if r.shown is not None else r.ids) if among is None else [pk for pk in r.ids if pk in among]
         s = r.search
         out.append(
             Outcome(s["q"], s["expected"], s["kind"], rank=rank_of(profile_ids[s["expected"]], ids), results=len(ids))

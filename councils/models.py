@@ -262,6 +262,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["full_name", "email"]
         triggers = [MEMBERSHIP_MOVES.trigger("user_membership_moves")]
+        indexes = [
+            # The pool search's listing rule (talentpool.selectors.profile_listed_filter) reads only these
+            # people: specialists still active members. A narrow index of them, not a scan of everyone.
+            models.Index(
+                fields=["id"],
+                name="user_listed_specialist_idx",
+                condition=Q(is_active=True, membership_status="active", roles__contains=["specialist"]),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(roles__contained_by=Role.values), name="user_roles_valid"),
             models.CheckConstraint(condition=Q(roles=[]) | Q(council__isnull=False), name="user_roles_need_council"),

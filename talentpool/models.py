@@ -146,6 +146,10 @@ class SpecialistProfile(models.Model):
     # It may lag behind the calendar (a week passing changes nothing in the table); the search then
     # falls back to reading the slots, and the nightly slots_extend refreshes it.
     next_open_week = models.DateField(null=True, editable=False)
+    # Every open week from the current week on, kept by the same triggers: the search's "free in this
+    # week" and "free within n weeks" read it instead of the slots (a week passing only makes some of
+    # them past, which those filters never ask about).
+    open_week_starts = ArrayField(models.DateField(), default=list, blank=True, editable=False)
     # The secret in the specialist's private calendar feed address; resetting it breaks the old address.
     calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -185,6 +189,18 @@ class SpecialistProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.full_name}: {self.headline}"
+
+    # Written only by the database's triggers on the week slots: a save() from an instance read before the
+    # slots changed must not put back what it read.
+    KEPT_BY_DATABASE = frozenset({"next_open_week", "open_week_starts"})
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            skipped = self.KEPT_BY_DATABASE | self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.attname not in skipped
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("talentpool:profile", kwargs={"pk": self.pk})
@@ -306,15 +322,17 @@ $$ LANGUAGE sql STABLE;
 NEXT_OPEN_WEEK_REFRESH_SQL = f"""
 CREATE OR REPLACE FUNCTION talentpool_next_open_week_refresh(profile_ids bigint[]) RETURNS void AS $$
     UPDATE talentpool_specialistprofile AS p
-       SET next_open_week = fresh.week
+       SET next_open_week = fresh.weeks[1], open_week_starts = fresh.weeks
       FROM (
             SELECT ids.id,
-                   (SELECT min(s.week_start) FROM talentpool_weekslot s
-                     WHERE s.profile_id = ids.id AND s.status = '{SlotStatus.OPEN.value}'
-                       AND s.week_start >= talentpool_first_future_monday()) AS week
+                   ARRAY(SELECT s.week_start FROM talentpool_weekslot s
+                          WHERE s.profile_id = ids.id AND s.status = '{SlotStatus.OPEN.value}'
+                            AND s.week_start >= talentpool_first_future_monday()
+                          ORDER BY s.week_start) AS weeks
               FROM unnest(profile_ids) AS ids(id)
            ) AS fresh
-     WHERE p.id = fresh.id AND p.next_open_week IS DISTINCT FROM fresh.week;
+     WHERE p.id = fresh.id
+       AND (p.next_open_week IS DISTINCT FROM fresh.weeks[1] OR p.open_week_starts IS DISTINCT FROM fresh.weeks);
 $$ LANGUAGE sql;
 """
 

@@ -2,6 +2,7 @@
 each idea named in a search into any of its phrases, so "illegal dumping CCTV" finds a profile that says
 "fly-tipping cameras"."""
 
+import functools
 import hashlib
 import re
 from functools import reduce
@@ -91,8 +92,11 @@ def _closest_words(unknown: list[str]) -> dict[str, str]:
         return {typed: meant for typed, meant in cursor.fetchall() if meant}
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
+@functools.lru_cache(maxsize=4)
+def _idea_patterns(ideas: tuple[tuple[str, ...], ...]) -> list[tuple[tuple[str, ...], re.Pattern[str]]]:
+    """One compiled pattern per idea (any of its phrases, as whole words), made once per vocabulary: some
+    700 phrases would overflow the re module's own cache and be compiled again on every search."""
+    return [(idea, re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, idea))})(?![\w-])")) for idea in ideas if idea]
 
 
 def _any_of(phrases: tuple[str, ...]) -> SearchQuery:
@@ -105,16 +109,14 @@ _SEARCH_SYNTAX = re.compile(r'"|(?:^|\s)-\w|\sor\s')  # quotes, "-word", "or": w
 
 
 def ideas_named(text: str) -> tuple[list[tuple[str, ...]], str]:
-    """The vocabulary ideas a search names (each phrase read as whole words), and the words left over."""
+    """The vocabulary ideas a search names (each phrase read as whole words, longer ideas first), and the
+    words left over."""
     rest = f" {text.lower()} "
     named = []
-    for idea in vocabulary_ideas():
-        for phrase in idea:
-            pattern = _phrase_pattern(phrase)
-            if pattern.search(rest):
-                rest = pattern.sub(" ", rest)
-                named.append(idea)
-                break
+    for idea, pattern in _idea_patterns(tuple(vocabulary_ideas())):
+        rest, found = pattern.subn(" ", rest)
+        if found:
+            named.append(idea)
     return named, " ".join(rest.split())
 
 

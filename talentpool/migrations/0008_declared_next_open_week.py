@@ -6,7 +6,23 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations
 
-from talentpool.models import FIRST_FUTURE_MONDAY_SQL, NEXT_OPEN_WEEK_REFRESH_SQL
+from talentpool.models import FIRST_FUTURE_MONDAY_SQL
+
+# The function as it was then (migration 0013 adds the open weeks to it).
+NEXT_OPEN_WEEK_REFRESH_SQL = """
+CREATE OR REPLACE FUNCTION talentpool_next_open_week_refresh(profile_ids bigint[]) RETURNS void AS $$
+    UPDATE talentpool_specialistprofile AS p
+       SET next_open_week = fresh.week
+      FROM (
+            SELECT ids.id,
+                   (SELECT min(s.week_start) FROM talentpool_weekslot s
+                     WHERE s.profile_id = ids.id AND s.status = 'open'
+                       AND s.week_start >= talentpool_first_future_monday()) AS week
+              FROM unnest(profile_ids) AS ids(id)
+           ) AS fresh
+     WHERE p.id = fresh.id AND p.next_open_week IS DISTINCT FROM fresh.week;
+$$ LANGUAGE sql;
+"""
 
 
 # The hand-written statement triggers of 0005 give way to the ones declared on WeekSlot (django-pgtrigger);

@@ -153,6 +153,15 @@ def test_filters_by_week_window_hours_and_rate_and_sorts(viewer, other_council, 
 
     force_fields(WeekSlot.objects.filter(profile=early, week_start=NEXT), status=SlotStatus.BOOKED)
     assert names(viewer, week=NEXT) == []
+    assert names(viewer, within_weeks=1) == []
+    assert names(viewer, week=NEXT + timedelta(weeks=40)) == []  # beyond the bookable window
+
+    # an open week after the employer's permission ends is not offered
+    force_fields(late, approval_ends_on=NEXT + timedelta(weeks=2))
+    assert names(viewer, week=NEXT + timedelta(weeks=3)) == ["Early"]
+    assert names(viewer, within_weeks=4) == ["Early"]
+    force_fields(late, approval_ends_on=NEXT + timedelta(weeks=3))
+    assert names(viewer, within_weeks=4) == ["Early", "Late"]
     results = specialist_search(viewer=viewer, params=SearchParams(sort="soonest"))
     assert [s.week_start for s in results[0].open_weeks][:1] == [NEXT + timedelta(weeks=1)]
 
