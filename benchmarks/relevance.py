@@ -60,6 +60,7 @@ class Outcome:
     kind: str
     rank: int | None
     results: int  # how many profiles the search returned
+    held_out: bool = False  # written after the search vocabulary was last tuned, never used to tune it
 
 
 @dataclass(frozen=True)
@@ -382,7 +383,14 @@ def outcomes(ranked: Sequence[Ranking], *, profile_ids: dict[str, int], among: s
         ids = (r.shown if r.shown is not None else r.ids) if among is None else [pk for pk in r.ids if pk in among]
         s = r.search
         out.append(
-            Outcome(s["q"], s["expected"], s["kind"], rank=rank_of(profile_ids[s["expected"]], ids), results=len(ids))
+            Outcome(
+                s["q"],
+                s["expected"],
+                s["kind"],
+                rank=rank_of(profile_ids[s["expected"]], ids),
+                results=len(ids),
+                held_out=bool(s.get("held_out")),
+            )
         )
     return out
 
@@ -399,6 +407,12 @@ def scores_print(rows: dict[str, list[Outcome]]) -> None:
     print(f"\n{'':32} {'searches':>8} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} {'found nothing':>14}")
     for label, outs in rows.items():
         print(score_line(label, score(outs)))
+    for label, outs in rows.items():
+        tuned, held_out = [o for o in outs if not o.held_out], [o for o in outs if o.held_out]
+        if held_out:
+            print(f"\nTuned on and held out, {label}:")
+            print(score_line("  searches seen while tuning", score(tuned)))
+            print(score_line("  held-out searches", score(held_out)))
     for label, outs in rows.items():
         print(f"\nBy kind, {label}:")
         for kind in KINDS:

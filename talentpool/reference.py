@@ -60,6 +60,12 @@ def vocabulary_rows() -> list[list[str]]:
     return rows
 
 
+def filler_words_listed() -> list[str]:
+    """The everyday words of data/filler_words.txt (see talentpool.vocabulary.search_idea_weights)."""
+    lines = (DATA / "filler_words.txt").read_text(encoding="utf-8").splitlines()
+    return [line.strip().lower() for line in lines if line.strip() and not line.startswith("#")]
+
+
 WORD = r"[a-z]{4,40}"  # the words kept for typo suggestions: letters only, four or more
 
 

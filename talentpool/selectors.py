@@ -16,7 +16,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
+    FloatField,
     Lookup,
     OuterRef,
     Prefetch,
@@ -33,7 +33,7 @@ from django.utils.functional import cached_property
 from councils.models import AgreementAcceptance, CouncilStatus, MembershipStatus, PlatformAgreement, Role, User
 
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile, WeekSlot
-from .vocabulary import search_ideas, search_text
+from .vocabulary import search_idea_weights, search_ideas, search_text
 from .weeks import WINDOW_WEEKS, first_future_monday, mondays, window_end
 
 PAGE_SIZE = 20
@@ -150,7 +150,7 @@ def specialist_search_ranked(
 
     ideas = search_ideas(params.q)
     if ideas and params.by_relevance:
-        return _search_by_relevance(profiles, ideas=ideas, words=search_text(params.q), candidates=candidates)
+        return _search_by_relevance(profiles, ideas=ideas, words_typed=params.q, candidates=candidates)
     if ideas:
         profiles = profiles.filter(search_vector=reduce(operator.or_, ideas))
     if params.sort == "rate":
@@ -168,12 +168,18 @@ STAGE_ONE = """
 
 
 def _search_by_relevance(
-    profiles: QuerySet[SpecialistProfile], *, ideas: list[SearchQuery], words: str, candidates: int | None
+    profiles: QuerySet[SpecialistProfile],
+    *,
+    ideas: list[SearchQuery],
+    words_typed: str,
+    candidates: int | None,
 ) -> QuerySet[SpecialistProfile]:
-    """Profiles covering any of the search's ideas, best first: those covering more of the ideas first, then
-    by rank (ts_rank: a word in a past project's title, a skill or the headline counts most, then the
-    projects' problems, the summary, the rest; talentpool.services.search_vectors_write). Not
-    all-or-nothing: a word nobody has leaves the others to rank.
+    """Profiles covering any of the search's ideas, best first: by how much of the search they cover (each
+    idea counting as much as it is telling: talentpool.vocabulary.search_idea_weights, so a profile covering
+    every idea comes before one covering some, and "ransomware" outweighs "systems"), then by rank (ts_rank:
+    a word in a past project's title, a skill or the headline counts most, then the projects' problems,
+    the summary, the rest; talentpool.services.search_vectors_write). Not all-or-nothing: a word nobody has
+    leaves the others to rank.
 
     `candidates`: rank in two stages, for words thousands of profiles use. Only the profiles among the best
     `candidates` for some word of the search (by SearchTerm's score, read from its index) are ranked, not
@@ -182,12 +188,19 @@ def _search_by_relevance(
     anything = reduce(operator.or_, ideas)
     matching = profiles.filter(search_vector=anything)
     if candidates:
-        matching = matching.filter(pk__in=RawSQL(STAGE_ONE, [words, candidates]))
+        matching = matching.filter(pk__in=RawSQL(STAGE_ONE, [search_text(words_typed), candidates]))
     ranked = matching.annotate(rank=SearchRank(F("search_vector"), anything))
     if len(ideas) == 1:
         return ranked.order_by(F("rank").desc(), "pk")
-    covered = reduce(operator.add, [Case(When(search_vector=idea, then=1), default=0) for idea in ideas])
-    ranked = ranked.annotate(covered=ExpressionWrapper(covered, output_field=IntegerField()))
+    weights = search_idea_weights(words_typed)
+    covered = reduce(
+        operator.add,
+        [
+            Case(When(search_vector=idea, then=Value(weight)), default=Value(0.0))
+            for idea, weight in zip(ideas, weights, strict=True)
+        ],
+    )
+    ranked = ranked.annotate(covered=ExpressionWrapper(covered, output_field=FloatField()))
     return ranked.order_by(F("covered").desc(), F("rank").desc(), "pk")
 
 

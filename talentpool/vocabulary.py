@@ -5,6 +5,7 @@ each idea named in a search into any of its phrases, so "illegal dumping CCTV" f
 import functools
 import hashlib
 import re
+from dataclasses import dataclass
 from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery
@@ -14,7 +15,7 @@ from django.db import connection
 from core.postgres import extension_installed
 
 from .models import SearchVocabulary, SearchWord
-from .reference import WORD
+from .reference import WORD, filler_words_listed
 
 CACHE_KEY = "talentpool:search-vocabulary"
 CACHE_SECONDS = 300  # a change in the admin clears it at once (talentpool.receivers); this is a backstop
@@ -111,27 +112,48 @@ _SEARCH_SYNTAX = re.compile(r'"|(?:^|\s)-\w|\sor\s')  # quotes, "-word", "or": w
 def ideas_named(text: str) -> tuple[list[tuple[str, ...]], str]:
     """The vocabulary ideas a search names (each phrase read as whole words, longer ideas first), and the
     words left over."""
+    found, rest = _ideas_found(text)
+    return [idea for idea, _typed in found], rest
+
+
+def _ideas_found(text: str) -> tuple[list[tuple[tuple[str, ...], str]], str]:
+    """Each vocabulary idea a search names with the phrase it was named by, and the words left over."""
     rest = f" {text.lower()} "
-    named = []
+    found = []
     for idea, pattern in _idea_patterns(tuple(vocabulary_ideas())):
-        rest, found = pattern.subn(" ", rest)
-        if found:
-            named.append(idea)
-    return named, " ".join(rest.split())
+        match = pattern.search(rest)
+        if match:
+            found.append((idea, match.group(0)))
+            rest = pattern.sub(" ", rest)
+    return found, " ".join(rest.split())
 
 
-def _idea_phrases(text: str) -> tuple[list[tuple[str, ...]], str]:
-    """A search's ideas, each as the phrases any of which matches it (a vocabulary idea's phrases, or a
-    word), and its other words when they are written with web search syntax ("" if not). A word no profile
-    uses is read as the closest one some profile does ("facilites" as "facilities"), before the vocabulary."""
+@dataclass(frozen=True)
+class Idea:
+    """One idea of a search: the phrases any of which matches it, the one typed, and whether it is the
+    search's other words written with web search syntax (quotes, "or", "-word"), kept together as typed."""
+
+    phrases: tuple[str, ...]
+    typed: str
+    websearch: bool = False
+
+    @property
+    def query(self) -> SearchQuery:
+        if self.websearch:
+            return SearchQuery(self.typed, config="english", search_type="websearch")
+        return _any_of(self.phrases)
+
+
+def _ideas(text: str) -> list[Idea]:
+    """A search's ideas: each vocabulary idea it names and each other word. A word no profile uses is read
+    as the closest one some profile does ("facilites" as "facilities"), before the vocabulary."""
     if _SEARCH_SYNTAX.search(f" {text.lower()} "):
-        named, rest = ideas_named(text)
+        found, rest = _ideas_found(text)
         if rest and _SEARCH_SYNTAX.search(f" {rest} "):
-            return named, rest
+            return [*(Idea(idea, typed) for idea, typed in found), Idea((rest,), rest, websearch=True)]
     else:
-        plain = _PUNCTUATION.sub(" ", text)
-        named, rest = ideas_named(_corrected(plain))
-    return named + [(word,) for word in dict.fromkeys(rest.split())], ""
+        found, rest = _ideas_found(_corrected(_PUNCTUATION.sub(" ", text)))
+    return [*(Idea(idea, typed) for idea, typed in found), *(Idea((w,), w) for w in dict.fromkeys(rest.split()))]
 
 
 def _corrected(text: str) -> str:
@@ -142,20 +164,33 @@ def _corrected(text: str) -> str:
 
 
 def search_ideas(text: str) -> list[SearchQuery]:
-    """What a search asks for, one query per idea: each vocabulary idea it names (any of its phrases) and
-    each other word (or its correction). A search written with web search syntax (quotes, "or", "-word")
-    keeps its other words together as one idea, as typed. A profile is ranked by how many of these it covers."""
-    phrases, websearch = _idea_phrases(text)
-    ideas = [_any_of(idea) for idea in phrases]
-    if websearch:
-        ideas.append(SearchQuery(websearch, config="english", search_type="websearch"))
-    return ideas
+    """What a search asks for, one query per idea (_ideas): a vocabulary idea matches any of its phrases."""
+    return [idea.query for idea in _ideas(text)]
+
+
+FILLER_WEIGHT = 0.2  # how much an everyday word counts towards covering a search, against 1 for a subject
+
+
+@functools.lru_cache(maxsize=1)
+def filler_words() -> frozenset[str]:
+    """Everyday words that carry a sentence but not its subject (talentpool/data/filler_words.txt)."""
+    return frozenset(filler_words_listed())
+
+
+def search_idea_weights(text: str) -> list[float]:
+    """How much each of the search's ideas (in search_ideas' order) counts towards how much of the search a
+    profile covers: 1 for a subject, FILLER_WEIGHT for an everyday word ("would", "keep", "people"), so a
+    profile sharing a sentence's subject comes before one sharing only its filler. Fixed words, not a
+    measure of the profiles: the same search ranks the same way whoever is in the pool. (Also measured, and
+    left out as they gained nothing on the relevance set: counting rarer words up to half as much again,
+    and synonyms of the phrase typed a fifth less; benchmarks/README.md.)"""
+    filler = filler_words()
+    return [FILLER_WEIGHT if len(idea.phrases) == 1 and idea.typed in filler else 1.0 for idea in _ideas(text)]
 
 
 def search_text(text: str) -> str:
     """Every word a search's ideas can match, as one text (what the two-stage ranking reads candidates for)."""
-    phrases, websearch = _idea_phrases(text)
-    return " ".join([*(p for idea in phrases for p in idea), websearch])
+    return " ".join(p for idea in _ideas(text) for p in idea.phrases)
 
 
 def search_query(text: str) -> SearchQuery | None:

@@ -151,3 +151,11 @@ def test_a_typo_is_corrected_before_the_vocabulary_is_read(viewer, other_council
     # "facilites" is read as "facilities", so "disabled facilities grant" is the vocabulary's DFG idea
     assert names(viewer, q="disabled facilites grant")[0] == "Dee Grant"
     assert other.pk
+
+
+def test_a_sentences_subject_counts_more_than_its_everyday_words(viewer, other_council, fly_tipping):
+    """ "keep", "people", "would" carry the sentence; the profile sharing its subject comes first."""
+    chatty = specialist_profile(other_council, full_name="Chris Chatty", headline="People keep asking what would help")
+    add_project(chatty, "Helping people keep going", problem="People would keep waiting.")
+    assert names(viewer, q="people keep dumping rubbish, what would help")[0] == "Fay Fly"
+    assert chatty.pk
