@@ -114,9 +114,9 @@ def _parties_checked(*, officer: User, profile: SpecialistProfile, today: date) 
     profile = SpecialistProfile.objects.select_for_update().select_related("council", "user").get(pk=profile.pk)
     if profile.council_id == customer.pk:
         raise BookingError("You cannot book someone from your own council through the pool")
-    if not council_can_transact(council=profile.council):
-        raise BookingError(f"{profile.council.short_name} cannot be booked at the moment")
-    if not profile_is_listed(profile=profile, today=today):
+    if not profile_is_listed(profile=profile, today=today):  # its council able to transact included
+        if not council_can_transact(council=profile.council):
+            raise BookingError(f"{profile.council.short_name} cannot be booked at the moment")
         raise BookingError(f"{profile.user.full_name} is no longer approved to offer time")
     if profile.hourly_rate is None:
         raise BookingError(f"{profile.council.short_name} has not set {profile.user.full_name}’s hourly rate yet")
