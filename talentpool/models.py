@@ -7,7 +7,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Mod
@@ -270,6 +270,13 @@ class PastProject(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+    # Its words, kept by PostgreSQL: a search result shows the past projects that match it (to_tsvector on
+    # the page's ~60 projects was about 5 ms of every search page).
+    document = models.GeneratedField(
+        expression=SearchVector("title", "problem", "what_i_did", "outcome", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-year", "title"]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
@@ -296,7 +296,6 @@ def _for_display(profiles: QuerySet[SpecialistProfile], *, params: SearchParams,
     )
     if query is not None:
         matching = matching.annotate(
-            document=SearchVector("title", "problem", "what_i_did", "outcome", config="english"),
             # the title with the words that matched between markers (pool_tags.marked turns them into <mark>)
             title_marked=SearchHeadline(
                 "title", query, config="english", start_sel="\u27e6", stop_sel="\u27e7", highlight_all=True
