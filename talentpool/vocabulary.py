@@ -24,15 +24,45 @@ CACHE_SECONDS = 300  # a change in the admin clears it at once (talentpool.recei
 def vocabulary_ideas() -> list[tuple[str, ...]]:
     """Every idea's phrases, longest phrases first within an idea, ideas with the longest phrase first
     (so "council tax reduction" is read before "council tax")."""
-    ideas = cache.get(CACHE_KEY)
-    if ideas is None:
+    return _vocabulary()["ideas"]
+
+
+def _vocabulary() -> dict:
+    """The ideas, and for each the phrases worth matching (_matching_phrases), read and worked out once a
+    process every few minutes."""
+    vocabulary = cache.get(CACHE_KEY)
+    if vocabulary is None:
         rows = SearchVocabulary.objects.values_list("phrases", flat=True)
         ideas = sorted(
             (tuple(sorted({p.lower() for p in row if p.strip()}, key=len, reverse=True)) for row in rows),
             key=lambda idea: -len(idea[0]) if idea else 0,
         )
-        cache.set(CACHE_KEY, ideas, CACHE_SECONDS)
-    return ideas
+        vocabulary = {"ideas": ideas, "matching": _matching_phrases(ideas)}
+        cache.set(CACHE_KEY, vocabulary, CACHE_SECONDS)
+    return vocabulary
+
+
+def _matching_phrases(ideas: list[tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Each idea's phrases without those another one already finds: "parking" finds whatever "car parks"
+    or "resident parking" would (the same stemmed word, 'park'), so the idea is searched as 'park' alone.
+    Besides being shorter, a query without phrases needs no second look at each match's words (a common
+    word's phrases made PostgreSQL re-read 12,000 search vectors: 53 ms against 23 ms)."""
+    phrases = sorted({p for idea in ideas for p in idea})
+    if not phrases:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT p, tsvector_to_array(to_tsvector('english', p)) FROM unnest(%s::text[]) AS p", [phrases])
+        lexemes = {p: frozenset(words) for p, words in cursor.fetchall()}
+    matching = {}
+    for idea in ideas:
+        singles = {w for p in idea if len(lexemes[p]) == 1 for w in lexemes[p]}
+        kept: dict[frozenset[str], str] = {}
+        for p in sorted(idea, key=len):
+            words = lexemes[p]
+            if words and (len(words) == 1 or not words & singles):
+                kept.setdefault(words, p)
+        matching[idea] = tuple(kept.values()) or idea
+    return matching
 
 
 def vocabulary_forget() -> None:
@@ -101,6 +131,7 @@ def _idea_patterns(ideas: tuple[tuple[str, ...], ...]) -> list[tuple[tuple[str, 
 
 
 def _any_of(phrases: tuple[str, ...]) -> SearchQuery:
+    phrases = _vocabulary()["matching"].get(phrases, phrases) if len(phrases) > 1 else phrases
     queries = [SearchQuery(p, config="english", search_type="phrase") for p in phrases]
     return reduce(lambda a, b: a | b, queries)
 
