@@ -5,6 +5,7 @@ each idea named in a search into any of its phrases, so "illegal dumping CCTV" f
 import functools
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from functools import reduce
 
@@ -67,6 +68,7 @@ def _matching_phrases(ideas: list[tuple[str, ...]]) -> dict[tuple[str, ...], tup
 
 def vocabulary_forget() -> None:
     cache.delete(CACHE_KEY)
+    search_memory_forget()
 
 
 WORDS_KEY = "talentpool:search-words"
@@ -84,6 +86,7 @@ def search_words() -> frozenset[str]:
 
 def search_words_forget() -> None:
     cache.delete(WORDS_KEY)
+    search_memory_forget()
 
 
 def search_words_learn(words: set[str]) -> None:
@@ -92,6 +95,7 @@ def search_words_learn(words: set[str]) -> None:
     known = cache.get(WORDS_KEY)
     if known is not None and not words <= known:
         cache.set(WORDS_KEY, known | words, CACHE_SECONDS)
+    search_memory_forget()  # a word once unknown (and corrected) may now be one a profile uses
 
 
 def corrections(text: str) -> dict[str, str]:
@@ -168,14 +172,37 @@ class Idea:
     typed: str
     websearch: bool = False
 
-    @property
+    @functools.cached_property
     def query(self) -> SearchQuery:
         if self.websearch:
             return SearchQuery(self.typed, config="english", search_type="websearch")
         return _any_of(self.phrases)
 
 
-def _ideas(text: str) -> list[Idea]:
+_LOCAL_SECONDS = 10  # how long a process reuses a search's ideas before asking the shared cache again
+_local: dict[str, tuple[float, list["Idea"]]] = {}
+
+
+def search_memory_forget() -> None:
+    """Forget the searches this process remembers (the vocabulary or the words profiles use changed)."""
+    _local.clear()
+
+
+def _ideas(text: str) -> list["Idea"]:
+    """A search's ideas (_ideas_read), remembered by this process for a few seconds: one search page asks
+    for them half a dozen times (count, ranking, weights, display, candidates)."""
+    now = time.monotonic()
+    remembered = _local.get(text)
+    if remembered is not None and now - remembered[0] < _LOCAL_SECONDS:
+        return remembered[1]
+    if len(_local) > 256:
+        _local.clear()
+    ideas = _ideas_read(text)
+    _local[text] = (now, ideas)
+    return ideas
+
+
+def _ideas_read(text: str) -> list["Idea"]:
     """A search's ideas: each vocabulary idea it names and each other word. A word no profile uses is read
     as the closest one some profile does ("facilites" as "facilities"), before the vocabulary."""
     if _SEARCH_SYNTAX.search(f" {text.lower()} "):

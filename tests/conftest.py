@@ -60,9 +60,13 @@ def _fresh_cache():
     """Each test starts with an empty cache: the search filters' lists and rate-limit counters live there."""
     from django.core.cache import cache
 
+    from talentpool.vocabulary import search_memory_forget
+
     cache.clear()
+    search_memory_forget()
     yield
     cache.clear()
+    search_memory_forget()
 
 
 @pytest.fixture
