@@ -146,10 +146,13 @@ class SpecialistProfile(models.Model):
     # It may lag behind the calendar (a week passing changes nothing in the table); the search then
     # falls back to reading the slots, and the nightly slots_extend refreshes it.
     next_open_week = models.DateField(null=True, editable=False)
-    # Every open week from the current week on, kept by the same triggers: the search's "free in this
-    # week" and "free within n weeks" read it instead of the slots (a week passing only makes some of
-    # them past, which those filters never ask about).
+    # Every open week from the current week on, and its hours, kept by the same triggers: the search's
+    # week, hours and soonest read them instead of the slots (a week passing only makes some of them past,
+    # which the search never asks about).
     open_week_starts = ArrayField(models.DateField(), default=list, blank=True, editable=False)
+    open_week_hours = ArrayField(  # the hours offered in each of those weeks, in the same order
+        models.DecimalField(max_digits=4, decimal_places=1), default=list, blank=True, editable=False
+    )
     # The secret in the specialist's private calendar feed address; resetting it breaks the old address.
     calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -192,7 +195,7 @@ class SpecialistProfile(models.Model):
 
     # Written only by the database's triggers on the week slots: a save() from an instance read before the
     # slots changed must not put back what it read.
-    KEPT_BY_DATABASE = frozenset({"next_open_week", "open_week_starts"})
+    KEPT_BY_DATABASE = frozenset({"next_open_week", "open_week_starts", "open_week_hours"})
 
     def save(self, *args, **kwargs):
         if not self._state.adding and kwargs.get("update_fields") is None:
@@ -329,17 +332,21 @@ $$ LANGUAGE sql STABLE;
 NEXT_OPEN_WEEK_REFRESH_SQL = f"""
 CREATE OR REPLACE FUNCTION talentpool_next_open_week_refresh(profile_ids bigint[]) RETURNS void AS $$
     UPDATE talentpool_specialistprofile AS p
-       SET next_open_week = fresh.weeks[1], open_week_starts = fresh.weeks
+       SET next_open_week = fresh.weeks[1], open_week_starts = fresh.weeks, open_week_hours = fresh.hours
       FROM (
-            SELECT ids.id,
-                   ARRAY(SELECT s.week_start FROM talentpool_weekslot s
-                          WHERE s.profile_id = ids.id AND s.status = '{SlotStatus.OPEN.value}'
-                            AND s.week_start >= talentpool_first_future_monday()
-                          ORDER BY s.week_start) AS weeks
+            SELECT ids.id, coalesce(o.weeks, '{{}}') AS weeks, coalesce(o.hours, '{{}}') AS hours
               FROM unnest(profile_ids) AS ids(id)
+              LEFT JOIN LATERAL (
+                   SELECT array_agg(s.week_start ORDER BY s.week_start) AS weeks,
+                          array_agg(s.hours ORDER BY s.week_start) AS hours
+                     FROM talentpool_weekslot s
+                    WHERE s.profile_id = ids.id AND s.status = '{SlotStatus.OPEN.value}'
+                      AND s.week_start >= talentpool_first_future_monday()
+                   ) AS o ON TRUE
            ) AS fresh
      WHERE p.id = fresh.id
-       AND (p.next_open_week IS DISTINCT FROM fresh.weeks[1] OR p.open_week_starts IS DISTINCT FROM fresh.weeks);
+       AND (p.next_open_week IS DISTINCT FROM fresh.weeks[1] OR p.open_week_starts IS DISTINCT FROM fresh.weeks
+            OR p.open_week_hours IS DISTINCT FROM fresh.hours);
 $$ LANGUAGE sql;
 """
 

@@ -13,16 +13,17 @@ from django.db.models import (
     BooleanField,
     Case,
     DateField,
+    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     Lookup,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -75,42 +76,74 @@ class SearchParams:
         return self.sort not in ("soonest", "rate")
 
 
-def _open_slots(*, today: date, min_hours: Decimal | None, correlated: bool = False):
-    """Open weeks in the window and within the employer's permission. `correlated`: for a subquery on
-    profiles, compare with the outer profile's end date (no join back to the profile)."""
-    ends = OuterRef("approval_ends_on") if correlated else F("profile__approval_ends_on")
+def _open_slots(*, today: date, min_hours: Decimal | None):
+    """Open weeks in the window and within the employer's permission (what a result lists)."""
     slots = WeekSlot.objects.filter(
         status=SlotStatus.OPEN,
         week_start__gte=first_future_monday(today),
         week_start__lte=window_end(today),
-    ).filter(week_start__lte=ends)
+    ).filter(week_start__lte=F("profile__approval_ends_on"))
     if min_hours:
         slots = slots.filter(hours__gte=min_hours)
     return slots
 
 
-def _soonest(read_slots: Subquery, *, today: date, min_hours: Decimal | None):
-    """The first open week a profile offers in the window and within its permission.
+class _FirstOpenWeek(Func):
+    """The first week from `first` to `last` (and within the employer's permission) that a profile offers
+    with at least `min_hours`, or NULL: read from the profile's own open_week_starts and open_week_hours
+    (kept by triggers on the slots), no slot is read."""
 
-    Read from the stored `next_open_week` (kept by triggers on the slots) when it can be trusted: it was
-    computed from a current week no later than `today`'s (`today` is not behind the database's clock)
-    and has not been overtaken by the calendar. Otherwise, and for a minimum of hours, the slots are read.
+    output_field = DateField()
+
+    def __init__(self, *, first: date, last: date, min_hours: Decimal | None):
+        super().__init__(
+            F("open_week_starts"),
+            F("open_week_hours"),
+            F("approval_ends_on"),
+            Value(first, output_field=DateField()),
+            Value(last, output_field=DateField()),
+            Value(min_hours or Decimal(0), output_field=DecimalField()),
+        )
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
+        parts: list[str] = []
+        params: list = []
+        for expression in self.source_expressions:
+            sql, sql_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(sql_params)
+        weeks, hours, ends, first, last, min_hours = parts
+        return (
+            f"(SELECT min(o.w) FROM unnest({weeks}, {hours}) AS o(w, h)"
+            f" WHERE o.w >= {first} AND o.w <= LEAST({last}, {ends}) AND o.h >= {min_hours})",
+            tuple(params),
+        )
+
+
+def _soonest(*, today: date, min_hours: Decimal | None):
+    """The first open week a profile offers in the window and within its permission (with the minimum of
+    hours, if asked).
+
+    Without a minimum, read from the stored `next_open_week` when it can be trusted: it was computed from a
+    current week no later than `today`'s (`today` is not behind the database's clock) and has not been
+    overtaken by the calendar. Otherwise from the profile's open weeks (_FirstOpenWeek).
     """
+    first, last = first_future_monday(today), window_end(today)
+    read = _FirstOpenWeek(first=first, last=last, min_hours=min_hours)
     if min_hours:
-        return read_slots
-    first = first_future_monday(today)
+        return read
     trusted = Q(
         ExpressionWrapper(
             RawSQL("%s::date >= talentpool_first_future_monday()", [first]),
             output_field=BooleanField(),
         )
     )
-    in_window = Q(next_open_week__lte=window_end(today)) & Q(next_open_week__lte=F("approval_ends_on"))
+    in_window = Q(next_open_week__lte=last) & Q(next_open_week__lte=F("approval_ends_on"))
     return Case(
         When(trusted & Q(next_open_week__isnull=True), then=Value(None, output_field=DateField())),
         When(trusted & Q(next_open_week__gte=first) & in_window, then=F("next_open_week")),
         When(trusted & Q(next_open_week__gte=first), then=Value(None, output_field=DateField())),
-        default=read_slots,
+        default=read,
         output_field=DateField(),
     )
 
@@ -145,8 +178,7 @@ def specialist_search_ranked(
         profiles = profiles.exclude(council_id=viewer.council_id)
     profiles = _search_filter_related(profiles, params=params)
     profiles = _search_filter_columns(profiles, params=params)
-    candidate_slots = _open_slots(today=today, min_hours=params.min_hours, correlated=True)
-    profiles = _search_filter_weeks(profiles, params=params, slots=candidate_slots, today=today)
+    profiles = _search_filter_weeks(profiles, params=params, today=today)
 
     ideas = search_ideas(params.q)
     if ideas and params.by_relevance:
@@ -155,8 +187,7 @@ def specialist_search_ranked(
         profiles = profiles.filter(search_vector=reduce(operator.or_, ideas))
     if params.sort == "rate":
         return profiles.order_by(F("hourly_rate").asc(nulls_last=True), "user__full_name", "pk")
-    soonest = candidate_slots.filter(profile=OuterRef("pk")).order_by("week_start").values("week_start")[:1]
-    profiles = profiles.annotate(soonest=_soonest(Subquery(soonest), today=today, min_hours=params.min_hours))
+    profiles = profiles.annotate(soonest=_soonest(today=today, min_hours=params.min_hours))
     return profiles.order_by(F("soonest").asc(nulls_last=True), "user__full_name", "pk")
 
 
@@ -256,33 +287,24 @@ def _search_filter_columns(
 
 
 def _search_filter_weeks(
-    profiles: QuerySet[SpecialistProfile], *, params: SearchParams, slots: QuerySet[WeekSlot], today: date
+    profiles: QuerySet[SpecialistProfile], *, params: SearchParams, today: date
 ) -> QuerySet[SpecialistProfile]:
-    """Only profiles with an open week (of `slots`) in the week asked for, within the weeks asked for, or
-    with the minimum of hours; no filter when none of these is asked. Without a minimum of hours, the
-    weeks are read from the profile's own open_week_starts (kept by triggers on the slots), not the slots."""
+    """Only profiles offering a week (with the minimum of hours, if asked) in the week asked for, within the
+    weeks asked for, or at all in the window when only a minimum of hours is asked; no filter when none of
+    these is asked. Read from each profile's own open weeks (_FirstOpenWeek): no slot is read."""
     first, last = first_future_monday(today), window_end(today)
     if params.within_weeks:
         last = min(last, first + timedelta(weeks=params.within_weeks - 1))
-    if params.week and not first <= params.week <= last:
-        return profiles.none()
-    if params.min_hours:
-        if params.week:
-            slots = slots.filter(week_start=params.week)
-        elif params.within_weeks:
-            slots = slots.filter(week_start__lte=last)
-        return profiles.filter(Exists(slots.filter(profile=OuterRef("pk"))))
     if params.week:
-        return profiles.filter(open_week_starts__contains=[params.week], approval_ends_on__gte=params.week)
-    if params.within_weeks:
-        first_open = RawSQL(
-            'SELECT min(w) FROM unnest("talentpool_specialistprofile"."open_week_starts") AS w'
-            " WHERE w BETWEEN %s AND %s",
-            [first, last],
-            output_field=DateField(),
-        )
-        return profiles.alias(first_open=first_open).filter(first_open__lte=F("approval_ends_on"))
-    return profiles
+        if not first <= params.week <= last:
+            return profiles.none()
+        if not params.min_hours:  # containment is cheaper than reading the weeks one by one
+            return profiles.filter(open_week_starts__contains=[params.week], approval_ends_on__gte=params.week)
+        first = last = params.week
+    elif not params.within_weeks and not params.min_hours:
+        return profiles
+    offered = _FirstOpenWeek(first=first, last=last, min_hours=params.min_hours)
+    return profiles.alias(offered=offered).filter(offered__isnull=False)
 
 
 def _for_display(profiles: QuerySet[SpecialistProfile], *, params: SearchParams, today: date):

@@ -3,7 +3,23 @@
 import django.contrib.postgres.fields
 from django.db import migrations, models
 
-from talentpool.models import NEXT_OPEN_WEEK_REFRESH_SQL
+# The function as it was then (migration 0015 adds the hours).
+NEXT_OPEN_WEEK_REFRESH_SQL = """
+CREATE OR REPLACE FUNCTION talentpool_next_open_week_refresh(profile_ids bigint[]) RETURNS void AS $$
+    UPDATE talentpool_specialistprofile AS p
+       SET next_open_week = fresh.weeks[1], open_week_starts = fresh.weeks
+      FROM (
+            SELECT ids.id,
+                   ARRAY(SELECT s.week_start FROM talentpool_weekslot s
+                          WHERE s.profile_id = ids.id AND s.status = 'open'
+                            AND s.week_start >= talentpool_first_future_monday()
+                          ORDER BY s.week_start) AS weeks
+              FROM unnest(profile_ids) AS ids(id)
+           ) AS fresh
+     WHERE p.id = fresh.id
+       AND (p.next_open_week IS DISTINCT FROM fresh.weeks[1] OR p.open_week_starts IS DISTINCT FROM fresh.weeks);
+$$ LANGUAGE sql;
+"""
 
 # Each profile's open weeks from the current week on, kept by the slots' triggers with the next open week.
 BACKFILL = "SELECT talentpool_next_open_week_refresh(ARRAY(SELECT id FROM talentpool_specialistprofile));"
