@@ -34,7 +34,7 @@ from django.utils.functional import cached_property
 from councils.models import AgreementAcceptance, CouncilStatus, MembershipStatus, PlatformAgreement, Role, User
 
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile, WeekSlot
-from .vocabulary import search_idea_weights, search_ideas, search_text
+from .vocabulary import search_idea_weights, search_ideas, search_match, search_text
 from .weeks import WINDOW_WEEKS, first_future_monday, mondays, window_end
 
 PAGE_SIZE = 20
@@ -184,7 +184,7 @@ def specialist_search_ranked(
     if ideas and params.by_relevance:
         return _search_by_relevance(profiles, ideas=ideas, words_typed=params.q, candidates=candidates)
     if ideas:
-        profiles = profiles.filter(search_vector=reduce(operator.or_, ideas))
+        profiles = profiles.filter(search_vector=search_match(params.q))
     if params.sort == "rate":
         return profiles.order_by(F("hourly_rate").asc(nulls_last=True), "user__full_name", "pk")
     profiles = profiles.annotate(soonest=_soonest(today=today, min_hours=params.min_hours))
@@ -217,7 +217,7 @@ def _search_by_relevance(
     every match: the best of them come out in the same order, and reading a few hundred costs a few
     milliseconds where ranking 12,000 cost 50."""
     anything = reduce(operator.or_, ideas)
-    matching = profiles.filter(search_vector=anything)
+    matching = profiles.filter(search_vector=search_match(words_typed))  # the same matches, from the index
     if candidates:
         matching = matching.filter(pk__in=RawSQL(STAGE_ONE, [search_text(words_typed), candidates]))
     ranked = matching.annotate(rank=SearchRank(F("search_vector"), anything))

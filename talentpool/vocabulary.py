@@ -47,7 +47,8 @@ def _matching_phrases(ideas: list[tuple[str, ...]]) -> dict[tuple[str, ...], tup
     """Each idea's phrases without those another one already finds: "parking" finds whatever "car parks"
     or "resident parking" would (the same stemmed word, 'park'), so the idea is searched as 'park' alone.
     Besides being shorter, a query without phrases needs no second look at each match's words (a common
-    word's phrases made PostgreSQL re-read 12,000 search vectors: 53 ms against 23 ms)."""
+    word's phrases made PostgreSQL re-read 12,000 search vectors: 53 ms against 23 ms). For finding the
+    matches only: ranking still counts every phrase a profile uses."""
     phrases = sorted({p for idea in ideas for p in idea})
     if not phrases:
         return {}
@@ -134,8 +135,12 @@ def _idea_patterns(ideas: tuple[tuple[str, ...], ...]) -> list[tuple[tuple[str, 
     return [(idea, re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, idea))})(?![\w-])")) for idea in ideas if idea]
 
 
-def _any_of(phrases: tuple[str, ...]) -> SearchQuery:
-    phrases = _vocabulary()["matching"].get(phrases, phrases) if len(phrases) > 1 else phrases
+def _any_of(phrases: tuple[str, ...], *, fewest: bool = False) -> SearchQuery:
+    """A query matching any of the phrases. `fewest`: without the phrases the others already find (the
+    same matches, found from the index alone: for filtering, not ranking, where every phrase a profile
+    uses still counts)."""
+    if fewest and len(phrases) > 1:
+        phrases = _vocabulary()["matching"].get(phrases, phrases)
     queries = [SearchQuery(p, config="english", search_type="phrase") for p in phrases]
     return reduce(lambda a, b: a | b, queries)
 
@@ -178,6 +183,13 @@ class Idea:
             return SearchQuery(self.typed, config="english", search_type="websearch")
         return _any_of(self.phrases)
 
+    @functools.cached_property
+    def match_query(self) -> SearchQuery:
+        """The same matches as `query`, with as few phrases as find them (_matching_phrases)."""
+        if self.websearch:
+            return self.query
+        return _any_of(self.phrases, fewest=True)
+
 
 _LOCAL_SECONDS = 10  # how long a process reuses a search's ideas before asking the shared cache again
 _local: dict[str, tuple[float, list["Idea"]]] = {}
@@ -219,6 +231,12 @@ def _corrected(text: str) -> str:
     if not meant:
         return text
     return re.sub(r"[A-Za-z]+", lambda m: meant.get(m.group(0).lower(), m.group(0)), text)
+
+
+def search_match(text: str) -> SearchQuery | None:
+    """What a profile must match to be a result of the search: any of its ideas (see Idea.match_query)."""
+    queries = [idea.match_query for idea in _ideas(text)]
+    return reduce(lambda a, b: a | b, queries) if queries else None
 
 
 def search_ideas(text: str) -> list[SearchQuery]:
