@@ -7,6 +7,9 @@ from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
 from core.forms import GovForm, HoursField, MultiLineTextField, OneLineTextField
+from talentpool.models import SpecialistProfile
+
+from .services import week_hours_problem
 
 MAX_BRIEF = 3000
 
@@ -26,8 +29,11 @@ class BookingRequestForm(forms.Form):
     )
     cost_centre = OneLineTextField(label="Cost centre (optional)", max_length=40, required=False)
 
-    def __init__(self, *args, slots, po_required: bool, chosen: date | None = None, **kwargs):
+    def __init__(
+        self, *args, slots, po_required: bool, chosen: date | None = None, profile: SpecialistProfile, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.profile = profile
         self.slots = list(slots)
         self.week_fields = []
         for slot in self.slots:
@@ -58,10 +64,16 @@ class BookingRequestForm(forms.Form):
         if not chosen:
             first = self.slots[0].week_start.isoformat() if self.slots else None
             self.add_error(f"week_{first}" if first else None, "Choose at least one week")
+        offered = {slot.week_start: slot.hours for slot in self.slots}
         for week in chosen:
             name = f"hours_{week.isoformat()}"
             if data.get(name) is None and name not in self.errors:
                 self.add_error(name, f"Enter the hours you need in the week of {week:%-d %B %Y}")
+            elif data.get(name) is not None:
+                # every week's problem now, with the brief's and the PO's, not one round at a time
+                problem = week_hours_problem(profile=self.profile, week=week, hours=data[name], offered=offered[week])
+                if problem:
+                    self.add_error(name, problem)
         return data
 
     def chosen_weeks(self) -> dict[date, Decimal]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from djmoney.models.fields import MoneyField
 
 from audit.transitions import Moves
+from talentpool.weeks import first_future_monday
 
 
 class BookingStatus(models.TextChoices):
@@ -76,9 +77,17 @@ class Booking(models.Model):
         return BOOKING_MOVES.can(self.status, BookingStatus.ACCEPTED)
 
     @property
+    def weeks_to_come(self) -> list["BookingWeek"]:
+        """Its held or booked weeks that have not started (from the prefetched weeks, when they are)."""
+        first = first_future_monday(timezone.localdate())
+        return [
+            w for w in self.weeks.all() if w.status in (WeekStatus.HELD, WeekStatus.BOOKED) and w.week_start >= first
+        ]
+
+    @property
     def can_cancel(self) -> bool:
-        """Either side may cancel its weeks still to come (the service checks there are some)."""
-        return BOOKING_MOVES.can(self.status, BookingStatus.CANCELLED)
+        """Either side may cancel its weeks still to come, while there are some (the service checks again)."""
+        return BOOKING_MOVES.can(self.status, BookingStatus.CANCELLED) and bool(self.weeks_to_come)
 
     @property
     def is_requested(self) -> bool:

@@ -166,19 +166,25 @@ def _week_checked(
 
 
 def _week_hours_checked(*, profile: SpecialistProfile, week: date, hours: Decimal, offered: Decimal) -> None:
-    """Within the week's offer, the employer's weekly cap and (unless opted out) the working time limit."""
+    if problem := week_hours_problem(profile=profile, week=week, hours=hours, offered=offered):
+        raise BookingError(problem)
+
+
+def week_hours_problem(*, profile: SpecialistProfile, week: date, hours: Decimal, offered: Decimal) -> str | None:
+    """What is wrong with asking for `hours` in one week, if anything: more than the week's offer, the
+    employer's weekly cap or (unless opted out) the working time limit. The request form asks it for every
+    week at once, so every problem shows together; the service asks again under its locks."""
     if hours > offered:
-        raise BookingError(f"{profile.user.full_name} offers {hours_text(offered)} hours in the week of {week:%-d %B}")
+        return f"{profile.user.full_name} offers {hours_text(offered)} hours in the week of {week:%-d %B}"
     if profile.weekly_cap is not None and hours > profile.weekly_cap:
-        raise BookingError(
-            f"That is more than {profile.council.short_name}’s weekly cap of {hours_text(profile.weekly_cap)} hours"
-        )
+        return f"That is more than {profile.council.short_name}’s weekly cap of {hours_text(profile.weekly_cap)} hours"
     limit = settings.WORKING_TIME_LIMIT_HOURS
     if not profile.working_time_opt_out and profile.contracted_hours + hours > limit:
-        raise BookingError(
+        return (
             f"{hours_text(hours)} hours in the week of {week:%-d %B} would take {profile.user.full_name} past "
             f"{limit} hours that week with their contracted {hours_text(profile.contracted_hours)} hours"
         )
+    return None
 
 
 @transaction.atomic

@@ -79,6 +79,7 @@ class RequestWeekView(CouncilRoleRequiredMixin, FormView):
             "slots": slots,
             "po_required": self.council.po_required,
             "chosen": self.chosen,
+            "profile": self.profile,
         }
 
     def get_context_data(self, **kwargs):

@@ -250,9 +250,21 @@ def test_the_request_form_refuses_hours_that_are_not_a_number_or_missing(listed,
         f"hours_{second}": "",
         "brief": "Help",
     }
-    form = BookingRequestForm(data, slots=slots, po_required=False)
+    form = BookingRequestForm(data, slots=slots, po_required=False, profile=listed)
     assert not form.is_valid()
     assert form.errors[f"hours_{next_monday}"] == [
         f"Hours in the week of {next_monday:%-d %B %Y} must be a number, like 3 or 2.5"
     ]
     assert form.errors[f"hours_{second}"] == [f"Enter the hours you need in the week of {second:%-d %B %Y}"]
+
+
+def test_the_request_form_shows_every_problem_at_once(listed, next_monday):
+    """No brief, no PO where one is needed, and more hours than offered: all three together, not one a
+    round."""
+    slots = listed.slots.filter(week_start=next_monday)
+    offered = slots.get().hours
+    data = {f"week_{next_monday}": "on", f"hours_{next_monday}": str(offered + 1), "brief": ""}
+    form = BookingRequestForm(data, slots=slots, po_required=True, profile=listed)
+    assert not form.is_valid()
+    assert set(form.errors) == {"brief", "po_number", f"hours_{next_monday}"}
+    assert "offers" in form.errors[f"hours_{next_monday}"][0]

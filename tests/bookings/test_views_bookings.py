@@ -131,3 +131,30 @@ def test_the_specialist_cancels_one_week_from_their_page(client, booker, listed,
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ACCEPTED
     assert [w.status for w in booking.weeks.order_by("week_start")] == ["booked", "released"]
+
+
+def test_cancel_is_offered_only_while_a_week_is_still_to_come(client, booker, listed, next_monday):
+    """A booking whose weeks have all started offers no "Cancel" (it would end in "no weeks to come")."""
+    from freezegun import freeze_time
+
+    booking = services.booking_request(officer=booker, profile=listed, weeks={next_monday: Decimal("3")}, brief="B")
+    services.booking_accept(booking=booking, by=listed.user)
+    cancel = reverse("bookings:cancel", args=[booking.pk])
+    client.force_login(booker)
+    assert cancel in client.get(reverse("bookings:list")).content.decode()
+    with freeze_time(next_monday + timedelta(days=2)):
+        client.force_login(booker)
+        page = client.get(reverse("bookings:list"))
+        assert page.status_code == 200
+        assert listed.user.full_name in page.content.decode()  # the booking is listed...
+        assert cancel not in page.content.decode()  # ...without a way to cancel a week that has started
+    client.force_login(listed.user)
+    assert cancel in client.get(reverse("bookings:requests")).content.decode()
+
+
+def test_the_requests_page_title_is_plain_words(client, booker, listed):
+    """The browser tab, history and screen readers read the title: no markup, address or token in it."""
+    client.force_login(listed.user)
+    page = client.get(reverse("bookings:requests")).content.decode()
+    title = page[page.index("<title>") + 7 : page.index("</title>")]
+    assert title.split("–")[0].strip() == "Your bookings"
