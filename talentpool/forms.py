@@ -282,7 +282,10 @@ FILTER_CHOICES_KEY = "talentpool:search-filter-choices:v1"
 def _filter_choices_load() -> dict[str, list[tuple[str, str]]]:
     active = Council.objects.filter(status=CouncilStatus.ACTIVE)
     return {
-        "skill": [(str(pk), name) for pk, name in Skill.objects.values_list("pk", "name")],
+        # the standard list and people's own tags together, in one alphabetical order whatever their case
+        "skill": sorted(
+            ((str(pk), name) for pk, name in Skill.objects.values_list("pk", "name")), key=lambda c: c[1].casefold()
+        ),
         "service_area": [(str(a.code), a.description) for a in ServiceArea.objects.all()],
         "region": [(r, r) for r in sorted(set(active.exclude(region="").values_list("region", flat=True)))],
         "council": list(active.order_by("short_name").values_list("code", "name")),

@@ -253,3 +253,13 @@ def test_a_common_word_is_ranked_in_two_stages_with_the_same_best_results(viewer
     assert paginator.more_than_cap
     assert [p.pk for p in paginator.page(1).object_list] == exact[:2]
     assert [p.pk for p in paginator.page(3).object_list] == exact[4:5]
+
+
+def test_the_skills_filter_lists_standard_skills_and_own_tags_in_one_order(other_council):
+    from talentpool.forms import search_filter_choices
+
+    a = specialist_profile(other_council, full_name="Alpha")
+    services.profile_save(user=a.user, headline="h", summary="s", own_tags="aardvark handling, Zoning")
+    names_listed = [name for _pk, name in search_filter_choices()["skill"]]
+    assert names_listed == sorted(names_listed, key=str.casefold)
+    assert names_listed.index("aardvark handling") < names_listed.index("Zoning")
