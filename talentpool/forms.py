@@ -97,6 +97,9 @@ class ProfileForm(GovForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    service_area_find = OneLineTextField(
+        label="Find a service by name", max_length=200, required=False, what="The service's name"
+    )
     lgdss_points = forms.TypedMultipleChoiceField(
         label="Points of the Local Government Digital Service Standard you can help with",
         choices=lgdss_choices,
@@ -121,11 +124,39 @@ class ProfileForm(GovForm):
             Field.textarea("summary", rows=6),
             Field.checkboxes("skills", legend_size=Size.SMALL, small=True),
             Field.text("own_tags", field_width=Fluid.FULL),
-            Field.checkboxes("service_areas", legend_size=Size.SMALL, small=True),
+            Field("service_areas", template="talentpool/_service_areas_field.html"),
             Field.checkboxes("lgdss_points", legend_size=Size.SMALL, small=True),
             Field.text("contracted_hours", field_width=Fixed.FIVE),
             Field("working_time_opt_out"),
         ]
+
+    def service_area_groups(self) -> list[dict]:
+        """The service areas by group, each with whether it is ticked and how many of the group are."""
+        ticked = {str(v) for v in (self["service_areas"].value() or [])}
+        groups: dict[str, list[dict]] = {}
+        for n, area in enumerate(ServiceArea.objects.order_by("group", "description"), start=1):
+            # numbered from 1 like crispy-forms-gds's boxes, so the error summary links to the first
+            item = {
+                "n": n,
+                "pk": area.pk,
+                "name": area.description,
+                "code": area.code,
+                "ticked": str(area.pk) in ticked,
+            }
+            groups.setdefault(area.group or "Other services", []).append(item)
+        return [{"name": g, "areas": a, "ticked": sum(x["ticked"] for x in a)} for g, a in groups.items()]
+
+    def clean(self):
+        """A service typed by name (picked from the suggestions, without scripts) joins the ticked ones."""
+        data = super().clean()
+        typed = (data.get("service_area_find") or "").strip()
+        if typed:
+            area = ServiceArea.objects.filter(description__iexact=" ".join(typed.split())).first()
+            if area is None:
+                self.add_error("service_area_find", f"No council service is called “{typed}”: pick one from the list")
+            else:
+                data["service_areas"] = [*(data.get("service_areas") or []), area]
+        return data
 
 
 class PastProjectForm(GovForm):

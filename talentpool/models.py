@@ -44,6 +44,7 @@ class ServiceArea(models.Model):
     code = models.PositiveIntegerField("LGSL code", unique=True)
     description = models.CharField(max_length=200)
     tier = models.CharField(max_length=30)
+    group = models.CharField(max_length=60, blank=True)  # reference.service_group: to find it in a long list
 
     class Meta:
         ordering = ["description"]

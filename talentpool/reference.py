@@ -28,9 +28,128 @@ def lgdss_choices() -> list[tuple[int, str]]:
 
 
 def lgsl_rows() -> list[tuple[int, str, str]]:
-    """(code, description, providing tier) for each row of data/local_services.csv."""
+    """(code, description, providing tier) for each row of data/local_services.csv, the description tidied
+    (service_name_clean)."""
     with (DATA / "local_services.csv").open(encoding="utf-8", newline="") as f:
-        return [(int(r["LGSL"]), r["Description"].strip(), r["Providing Tier"].strip()) for r in csv.DictReader(f)]
+        return [
+            (int(r["LGSL"]), service_name_clean(r["Description"]), r["Providing Tier"].strip())
+            for r in csv.DictReader(f)
+        ]
+
+
+_LEAD_IN = re.compile(r"^(?:find out (?:more )?about|find out)\s+", re.IGNORECASE)
+_TYPOS = {"abut": "about", "adaptions": "adaptations"}
+
+
+def service_name_clean(text: str) -> str:
+    """An LGSL description as a name to pick from a list: without the lead-in every one of them shares
+    ("Find out about …"), single spaces, known typos mended, a capital first letter."""
+    name = " ".join(_TYPOS.get(word, word) for word in text.replace('"', " ").split())
+    name = _LEAD_IN.sub("", name)
+    return name[:1].upper() + name[1:]
+
+
+# Service groups for finding an area in a long list: the first group with a word in the name wins.
+SERVICE_GROUPS: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "Schools, children and families",
+        (
+            "school",
+            "child",
+            "nursery",
+            "truancy",
+            "fostering",
+            "adopting",
+            "youth",
+            "education",
+            "family",
+            "prospectus",
+        ),
+    ),
+    ("Council tax, benefits and business rates", ("council tax", "business rates", "benefit")),
+    (
+        "Housing",
+        (
+            "housing",
+            "council home",
+            "homeless",
+            "tenant",
+            "rehousing",
+            "garage",
+            "squatter",
+            "right to buy",
+            "council propert",
+            "sheltered",
+        ),
+    ),
+    (
+        "Adult social care and disability",
+        (
+            "social services",
+            "disab",
+            "direct payments",
+            "day centres",
+            "meals",
+            "carers",
+            "bus pass",
+            "blue badge",
+            "support groups",
+            "adaptation",
+            "elderly",
+            "facility grant",
+            "care act",
+        ),
+    ),
+    ("Waste and recycling", ("waste", "refuse", "recycling", "collection", "flytipping", "syringes")),
+    (
+        "Roads, parking and transport",
+        (
+            "road",
+            "pothole",
+            "street",
+            "traffic",
+            "pedestrian",
+            "speed",
+            "pavement",
+            "gritting",
+            "parking",
+            "kerb",
+            "transport",
+            "vehicles",
+            "spillages",
+        ),
+    ),
+    ("Community safety and emergencies", ("emergency", "severe weather", "community safety")),
+    ("Planning and building", ("planning", "building", "conservation", "tree", "demolition", "derelict", "structures")),
+    (
+        "Environment and public protection",
+        (
+            "noise",
+            "pest",
+            "dog",
+            "asbestos",
+            "graffiti",
+            "vandalism",
+            "drains",
+            "animal",
+            "flyposting",
+            "nuisance",
+            "food",
+            "trading",
+            "environment",
+        ),
+    ),
+    ("Licensing", ("licen", "chaperone")),
+]
+OTHER_SERVICES = "Council, community and other services"
+
+
+def service_group(name: str) -> str:
+    lowered = name.lower()
+    for group, words in SERVICE_GROUPS:
+        if any(word in lowered for word in words):
+            return group
+    return OTHER_SERVICES
 
 
 CONTROLLED_SKILLS = [
@@ -45,8 +164,12 @@ CONTROLLED_SKILLS = [
 def reference_data_load(*, service_area, skill) -> None:
     """Load the LGSL service areas and the controlled skills (idempotent). Takes the model classes so the
     data migration can pass its historical models."""
+    grouped = any(f.name == "group" for f in service_area._meta.fields)  # from migration 0016
     for code, description, tier in lgsl_rows():
-        service_area.objects.update_or_create(code=code, defaults={"description": description, "tier": tier})
+        defaults = {"description": description, "tier": tier}
+        if grouped:
+            defaults["group"] = service_group(description)
+        service_area.objects.update_or_create(code=code, defaults=defaults)
     for name in CONTROLLED_SKILLS:
         skill.objects.update_or_create(key=" ".join(name.split()).lower(), defaults={"name": name, "controlled": True})
 

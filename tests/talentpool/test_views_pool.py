@@ -228,3 +228,33 @@ def test_changing_an_approved_permission_says_save_changes_and_keeps_the_values(
     )
     assert "may offer up to 4 hours a week" in response.content.decode()
     assert SpecialistProfile.objects.get(pk=profile.pk).weekly_cap == 4
+
+
+def test_service_names_are_tidied_and_every_one_is_in_a_group():
+    from talentpool.models import ServiceArea
+    from talentpool.reference import OTHER_SERVICES, service_name_clean
+
+    assert service_name_clean("Find out abut  school transport") == "School transport"
+    assert service_name_clean("Find out more about  council tax") == "Council tax"
+    names = list(ServiceArea.objects.values_list("description", "group"))
+    assert len(names) == 117
+    assert not [n for n, _g in names if n.lower().startswith("find out") or "  " in n or " abut " in n]
+    assert all(group for _n, group in names)
+    assert sum(1 for _n, group in names if group == OTHER_SERVICES) < 20  # most find a group of their own
+
+
+def test_a_specialist_finds_a_service_by_name_and_an_unknown_name_changes_nothing(client, council):
+    from talentpool.models import ServiceArea
+
+    profile = specialist_profile(council, full_name="Sam Services", headline="Officer")
+    client.force_login(profile.user)
+    page = client.get(reverse("talentpool:profile_edit")).content.decode()
+    assert "Roads, parking and transport" in page  # grouped
+    assert '<option value="Parking permits">' in page  # suggestions that work without scripts
+    form = {"headline": "Officer", "summary": "Summary", "contracted_hours": "37"}
+    refused = client.post(reverse("talentpool:profile_edit"), {**form, "service_area_find": "Parking on the moon"})
+    assert "No council service is called “Parking on the moon”" in refused.content.decode()
+    assert not profile.service_areas.exists()
+    client.post(reverse("talentpool:profile_edit"), {**form, "service_area_find": "parking permits"})
+    assert list(profile.service_areas.values_list("description", flat=True)) == ["Parking permits"]
+    assert ServiceArea.objects.get(description="Parking permits").group == "Roads, parking and transport"
