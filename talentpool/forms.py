@@ -148,7 +148,8 @@ class ProfileForm(GovForm):
 
     def clean(self):
         """A service typed by name (picked from the suggestions, without scripts) joins the ticked ones."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         typed = (data.get("service_area_find") or "").strip()
         if typed:
             area = ServiceArea.objects.filter(description__iexact=" ".join(typed.split())).first()
