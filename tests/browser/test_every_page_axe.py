@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.helpers import sign_in, sign_out
+from tests.factories import agreement_ensure, reference_data_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,6 +38,8 @@ def _links(page) -> list[str]:
 
 def test_every_page_each_role_reaches_passes_axe(page, axe, live_server, settings):
     settings.EMAIL_URL = "dummymail://"
+    agreement_ensure()  # what migrations seeded may have gone with an earlier transactional test's flush
+    reference_data_ensure()
     call_command("import_councils", verbosity=0)
     call_command("load_demo", verbosity=0)
     origin = live_server.url

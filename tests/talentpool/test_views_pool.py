@@ -233,7 +233,9 @@ def test_changing_an_approved_permission_says_save_changes_and_keeps_the_values(
 def test_service_names_are_tidied_and_every_one_is_in_a_group():
     from talentpool.models import ServiceArea
     from talentpool.reference import OTHER_SERVICES, service_name_clean
+    from tests.factories import reference_data_ensure
 
+    reference_data_ensure()
     assert service_name_clean("Find out abut  school transport") == "School transport"
     assert service_name_clean("Find out more about  council tax") == "Council tax"
     names = list(ServiceArea.objects.values_list("description", "group"))
