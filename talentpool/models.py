@@ -82,13 +82,11 @@ def _search_terms_trigger(operation: pgtrigger.Operation, changed: str, **refere
     """Keep SearchTerm right however search vectors are written (a service, the bulk SQL of the benchmark
     data): once per statement, for the profiles whose vector changed (`changed`: their id and vector)."""
     weight = "CASE w WHEN 'A' THEN 1.0 WHEN 'B' THEN 0.4 WHEN 'C' THEN 0.2 ELSE 0.1 END"
-    return pgtrigger.Trigger(
-        name=f"profile_{str(operation).lower()}_search_terms",
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=operation,
-        referencing=pgtrigger.Referencing(**referencing),
-        func=f"""
+    return _after_each_statement(
+        f"profile_{str(operation).lower()}_search_terms",
+        operation,
+        referencing,
+        f"""
             DELETE FROM talentpool_searchterm t USING ({changed}) AS c WHERE t.profile_id = c.id;
             INSERT INTO talentpool_searchterm (profile_id, lexeme, score)
             SELECT c.id, u.lexeme, (SELECT sum({weight}) FROM unnest(u.weights) AS w)
@@ -96,6 +94,18 @@ def _search_terms_trigger(operation: pgtrigger.Operation, changed: str, **refere
              WHERE c.search_vector IS NOT NULL;
             RETURN NULL;
         """,
+    )
+
+
+def _after_each_statement(name: str, operation: pgtrigger.Operation, referencing: dict, func: str):
+    """A django-pgtrigger trigger run once after each statement, seeing the rows it changed."""
+    return pgtrigger.Trigger(
+        name=name,
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(**referencing),
+        func=func,
     )
 
 
@@ -355,13 +365,11 @@ $$ LANGUAGE sql;
 def _next_open_week_trigger(operation: pgtrigger.Operation, changed_profiles: str, **referencing: str):
     """Keep SpecialistProfile.next_open_week right however slots change (a service, a bulk UPDATE, COPY):
     once per statement, for the profiles whose slots changed."""
-    return pgtrigger.Trigger(
-        name=f"slot_{str(operation).lower()}_next_open_week",
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=operation,
-        referencing=pgtrigger.Referencing(**referencing),
-        func=f"PERFORM talentpool_next_open_week_refresh(ARRAY({changed_profiles})); RETURN NULL;",
+    return _after_each_statement(
+        f"slot_{str(operation).lower()}_next_open_week",
+        operation,
+        referencing,
+        f"PERFORM talentpool_next_open_week_refresh(ARRAY({changed_profiles})); RETURN NULL;",
     )
 
 
