@@ -9,6 +9,7 @@ from django.utils import timezone
 from djmoney.models.fields import MoneyField
 
 from audit.transitions import Moves
+from core.hours import hours_text
 from talentpool.weeks import first_future_monday
 
 
@@ -141,6 +142,23 @@ class BookingWeek(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id} week of {self.week_start}: {self.hours}h {self.status}"
+
+    @property
+    def state(self) -> str:
+        """Where this week has got to, in words: held, booked, declined, expired or cancelled, hours to record, or
+        the hours recorded and what the booking council made of them."""
+        if self.status == WeekStatus.RELEASED:
+            return self.released_reason.capitalize() if self.released_reason else "Released"  # "Cancelled"…
+        if self.status == WeekStatus.HELD:
+            return "Held, waiting for an answer"
+        timesheet = getattr(self, "timesheet", None)  # none yet: Django's RelatedObjectDoesNotExist
+        if timesheet is not None:
+            agreed = timesheet.status == TimesheetStatus.RESOLVED and timesheet.agreed_hours is not None
+            hours = timesheet.agreed_hours if agreed else timesheet.hours_worked
+            return f"{hours_text(hours)} hours recorded: {TimesheetStatus(timesheet.status).label.lower()}"
+        if self.week_start < first_future_monday(timezone.localdate()):
+            return "Booked: hours to record"
+        return "Booked"
 
 
 class BookingEvent(models.Model):

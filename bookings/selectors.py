@@ -14,7 +14,7 @@ from .models import Booking, BookingStatus, BookingWeek, Feedback, Timesheet, Ti
 
 def _with_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     return bookings.select_related("profile__user", "supplier_council", "customer_council", "officer").prefetch_related(
-        Prefetch("weeks", queryset=BookingWeek.objects.order_by("week_start"))
+        Prefetch("weeks", queryset=BookingWeek.objects.select_related("timesheet").order_by("week_start"))
     )
 
 

@@ -158,3 +158,27 @@ def test_the_requests_page_title_is_plain_words(client, booker, listed):
     page = client.get(reverse("bookings:requests")).content.decode()
     title = page[page.index("<title>") + 7 : page.index("</title>")]
     assert title.split("–")[0].strip() == "Your bookings"
+
+
+def test_a_booking_list_shows_where_each_week_has_got_to(client, booker, listed, next_monday):
+    """Held, booked, hours to record, hours recorded and what the booking council made of them, released."""
+    from freezegun import freeze_time
+
+    from bookings import timesheets
+
+    second, third = next_monday + timedelta(weeks=1), next_monday + timedelta(weeks=2)
+    booking = services.booking_request(
+        officer=booker, profile=listed, weeks={w: Decimal("3") for w in (next_monday, second, third)}, brief="B"
+    )
+    client.force_login(booker)
+    assert "Held, waiting for an answer" in client.get(reverse("bookings:list")).content.decode()
+    services.booking_accept(booking=booking, by=listed.user)
+    services.booking_cancel(booking=booking, by=booker, reason="Budget cut", week_start=third)
+    with freeze_time(second + timedelta(days=8)):
+        week = booking.weeks.get(week_start=next_monday)
+        timesheets.timesheet_submit(week=week, by=listed.user, hours=Decimal("2.5"), note="")
+        client.force_login(booker)
+        page = client.get(reverse("bookings:list")).content.decode()
+    assert "2.5 hours recorded: waiting for confirmation" in page
+    assert "Booked: hours to record" in page  # the second week ended with nothing recorded
+    assert '<span class="govuk-body-s">Cancelled</span>' in page  # the third week
