@@ -178,6 +178,27 @@ class BookingEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.booking_id}: {self.from_status or '–'} → {self.to_status}"
 
+    @property
+    def summary(self) -> str:
+        """What happened, in words, for the booking's history."""
+        return EVENT_WORDS.get(self.to_status, self.to_status.capitalize())
+
+
+# The history's words for each move (bookings.services, bookings.timesheets: "hours <status>" for hours).
+EVENT_WORDS = {
+    "requested": "Requested",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "expired": "Expired without an answer",
+    "cancelled": "Cancelled",
+    "released": "Week released",
+    "booked": "Week booked",
+    "hours submitted": "Hours recorded",
+    "hours confirmed": "Hours confirmed",
+    "hours disputed": "Hours disputed",
+    "hours resolved": "Hours agreed after a dispute",
+}
+
 
 class TimesheetStatus(models.TextChoices):
     SUBMITTED = "submitted", "Waiting for confirmation"

@@ -9,7 +9,16 @@ from councils.models import Role, User
 from talentpool.models import SpecialistProfile
 from talentpool.weeks import first_future_monday
 
-from .models import Booking, BookingStatus, BookingWeek, Feedback, Timesheet, TimesheetStatus, WeekStatus
+from .models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    BookingWeek,
+    Feedback,
+    Timesheet,
+    TimesheetStatus,
+    WeekStatus,
+)
 
 
 def _with_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -129,3 +138,29 @@ def profile_has_weeks_to_come(*, profile: SpecialistProfile) -> bool:
 
 def profile_has_hours_not_invoiced(*, profile: SpecialistProfile) -> bool:
     return Timesheet.objects.filter(week__booking__profile=profile, invoiced_at__isnull=True).exists()
+
+
+# Who may read a booking's whole story, by side: the specialist; at the booking council those who book, run
+# the council or pay; at the specialist's council those who run it, approve its specialists or are paid.
+CUSTOMER_READERS = (Role.BOOKING_OFFICER, Role.COUNCIL_ADMIN, Role.FINANCE_OFFICER)
+SUPPLIER_READERS = (Role.COUNCIL_ADMIN, Role.APPROVER, Role.FINANCE_OFFICER)
+
+
+def booking_side(*, user: User, booking: Booking) -> str | None:
+    """Which party `user` is to `booking`: "specialist", "customer" or "supplier"; None for anyone else."""
+    if booking.profile.user_id == user.pk:
+        return "specialist"
+    if user.council_id == booking.customer_council_id and any(user.has_role(r) for r in CUSTOMER_READERS):
+        return "customer"
+    if user.council_id == booking.supplier_council_id and any(user.has_role(r) for r in SUPPLIER_READERS):
+        return "supplier"
+    return None
+
+
+def booking_story(*, pk: int) -> Booking | None:
+    """One booking with everything its page shows: parties, weeks with their timesheets, the history."""
+    return (
+        _with_rows(Booking.objects.filter(pk=pk))
+        .prefetch_related(Prefetch("events", queryset=BookingEvent.objects.select_related("by", "week")))
+        .first()
+    )

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.permissions import CouncilRoleRequiredMixin
+from core.sections import sections_context
 from core.views import ServiceActionView, ServiceFormView
 from councils.http import MemberRequest
 from councils.models import Role
@@ -158,6 +159,46 @@ class SpecialistRequestsView(CouncilRoleRequiredMixin, TemplateView):
             ended=[b for b in mine if b.status not in (BookingStatus.REQUESTED, BookingStatus.ACCEPTED)],
             **kwargs,
         )
+
+
+class BookingStoryView(CouncilRoleRequiredMixin, TemplateView):
+    """One booking's whole story, for its three parties only (bookings.selectors.booking_side): who, the
+    brief, each week and where it has got to, the history, and what this person may do now. Anyone else
+    is told it is not found."""
+
+    request: MemberRequest
+    template_name = "bookings/detail.html"
+
+    def get_context_data(self, **kwargs):
+        booking = selectors.booking_story(pk=self.kwargs["pk"])
+        side = selectors.booking_side(user=self.request.user, booking=booking) if booking else None
+        if booking is None or side is None:
+            raise Http404
+        today = timezone.localdate()
+        first = first_future_monday(today)
+        is_officer = side == "customer" and selectors.is_booking_customer(user=self.request.user, booking=booking)
+        invoices = sections_context("bookings:booking", self.request, booking=booking).get("week_invoices", {})
+        weeks = [
+            {
+                "week": w,
+                "invoice": invoices.get(w.pk),
+                "record": side == "specialist" and w.status == "booked" and w.week_start < first and not _has_sheet(w),
+                "answer": is_officer and _has_sheet(w) and w.timesheet.status == "submitted",
+            }
+            for w in booking.weeks.all()
+        ]
+        return super().get_context_data(
+            booking=booking,
+            side=side,
+            weeks=weeks,
+            may_answer=side == "specialist" and booking.can_answer,
+            may_cancel=booking.can_cancel and (side == "specialist" or is_officer),
+            **kwargs,
+        )
+
+
+def _has_sheet(week: BookingWeek) -> bool:
+    return getattr(week, "timesheet", None) is not None
 
 
 class BookingMixin(CouncilRoleRequiredMixin):

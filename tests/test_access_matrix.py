@@ -326,6 +326,12 @@ MATRIX: dict[str, Entry] = {
         # the officer's own council's specialist cannot be booked through the pool
         u("bookings:request_week", lambda w: w.spec_profile.pk, lambda w: week_iso(w)),
     ),
+    "bookings:detail": Entry(
+        ("officer", "admin", "finance"),
+        u("bookings:detail", lambda w: w.booking_by_a.pk),
+        u("bookings:detail", lambda w: w.booking_other.pk),
+        others={"approver": 404, "specialist": 404},  # at the booking council, not parties to it
+    ),
     "bookings:accept": Entry(
         SPECIALIST,
         u("bookings:accept", lambda w: w.booking_of_a.pk),

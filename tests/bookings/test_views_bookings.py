@@ -182,3 +182,38 @@ def test_a_booking_list_shows_where_each_week_has_got_to(client, booker, listed,
     assert "2.5 hours recorded: waiting for confirmation" in page
     assert "Booked: hours to record" in page  # the second week ended with nothing recorded
     assert '<span class="govuk-body-s">Cancelled</span>' in page  # the third week
+
+
+def test_the_booking_page_tells_the_whole_story_to_its_three_parties_only(
+    client, booker, listed, next_monday, council, other_council
+):
+    booking = services.booking_request(
+        officer=booker, profile=listed, weeks={next_monday: Decimal("3")}, brief="Fix the forms", po_number="PO-7"
+    )
+    page = reverse("bookings:detail", args=[booking.pk])
+    supplier_admin = UserFactory(council=listed.council, roles=["council_admin"])
+    for reader in (booker, listed.user, supplier_admin):
+        client.force_login(reader)
+        assert client.get(page).status_code == 200
+    for stranger in (
+        UserFactory(council=listed.council, roles=["booking_officer"]),  # at the specialist's council, not a party
+        UserFactory(council=council, roles=["approver"]),  # at the booking council, not a party
+    ):
+        client.force_login(stranger)
+        assert client.get(page).status_code == 404
+    client.force_login(listed.user)
+    shown = client.get(page).content.decode()
+    assert "Fix the forms" in shown
+    assert "PO-7" in shown
+    assert "Held, waiting for an answer" in shown
+    assert reverse("bookings:accept", args=[booking.pk]) in shown  # the specialist may answer now
+    services.booking_accept(booking=booking, by=listed.user)
+    services.booking_cancel(booking=booking, by=booker, reason="Budget cut")
+    client.force_login(booker)
+    shown = client.get(page).content.decode()
+    assert "Requested" in shown
+    assert "Accepted" in shown
+    assert "Cancelled: Budget cut" in shown
+    assert reverse("bookings:cancel", args=[booking.pk]) not in shown  # nothing left to cancel
+    client.force_login(booker)
+    assert reverse("bookings:detail", args=[booking.pk]) in client.get(reverse("bookings:list")).content.decode()
