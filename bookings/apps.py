@@ -11,3 +11,4 @@ class BookingsConfig(AppConfig):
         from . import receivers, sections  # noqa: F401 (receivers connect on import)
 
         section_register("talentpool:profile", sections.profile_feedback)
+        section_register("home", sections.home_tasks)

@@ -164,3 +164,19 @@ def booking_story(*, pk: int) -> Booking | None:
         .prefetch_related(Prefetch("events", queryset=BookingEvent.objects.select_related("by", "week")))
         .first()
     )
+
+
+def weeks_booked(
+    *, today, specialist: User | None = None, customer_council_id: int | None = None, weeks: int | None = None
+) -> QuerySet[BookingWeek]:
+    """Booked weeks from this week on (the next `weeks` weeks only, if given), soonest first: a specialist's,
+    or those a council has booked."""
+    this_monday = first_future_monday(today) - timedelta(weeks=1)
+    booked = BookingWeek.objects.filter(status=WeekStatus.BOOKED, week_start__gte=this_monday)
+    if weeks is not None:
+        booked = booked.filter(week_start__lt=this_monday + timedelta(weeks=weeks))
+    if specialist is not None:
+        booked = booked.filter(booking__profile__user=specialist)
+    if customer_council_id is not None:
+        booked = booked.filter(booking__customer_council_id=customer_council_id)
+    return booked.select_related("booking__profile__user", "booking__customer_council").order_by("week_start", "pk")

@@ -6,4 +6,8 @@ class TalentpoolConfig(AppConfig):
     verbose_name = "Talent pool"
 
     def ready(self):
-        from . import receivers  # noqa: F401 (receivers connect on import)
+        from core.sections import section_register
+
+        from . import receivers, sections  # noqa: F401 (receivers connect on import)
+
+        section_register("home", sections.home_tasks)

@@ -1,0 +1,71 @@
+"""The home page as a task list: each waiting item appears, a done item disappears, another council's items
+never appear."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings import services, timesheets
+from talentpool import approval
+from tests.factories import UserFactory, specialist_profile
+
+pytestmark = pytest.mark.django_db
+
+
+def home(client, user) -> str:
+    client.force_login(user)
+    return client.get(reverse("home")).content.decode()
+
+
+def test_a_specialist_sees_requests_to_answer_until_answered(client, booker, listed, next_monday):
+    booking = services.booking_request(officer=booker, profile=listed, weeks={next_monday: Decimal("2")}, brief="B")
+    page = home(client, listed.user)
+    assert f"Answer {booker.council.short_name}’s request" in page
+    assert reverse("bookings:detail", args=[booking.pk]) in page
+    assert "Your profile is approved until" in page
+    services.booking_accept(booking=booking, by=listed.user)
+    page = home(client, listed.user)
+    assert "request</a>" not in page
+    assert f"the week of {next_monday:%-d %B} for {booker.council.short_name}" in page  # next booked
+
+
+def test_an_officer_sees_hours_to_confirm_until_confirmed_and_never_another_councils(
+    client, booker, listed, next_monday, other_council
+):
+    from freezegun import freeze_time
+
+    booking = services.booking_request(officer=booker, profile=listed, weeks={next_monday: Decimal("2")}, brief="B")
+    page = home(client, booker)
+    assert f"{listed.user.full_name} ({listed.council.short_name}) has until the end of" in page
+    services.booking_accept(booking=booking, by=listed.user)
+    stranger = UserFactory(council=other_council, roles=["booking_officer"])
+    with freeze_time(next_monday + timedelta(days=8)):
+        week = booking.weeks.get()
+        sheet = timesheets.timesheet_submit(week=week, by=listed.user, hours=Decimal("2"), note="")
+        page = home(client, booker)
+        assert f"Confirm or dispute {listed.user.full_name}’s hours" in page
+        assert "Confirm or dispute" not in home(client, stranger)  # another council's hours
+        timesheets.timesheet_confirm(timesheet=sheet, by=booker)
+        page = home(client, booker)
+        assert "Confirm or dispute" not in page
+        assert f"Leave feedback on {listed.user.full_name}’s work" in page
+
+
+def test_an_approver_sees_profiles_waiting_until_approved(client, other_council):
+    approver = UserFactory(council=other_council, roles=["approver"])
+    waiting = specialist_profile(other_council, approve=False, full_name="Wendy Waiting")
+    approval.profile_submit(profile=waiting, by=waiting.user)
+    elsewhere = specialist_profile(UserFactory(roles=["approver"]).council, approve=False, full_name="Ozzy Other")
+    approval.profile_submit(profile=elsewhere, by=elsewhere.user)
+    page = home(client, approver)
+    assert "1 profile waiting for your approval" in page
+    assert "Wendy Waiting" in page
+    assert "Ozzy Other" not in page
+    approval.profile_approve(
+        profile=waiting, by=approver, weekly_cap=Decimal("4"), ends_on=timezone.localdate() + timedelta(days=200)
+    )
+    page = home(client, approver)
+    assert "waiting for your approval" not in page
