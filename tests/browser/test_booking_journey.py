@@ -59,7 +59,7 @@ def test_officer_books_two_weeks_specialist_works_them_officer_confirms_and_rate
 
     # The specialist accepts.
     sign_in(page, axe, "sam@homeshire.gov.uk")
-    page.get_by_role("link", name="Your bookings").click()
+    page.get_by_role("link", name="Your bookings", exact=True).click()
     expect(page.get_by_text("Help us redesign how tenants report repairs")).to_be_visible()
     axe.check(page)
     page.get_by_role("button", name="Accept the request from Otherton").click()
