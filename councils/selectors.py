@@ -98,3 +98,17 @@ def council_invitations_open(*, council: Council) -> QuerySet[Invitation]:
 
 def council_invitations(*, council: Council) -> QuerySet[Invitation]:
     return council.invitations.select_related("invited_by", "accepted_user").order_by("-created_at")
+
+
+def council_admin_tasks(*, council: Council) -> dict:
+    """What waits for a council administrator: people asking to join, invitations not yet accepted, the
+    current agreement if not accepted, active members with no role."""
+    members = User.objects.filter(council=council)
+    return {
+        "signups": list(members.filter(membership_status=MembershipStatus.PENDING).order_by("date_joined", "pk")),
+        "invitations_open": council_invitations_open(council=council).count(),
+        "agreement_to_accept": not council_has_accepted_current_agreement(council=council),
+        "without_role": list(
+            members.filter(membership_status=MembershipStatus.ACTIVE, is_active=True, roles=[]).order_by("full_name")
+        ),
+    }

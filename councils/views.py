@@ -24,12 +24,15 @@ def council_home_section(request) -> dict:
     user = request.user
     if not user.council_id:
         return {}
-    return {
+    context = {
         "council": user.council,
         "pending": user.membership_status == MembershipStatus.PENDING,
         "is_council_admin": user.has_role(Role.COUNCIL_ADMIN),
         "can_transact": selectors.council_can_transact(council=user.council),
     }
+    if context["is_council_admin"] and user.is_active_member:
+        context["admin_tasks"] = selectors.council_admin_tasks(council=user.council)
+    return context
 
 
 # --- platform administrators --------------------------------------------------------------------

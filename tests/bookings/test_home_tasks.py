@@ -69,3 +69,20 @@ def test_an_approver_sees_profiles_waiting_until_approved(client, other_council)
     )
     page = home(client, approver)
     assert "waiting for your approval" not in page
+
+
+def test_an_administrator_sees_people_asking_to_join_and_members_without_a_role(client, council, other_council):
+    from councils.models import MembershipStatus
+
+    admin = UserFactory(council=council, roles=["council_admin"])
+    asking = UserFactory(council=council, roles=[], membership_status=MembershipStatus.PENDING, full_name="Pat Pending")
+    UserFactory(council=other_council, roles=[], membership_status=MembershipStatus.PENDING, full_name="Oli Other")
+    roleless = UserFactory(council=council, roles=[], full_name="Nora Norole")
+    page = home(client, admin)
+    assert "Pat Pending asks to join" in page
+    assert reverse("council:signup_review", args=[asking.pk]) in page
+    assert "Give Nora Norole a role" in page
+    assert "Oli Other" not in page  # another council's sign-up
+    roleless.roles = ["booking_officer"]
+    roleless.save()
+    assert "Give Nora Norole a role" not in home(client, admin)
