@@ -180,3 +180,25 @@ def weeks_booked(
     if customer_council_id is not None:
         booked = booked.filter(booking__customer_council_id=customer_council_id)
     return booked.select_related("booking__profile__user", "booking__customer_council").order_by("week_start", "pk")
+
+
+def booking_story_weeks(*, booking: Booking, side: str, is_officer: bool, invoices: dict, today) -> list[dict]:
+    """The booking page's weeks, each with its invoice (from payments' page section) and what the viewer
+    may do with it now: the specialist records hours for a booked week that has ended without them; a
+    booking officer of the booking council confirms or disputes hours waiting for confirmation."""
+    first = first_future_monday(today)
+    rows = []
+    for week in booking.weeks.all():
+        sheet = getattr(week, "timesheet", None)  # none yet: Django's RelatedObjectDoesNotExist
+        rows.append(
+            {
+                "week": week,
+                "invoice": invoices.get(week.pk),
+                "record": side == "specialist"
+                and week.status == WeekStatus.BOOKED
+                and week.week_start < first
+                and sheet is None,
+                "answer": is_officer and sheet is not None and sheet.status == TimesheetStatus.SUBMITTED,
+            }
+        )
+    return rows

@@ -174,19 +174,11 @@ class BookingStoryView(CouncilRoleRequiredMixin, TemplateView):
         side = selectors.booking_side(user=self.request.user, booking=booking) if booking else None
         if booking is None or side is None:
             raise Http404
-        today = timezone.localdate()
-        first = first_future_monday(today)
         is_officer = side == "customer" and selectors.is_booking_customer(user=self.request.user, booking=booking)
         invoices = sections_context("bookings:booking", self.request, booking=booking).get("week_invoices", {})
-        weeks = [
-            {
-                "week": w,
-                "invoice": invoices.get(w.pk),
-                "record": side == "specialist" and w.status == "booked" and w.week_start < first and not _has_sheet(w),
-                "answer": is_officer and _has_sheet(w) and w.timesheet.status == "submitted",
-            }
-            for w in booking.weeks.all()
-        ]
+        weeks = selectors.booking_story_weeks(
+            booking=booking, side=side, is_officer=is_officer, invoices=invoices, today=timezone.localdate()
+        )
         return super().get_context_data(
             booking=booking,
             side=side,
@@ -195,10 +187,6 @@ class BookingStoryView(CouncilRoleRequiredMixin, TemplateView):
             may_cancel=booking.can_cancel and (side == "specialist" or is_officer),
             **kwargs,
         )
-
-
-def _has_sheet(week: BookingWeek) -> bool:
-    return getattr(week, "timesheet", None) is not None
 
 
 class BookingMixin(CouncilRoleRequiredMixin):

@@ -48,6 +48,9 @@ def test_an_officer_sees_hours_to_confirm_until_confirmed_and_never_another_coun
         page = home(client, booker)
         assert f"Confirm or dispute {listed.user.full_name}’s hours" in page
         assert "Confirm or dispute" not in home(client, stranger)  # another council's hours
+        client.force_login(booker)
+        story = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
+        assert reverse("bookings:timesheet_confirm", args=[sheet.pk]) in story  # the action, on the booking's page
         timesheets.timesheet_confirm(timesheet=sheet, by=booker)
         page = home(client, booker)
         assert "Confirm or dispute" not in page
