@@ -280,7 +280,7 @@ def _release(booking: Booking, *, reason: str, today: date, weeks=None) -> None:
 
 
 @transaction.atomic
-def booking_accept(*, booking: Booking, by: User) -> Booking:
+def booking_accept(*, booking: Booking, by: User, now: datetime | None = None) -> Booking:
     booking = _locked(booking)
     if booking.profile.user_id != by.pk:
         raise BookingError("Only the specialist can accept this request")
@@ -289,7 +289,7 @@ def booking_accept(*, booking: Booking, by: User) -> Booking:
             "You can no longer accept: your council’s permission has ended or been withdrawn. Decline the request."
         )
     _move(booking=booking, to=BookingStatus.ACCEPTED, by=by)
-    booking.answered_at = timezone.now()
+    booking.answered_at = now or timezone.now()
     booking.save(update_fields=["status", "answered_at"])
     live = booking.weeks.select_for_update().filter(status=WeekStatus.HELD)
     slot_machine.move_many(WeekSlot.objects.filter(pk__in=live.values("slot_id")), to=SlotStatus.BOOKED)
@@ -305,17 +305,18 @@ def booking_accept(*, booking: Booking, by: User) -> Booking:
 
 
 @transaction.atomic
-def booking_decline(*, booking: Booking, by: User, reason: str) -> Booking:
+def booking_decline(*, booking: Booking, by: User, reason: str, now: datetime | None = None) -> Booking:
+    now = now or timezone.now()
     booking = _locked(booking)
     if booking.profile.user_id != by.pk:
         raise BookingError("Only the specialist can decline this request")
     if not reason.strip():
         raise BookingError("Enter why you are declining, so the officer can plan")
     _move(booking=booking, to=BookingStatus.DECLINED, by=by, reason=reason.strip())
-    booking.answered_at = timezone.now()
+    booking.answered_at = now
     booking.decline_reason = reason.strip()
     booking.save(update_fields=["status", "answered_at", "decline_reason"])
-    _release(booking, reason="declined", today=timezone.localdate())
+    _release(booking, reason="declined", today=timezone.localdate(now))
     booking_email(
         booking.officer,
         kind="booking_declined",

@@ -199,7 +199,9 @@ def timesheet_dispute(*, timesheet: Timesheet, by: User, reason: str) -> Timeshe
 
 
 @transaction.atomic
-def timesheet_resolve(*, timesheet: Timesheet, by: User, agreed_hours: Decimal) -> Timesheet:
+def timesheet_resolve(
+    *, timesheet: Timesheet, by: User, agreed_hours: Decimal, now: datetime | None = None
+) -> Timesheet:
     """Either council's administrator records the hours both councils agreed."""
     timesheet = _locked_timesheet(timesheet)
     booking = timesheet.week.booking
@@ -218,7 +220,7 @@ def timesheet_resolve(*, timesheet: Timesheet, by: User, agreed_hours: Decimal) 
         after=_hours_after(timesheet),
     )
     timesheet.resolved_by = by
-    timesheet.resolved_at = timezone.now()
+    timesheet.resolved_at = now or timezone.now()
     timesheet.save(update_fields=["agreed_hours", "status", "resolved_by", "resolved_at"])
     return timesheet
 

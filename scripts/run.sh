@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: database, migrations, register, demo data, then the web server, a Celery worker and beat.
+# `make run`: database, migrations, register, demo data and its recent history, then the web server, a
+# Celery worker and beat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -23,6 +24,7 @@ fi
 $PY manage.py migrate --noinput -v0
 $PY manage.py import_councils
 $PY manage.py load_demo
+$PY manage.py load_demo_history
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
