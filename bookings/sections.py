@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from core.sections import shortlist
 from councils.models import Role
 
 from . import selectors
@@ -25,25 +26,27 @@ def home_tasks(request) -> dict:
     tasks: dict = {}
     if user.has_role(Role.SPECIALIST):
         tasks["specialist_tasks"] = {
-            "to_answer": list(selectors.booking_requests_waiting(user=user)),
-            "to_record": list(selectors.timesheets_due(user=user, today=today)),
+            "to_answer": shortlist(selectors.booking_requests_waiting(user=user)),
+            "to_record": shortlist(selectors.timesheets_due(user=user, today=today)),
             "next_weeks": list(selectors.weeks_booked(specialist=user, today=today)[:3]),
         }
     if user.has_role(Role.BOOKING_OFFICER):
         council_id = user.council_id
         tasks["officer_tasks"] = {
-            "awaiting_answer": list(
+            "awaiting_answer": shortlist(
                 selectors.bookings_made_by_council(council_id=council_id)
                 .filter(status=BookingStatus.REQUESTED)
                 .order_by("answer_by")
             ),
-            "to_confirm": list(selectors.timesheets_to_confirm(council_id=council_id).order_by("confirm_by")),
-            "disputes": list(
+            "to_confirm": shortlist(selectors.timesheets_to_confirm(council_id=council_id).order_by("confirm_by")),
+            "disputes": shortlist(
                 selectors.timesheets_disputed(council_id=council_id).filter(
                     week__booking__customer_council_id=council_id
                 )
             ),
-            "this_and_next_week": list(selectors.weeks_booked(customer_council_id=council_id, today=today, weeks=2)),
-            "feedback_due": list(selectors.bookings_awaiting_feedback(council_id=council_id)),
+            "this_and_next_week": shortlist(
+                selectors.weeks_booked(customer_council_id=council_id, today=today, weeks=2)
+            ),
+            "feedback_due": shortlist(selectors.bookings_awaiting_feedback(council_id=council_id)),
         }
     return tasks

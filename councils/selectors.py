@@ -1,11 +1,15 @@
 """Reads about councils and their people, with their joins done."""
 
+from datetime import datetime
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet, Subquery
 
 from .models import (
     AgreementAcceptance,
     Council,
     CouncilStatus,
+    CouncilStatusChange,
     Invitation,
     MembershipStatus,
     Nation,
@@ -112,3 +116,30 @@ def council_admin_tasks(*, council: Council) -> dict:
             members.filter(membership_status=MembershipStatus.ACTIVE, is_active=True, roles=[]).order_by("full_name")
         ),
     }
+
+
+def councils_joined_since(*, since: datetime) -> QuerySet[CouncilStatusChange]:
+    """Councils whose first administrator joined (invited to onboarding) or that finished setting up
+    (onboarding to active) since `since`, newest first; a reinstatement is neither."""
+    return (
+        CouncilStatusChange.objects.filter(changed_at__gte=since)
+        .filter(
+            Q(from_status=CouncilStatus.INVITED, to_status=CouncilStatus.ONBOARDING)
+            | Q(from_status=CouncilStatus.ONBOARDING, to_status=CouncilStatus.ACTIVE)
+        )
+        .select_related("council")
+        .order_by("-changed_at", "-pk")
+    )
+
+
+def members_joined_by_council(*, since: datetime) -> list[dict[str, Any]]:
+    """How many people joined each council since `since` (active or waiting for approval; not those since
+    removed), most first: dicts of the council's code and short name, `joined` and `pending`."""
+    rows = (
+        User.objects.filter(council__isnull=False, date_joined__gte=since)
+        .exclude(membership_status=MembershipStatus.REMOVED)
+        .values("council__code", "council__short_name")
+        .annotate(joined=Count("pk"), pending=Count("pk", filter=Q(membership_status=MembershipStatus.PENDING)))
+        .order_by("-joined", "council__short_name")
+    )
+    return [dict(row) for row in rows]

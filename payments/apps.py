@@ -11,3 +11,4 @@ class PaymentsConfig(AppConfig):
         from . import sections
 
         section_register("bookings:booking", sections.booking_invoices)
+        section_register("home", sections.home_tasks)

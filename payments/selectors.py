@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from bookings.models import Timesheet, TimesheetStatus
 from councils.models import Council
 
-from .models import CreditNote, Invoice, InvoiceLine, Payment, SettlementRun
+from .models import CreditNote, Invoice, InvoiceLine, InvoiceStatus, Payment, SettlementRun
 from .netting import Transfer, net_positions, netting_plan
 from .settlement import next_month
 
@@ -173,3 +173,18 @@ def settlement_runs() -> QuerySet[SettlementRun]:
         .annotate(invoice_count=Count("invoices"), invoice_total=Coalesce(Sum("invoices__gross"), ZERO))
         .order_by("-period")
     )
+
+
+def invoices_open(*, council_id: int) -> QuerySet["InvoiceWithBalance"]:
+    """The council's invoices not yet paid, issued or received, with their balances, soonest due first."""
+    return (
+        invoices_with_balance()
+        .filter(status=InvoiceStatus.ISSUED)
+        .filter(Q(supplier_id=council_id) | Q(customer_id=council_id))
+        .order_by("due_date", "number")
+    )
+
+
+def settlement_runs_settled() -> QuerySet[SettlementRun]:
+    """Months settled at least once (their invoices, statements and reports exist), newest first."""
+    return SettlementRun.objects.filter(completed_at__isnull=False).order_by("-period")

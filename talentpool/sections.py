@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core.sections import shortlist
 from councils.models import Role
 
 from .models import PastProject, ProfileStatus, SpecialistProfile
@@ -25,15 +26,15 @@ def home_tasks(request) -> dict:
         today = timezone.localdate()
         council_profiles = SpecialistProfile.objects.filter(council_id=user.council_id).select_related("user")
         tasks["approver_tasks"] = {
-            "waiting": list(council_profiles.filter(status=ProfileStatus.SUBMITTED).order_by("updated_at")),
-            "ending": list(
+            "waiting": shortlist(council_profiles.filter(status=ProfileStatus.SUBMITTED).order_by("updated_at")),
+            "ending": shortlist(
                 council_profiles.filter(
                     status=ProfileStatus.APPROVED,
                     approval_ends_on__gte=today,
                     approval_ends_on__lte=today + timedelta(days=ENDING_SOON_DAYS),
                 ).order_by("approval_ends_on")
             ),
-            "to_verify": list(
+            "to_verify": shortlist(
                 PastProject.objects.filter(
                     profile__council_id=user.council_id,
                     profile__status__in=[ProfileStatus.SUBMITTED, ProfileStatus.APPROVED],

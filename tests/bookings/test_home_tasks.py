@@ -89,3 +89,19 @@ def test_an_administrator_sees_people_asking_to_join_and_members_without_a_role(
     roleless.roles = ["booking_officer"]
     roleless.save()
     assert "Give Nora Norole a role" not in home(client, admin)
+
+
+def test_a_long_list_shows_the_first_five_and_links_to_the_rest(client, booker, listed, next_monday):
+    """Seven requests awaiting an answer: the officer's home names five, the specialist's too, and each
+    says how many more there are, linked to the page that lists them all."""
+    for week in range(7):
+        services.booking_request(
+            officer=booker, profile=listed, weeks={next_monday + timedelta(weeks=week): Decimal("1")}, brief="B"
+        )
+    page = home(client, booker)
+    assert page.count("has until the end of") == 5
+    assert "2 more requests awaiting an answer" in page
+    assert f'href="{reverse("bookings:list")}">2 more requests' in page
+    page = home(client, listed.user)
+    assert page.count(f"Answer {booker.council.short_name}’s request") == 5
+    assert f'href="{reverse("bookings:requests")}">2 more requests to answer' in page
