@@ -8,6 +8,7 @@ from core import views as core_views
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility/", core_views.AccessibilityView.as_view(), name="accessibility"),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
     path("pool/", include("talentpool.urls")),

@@ -81,6 +81,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+class AccessibilityView(TemplateView):
+    """The accessibility statement (Public Sector Bodies Accessibility Regulations 2018), open to everyone.
+    It reads nothing beyond the session, so `make bench` also uses it as the framework's floor."""
+
+    template_name = "accessibility.html"
+
+
 class HomeView(TemplateView):
     """The home page: each app adds its part (core.sections, page "home")."""
 

@@ -205,6 +205,7 @@ MATRIX: dict[str, Entry] = {
     # councils
     "home": Entry(SIGNED_IN, u("home"), public=True),
     "healthz": Entry(SIGNED_IN, u("healthz"), public=True),
+    "accessibility": Entry(SIGNED_IN, u("accessibility"), public=True),
     "privacy:my_data": Entry(SIGNED_IN, u("privacy:my_data")),
     "invitation_accept": Entry(
         (),
