@@ -20,12 +20,36 @@ DEMO_PASSWORD = "demo-pass-2026"
 # (register code, mail domain) of the councils that are active in the demo.
 DEMO_COUNCILS = [("LDS", "leeds.gov.uk"), ("BST", "bristol.gov.uk"), ("CRF", "cardiff.gov.uk")]
 DEMO_PEOPLE = [
-    ("admin", "Council Administrator", [Role.COUNCIL_ADMIN]),
-    ("approver", "Line Manager", [Role.APPROVER]),
-    ("officer", "Booking Officer", [Role.BOOKING_OFFICER]),
-    ("finance", "Finance Officer", [Role.FINANCE_OFFICER]),
-    ("specialist", "Service Specialist", [Role.SPECIALIST]),
+    ("admin", "Council administrator", [Role.COUNCIL_ADMIN]),
+    ("approver", "Line manager", [Role.APPROVER]),
+    ("officer", "Booking officer", [Role.BOOKING_OFFICER]),
+    ("finance", "Finance officer", [Role.FINANCE_OFFICER]),
+    ("specialist", "Specialist", [Role.SPECIALIST]),
 ]
+# Each demo person's name, so pages read as they will in use ("Confirm or dispute Priya Shah's hours").
+DEMO_NAMES = {
+    "LDS": {
+        "admin": "Aisha Khan",
+        "approver": "Tom Hughes",
+        "officer": "Priya Shah",
+        "finance": "Gareth Lewis",
+        "specialist": "Robin Clarke",
+    },
+    "BST": {
+        "admin": "Ellen Marsh",
+        "approver": "Kwame Mensah",
+        "officer": "Sophie Turner",
+        "finance": "Daniel Price",
+        "specialist": "Hannah Webb",
+    },
+    "CRF": {
+        "admin": "Rhys Morgan",
+        "approver": "Carys Jones",
+        "officer": "Owen Davies",
+        "finance": "Megan Roberts",
+        "specialist": "Sam Patel",
+    },
+}
 PLATFORM_ADMIN = "platform@talentpool.example"
 
 
@@ -57,7 +81,7 @@ def demo_load() -> list[DemoLogin]:
                 council=council, email=admin_email, roles=[Role.COUNCIL_ADMIN], invited_by=staff
             )
             admin = invitations.invitation_accept(
-                token=token, full_name=f"{council.short_name} Administrator", password=DEMO_PASSWORD
+                token=token, full_name=DEMO_NAMES[code]["admin"], password=DEMO_PASSWORD
             )
             services.council_finance_update(
                 council=council,
@@ -79,12 +103,12 @@ def demo_load() -> list[DemoLogin]:
             services.agreement_accept(council=council, agreement=agreement, by=admin)
         for local, title, roles in DEMO_PEOPLE:
             email = f"{local}@{domain}"
-            logins.append(DemoLogin(email, f"{title}, {council.short_name}"))
+            logins.append(DemoLogin(email, f"{title}, {council.short_name} ({DEMO_NAMES[code][local]})"))
             if not User.objects.filter(email=email).exists():
                 user = User.objects.create_user(
                     email=email,
                     password=DEMO_PASSWORD,
-                    full_name=f"{council.short_name} {title}",
+                    full_name=DEMO_NAMES[code][local],
                     council=council,
                     roles=roles,
                     membership_status=MembershipStatus.ACTIVE,

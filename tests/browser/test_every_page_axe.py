@@ -42,6 +42,7 @@ def test_every_page_each_role_reaches_passes_axe(page, axe, live_server, setting
     reference_data_ensure()
     call_command("import_councils", verbosity=0)
     call_command("load_demo", verbosity=0)
+    call_command("load_demo_history", verbosity=0)  # so that lists, bookings and invoices have rows
     origin = live_server.url
     visited_all: set[str] = set()
     for email in ROLES:
