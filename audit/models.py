@@ -6,13 +6,13 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.utils import timezone
 
+from core.clock import clock_now
 from core.triggers import AppendOnly
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=clock_now)
     # None when the service itself acted (expiry, auto-confirmation, settlement).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from djmoney.models.fields import MoneyField
 
 from audit.transitions import Moves
+from core.clock import clock_now
 from core.hours import hours_text
 from talentpool.weeks import first_future_monday
 
@@ -170,7 +171,7 @@ class BookingEvent(models.Model):
     to_status = models.CharField(max_length=20)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=clock_now)
 
     class Meta:
         ordering = ["at", "id"]
@@ -279,7 +280,7 @@ class Feedback(models.Model):
     rating = models.PositiveSmallIntegerField()
     comment = models.TextField(max_length=1000, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=clock_now)
 
     class Meta:
         ordering = ["-at"]

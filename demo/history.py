@@ -1,7 +1,8 @@
 """A recent history for the demo councils, built through the services people use, dated back from today.
 
 Past weeks cannot be booked today, so each past booking is requested, accepted, recorded and answered
-with the `now`/`today` the services take, as if it had happened then. What follows is made:
+with the `now`/`today` the services take, as if it had happened then, and with the clock replayed
+(core.clock) so that each step's history row says when. What follows is made:
 
 - six bookings of weeks 2 to 10 weeks back between Leeds, Bristol and Cardiff (each books and is booked),
   their hours confirmed, one dispute agreed, one dispute still open, one set waiting for confirmation and
@@ -24,6 +25,7 @@ from django.utils import timezone
 from bookings import services as booking_services
 from bookings import timesheets
 from bookings.models import Booking, BookingWeek
+from core.clock import clock_at
 from councils.models import User
 from payments import services as payment_services
 from payments.models import Invoice
@@ -162,25 +164,28 @@ def _past_booking(past: Past, *, this_week: date, now: datetime, result: History
         weekly_hours.slot_hours_set(
             profile=profile, by=profile.user, week_start=week, hours=HOURS, today=timezone.localdate(asked)
         )
-    booking = booking_services.booking_request(
-        officer=officer,
-        profile=profile,
-        weeks=dict.fromkeys(weeks, HOURS),
-        brief=past.brief,
-        po_number=f"PO-{past.customer}-{weeks[0]:%y%m%d}",
-        now=asked,
-    )
-    booking_services.booking_accept(booking=booking, by=profile.user, now=asked + timedelta(days=1))
+    with clock_at(asked):
+        booking = booking_services.booking_request(
+            officer=officer,
+            profile=profile,
+            weeks=dict.fromkeys(weeks, HOURS),
+            brief=past.brief,
+            po_number=f"PO-{past.customer}-{weeks[0]:%y%m%d}",
+            now=asked,
+        )
+    with clock_at(asked + timedelta(days=1)):
+        booking_services.booking_accept(booking=booking, by=profile.user, now=asked + timedelta(days=1))
     result.add("bookings accepted")
     for plan in past.weeks:
         _hours(booking.weeks.get(week_start=this_week - timedelta(weeks=plan.back)), plan, now=now, result=result)
     if past is PAST[0]:
-        timesheets.feedback_leave(
-            booking=booking,
-            by=officer,
-            rating=5,
-            comment="Clear, practical advice that our team has already put into practice.",
-        )
+        with clock_at(_at(this_week - timedelta(weeks=min(w.back for w in past.weeks)) + timedelta(days=10), 15)):
+            timesheets.feedback_leave(
+                booking=booking,
+                by=officer,
+                rating=5,
+                comment="Clear, practical advice that our team has already put into practice.",
+            )
         result.add("feedback")
 
 
@@ -195,22 +200,27 @@ def _hours(week: BookingWeek, plan: Week, *, now: datetime, result: HistoryResul
     ended = week.week_start + timedelta(days=7)
     # Hours still waiting are recorded today, so the automatic confirmation is still days away.
     recorded = now if plan.outcome == "submitted" else _at(ended, 9)
-    timesheet = timesheets.timesheet_submit(week=week, by=specialist, hours=plan.worked, now=recorded)
+    with clock_at(recorded):
+        timesheet = timesheets.timesheet_submit(week=week, by=specialist, hours=plan.worked, now=recorded)
+    answered = recorded + timedelta(days=1, hours=5)
     if plan.outcome == "confirmed":
-        timesheets.timesheet_confirm(timesheet=timesheet, by=officer, now=recorded + timedelta(days=1, hours=5))
+        with clock_at(answered):
+            timesheets.timesheet_confirm(timesheet=timesheet, by=officer, now=answered)
     elif plan.outcome in ("disputed", "resolved"):
-        timesheets.timesheet_dispute(
-            timesheet=timesheet,
-            by=officer,
-            reason="Our records show one afternoon's workshop did not go ahead, so fewer hours were worked.",
-        )
-        if plan.outcome == "resolved":
-            timesheets.timesheet_resolve(
+        with clock_at(answered):
+            timesheets.timesheet_dispute(
                 timesheet=timesheet,
-                by=_person("admin", booking.supplier_council.code),
-                agreed_hours=plan.worked - Decimal("0.5"),
-                now=recorded + timedelta(days=4),
+                by=officer,
+                reason="Our records show one afternoon's workshop did not go ahead, so fewer hours were worked.",
             )
+        if plan.outcome == "resolved":
+            with clock_at(recorded + timedelta(days=4)):
+                timesheets.timesheet_resolve(
+                    timesheet=timesheet,
+                    by=_person("admin", booking.supplier_council.code),
+                    agreed_hours=plan.worked - Decimal("0.5"),
+                    now=recorded + timedelta(days=4),
+                )
     result.add(OUTCOMES[plan.outcome])
 
 
@@ -231,14 +241,15 @@ def _request_soon(
     week = _first_open_week(profile, today=today)
     if week is None:
         return None
-    booking = booking_services.booking_request(
-        officer=_person("officer", customer),
-        profile=profile,
-        weeks={week: HOURS},
-        brief=brief,
-        po_number=f"PO-{customer}-{week:%y%m%d}",
-        now=now,
-    )
+    with clock_at(now):
+        booking = booking_services.booking_request(
+            officer=_person("officer", customer),
+            profile=profile,
+            weeks={week: HOURS},
+            brief=brief,
+            po_number=f"PO-{customer}-{week:%y%m%d}",
+            now=now,
+        )
     return booking, profile.user
 
 
@@ -247,22 +258,25 @@ def _around_today(*, now: datetime, result: HistoryResult) -> None:
     today = timezone.localdate(now)
     if made := _request_soon(*DECLINED, now=now - timedelta(days=2), today=today):
         booking, specialist = made
-        booking_services.booking_decline(
-            booking=booking,
-            by=specialist,
-            reason="I am leading our own budget consultation that week.",
-            now=now - timedelta(days=1),
-        )
+        with clock_at(now - timedelta(days=1)):
+            booking_services.booking_decline(
+                booking=booking,
+                by=specialist,
+                reason="I am leading our own budget consultation that week.",
+                now=now - timedelta(days=1),
+            )
         result.add("bookings declined")
     if made := _request_soon(*CANCELLED, now=now - timedelta(days=3), today=today):
         booking, specialist = made
-        booking_services.booking_accept(booking=booking, by=specialist, now=now - timedelta(days=2))
-        booking_services.booking_cancel(
-            booking=booking,
-            by=booking.officer,
-            reason="Our project board has moved the review to next quarter.",
-            now=now - timedelta(days=1),
-        )
+        with clock_at(now - timedelta(days=2)):
+            booking_services.booking_accept(booking=booking, by=specialist, now=now - timedelta(days=2))
+        with clock_at(now - timedelta(days=1)):
+            booking_services.booking_cancel(
+                booking=booking,
+                by=booking.officer,
+                reason="Our project board has moved the review to next quarter.",
+                now=now - timedelta(days=1),
+            )
         result.add("bookings cancelled")
     if _request_soon(*WAITING, now=now, today=today):
         result.add("requests waiting for an answer")

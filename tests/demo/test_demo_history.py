@@ -132,3 +132,19 @@ def test_every_demo_login_gets_its_home_page(history, client):
             assert client.get("/").status_code == 200, f"{local}@{domain}"
     client_for(client, User.objects.get(email="specialist@bristol.gov.uk"))
     assert client.get(reverse("bookings:requests")).status_code == 200
+
+
+def test_each_step_is_dated_when_it_happened(history):
+    """A booking's page tells its story with the dates it happened: requested before its first week,
+    accepted the next day, hours recorded after each week; history rows written afterwards are dated now."""
+    from bookings.models import BookingEvent
+    from core.clock import clock_now
+
+    booking = Booking.objects.filter(weeks__timesheet__status="confirmed").order_by("pk").first()
+    events = list(BookingEvent.objects.filter(booking=booking).order_by("at", "pk"))
+    first_week = min(w.week_start for w in booking.weeks.all())
+    assert timezone.localdate(events[0].at) < first_week  # requested ahead of the week
+    assert events[1].at - events[0].at == timedelta(days=1)  # accepted the next day
+    assert all(timezone.localdate(e.at) > first_week for e in events[2:])  # hours, after the weeks
+    assert events[-1].at < timezone.now() - timedelta(days=7)
+    assert abs(clock_now() - timezone.now()) < timedelta(seconds=5)  # the clock is not left replayed
