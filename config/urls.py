@@ -13,6 +13,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("pool/", include("talentpool.urls")),
     path("bookings/", include("bookings.urls")),
+    path("needs/", include("needs.urls")),
     path("", include("payments.urls")),
     path("", include("privacy.urls")),
     path("", include("oversight.urls")),

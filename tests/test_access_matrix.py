@@ -23,6 +23,8 @@ from bookings import services as bookings
 from bookings.models import BookingWeek, Timesheet, TimesheetStatus
 from councils import invitations
 from councils.models import MembershipStatus, Role
+from needs import services as needs
+from needs.models import NeedNotice
 from payments import services as payments
 from payments import settlement
 from payments.models import Invoice
@@ -166,6 +168,29 @@ def build_world() -> World:
     )
     w.project_a = PastProject.objects.get(profile=w.spec_profile)
     w.project_b = PastProject.objects.get(profile=w.spec_b)
+
+    # Needs: A's published need answered by B's specialist; B's published need A's specialist was told about
+    # (answered by C's); a draft at B nobody else sees.
+    def need(officer, title, *, publish=True):
+        details = needs.NeedDetails(
+            title=title,
+            problem="A backlog of repairs.",
+            help_wanted="Re-plan it.",
+            weeks=[monday + timedelta(weeks=2)],
+            hours=Decimal("2"),
+            closes_on=monday,
+        )
+        made = needs.need_save(officer=officer, details=details)
+        if publish:
+            needs.need_publish(need=made, by=officer)
+        return made
+
+    w.need_a = need(officer_a, "Repairs project at Alphaton")
+    w.answer_a = needs.need_answer(need=w.need_a, by=w.spec_b.user, note="Yes", weeks=[monday + timedelta(weeks=2)])
+    w.need_b = need(w.officer_b, "Repairs project at Betaford")
+    NeedNotice.objects.get_or_create(need=w.need_b, profile=w.spec_profile)
+    w.answer_b = needs.need_answer(need=w.need_b, by=w.spec_c.user, note="Yes", weeks=[monday + timedelta(weeks=2)])
+    w.need_draft_b = need(w.officer_b, "Draft at Betaford", publish=False)
     return w
 
 
@@ -383,6 +408,29 @@ MATRIX: dict[str, Entry] = {
         lambda w: reverse("bookings:calendar", args=["not-a-token"]),
         public=True,
     ),
+    # needs
+    "needs:list": Entry((*SPECIALIST, "officer"), u("needs:list")),
+    "needs:new": Entry(("officer",), u("needs:new")),
+    "needs:emails": Entry(SPECIALIST, u("needs:emails")),
+    "needs:detail": Entry(
+        SIGNED_IN, u("needs:detail", lambda w: w.need_a.pk), u("needs:detail", lambda w: w.need_draft_b.pk)
+    ),
+    "needs:edit": Entry(("officer",), u("needs:edit", lambda w: w.need_a.pk), u("needs:edit", lambda w: w.need_b.pk)),
+    "needs:publish": Entry(
+        ("officer",), u("needs:publish", lambda w: w.need_a.pk), u("needs:publish", lambda w: w.need_b.pk), get=405
+    ),
+    "needs:withdraw": Entry(
+        ("officer",), u("needs:withdraw", lambda w: w.need_a.pk), u("needs:withdraw", lambda w: w.need_b.pk)
+    ),
+    "needs:answer": Entry(
+        SPECIALIST, u("needs:answer", lambda w: w.need_b.pk), u("needs:answer", lambda w: w.need_draft_b.pk)
+    ),
+    "needs:book": Entry(
+        ("officer",), u("needs:book", lambda w: w.answer_a.pk), u("needs:book", lambda w: w.answer_b.pk)
+    ),
+    "needs:platform": Entry(STAFF, u("needs:platform")),
+    "needs:hide": Entry(STAFF, u("needs:hide", lambda w: w.need_b.pk), u("needs:hide", 999999)),
+    "needs:show": Entry(STAFF, u("needs:show", lambda w: w.need_b.pk), get=405),
     # finance
     "payments:home": Entry(FINANCE, u("payments:home")),
     "payments:latest": Entry(FINANCE, u("payments:latest"), get=302),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "councils",
     "talentpool",
     "bookings",
+    "needs",
     "payments",
     "privacy",
     "oversight",
@@ -245,6 +246,7 @@ CELERY_BEAT_SCHEDULE = {
     "timesheets-autoconfirm": {"task": "bookings.tasks.timesheets_autoconfirm", "schedule": 900.0},
     "timesheet-reminders": {"task": "bookings.tasks.timesheet_reminders", "schedule": crontab(hour=9, minute=0)},
     "pool-approval-reminders": {"task": "talentpool.tasks.approval_reminders", "schedule": crontab(hour=8, minute=0)},
+    "needs-close": {"task": "needs.tasks.needs_close", "schedule": crontab(hour=0, minute=10)},
 }
 
 LOGGING = {
