@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -156,7 +156,7 @@ def _fitting_ids(need: Need, words: str, *, today: date) -> list[int]:
     ranked = specialist_search_ranked(viewer=need.officer, params=params, today=today)
     weights = search_idea_weights(words[:500])
     if len(weights) > 1:
-        ranked = ranked.filter(covered__gte=FIT_SHARE * sum(weights))
+        ranked = ranked.filter(Q(covered__gte=FIT_SHARE * sum(weights)))  # annotated by the search
     return list(ranked.values_list("pk", flat=True)[:200])
 
 
