@@ -27,6 +27,7 @@ from bookings import timesheets
 from bookings.models import Booking, BookingWeek
 from core.clock import clock_at
 from councils.models import User
+from needs.services import NeedDetails, need_answer, need_publish, need_save
 from payments import services as payment_services
 from payments.models import Invoice
 from payments.settlement import settlement_run
@@ -150,6 +151,7 @@ def demo_history(today: date | None = None) -> HistoryResult:
         for past in PAST:
             _past_booking(past, this_week=this_week, now=now, result=result)
         _around_today(now=now, result=result)
+        _needs(now=now, result=result)
         _settled_month(today=today, result=result)
     return result
 
@@ -280,6 +282,51 @@ def _around_today(*, now: datetime, result: HistoryResult) -> None:
         result.add("bookings cancelled")
     if _request_soon(*WAITING, now=now, today=today):
         result.add("requests waiting for an answer")
+
+
+def _needs(*, now: datetime, result: HistoryResult) -> None:
+    """A need Cardiff posted three days ago that Leeds's specialist has answered, and one Bristol shares with
+    every council's officers."""
+    today = timezone.localdate(now)
+    officer, profile = _person("officer", "CRF"), _profile("LDS")
+    week = _first_open_week(profile, today=today)
+    if week is None:
+        return
+    repairs = NeedDetails(
+        title="Making it easier for tenants to report housing repairs",
+        problem="Tenants phone to report repairs and wait weeks for a visit; the contact centre is overwhelmed.",
+        help_wanted="Someone who has redesigned a repairs reporting journey, to review our plans with us.",
+        weeks=[week],
+        hours=HOURS,
+        closes_on=week - timedelta(days=4),
+        service_area=None,
+    )
+    with clock_at(now - timedelta(days=3)):
+        need = need_save(officer=officer, details=repairs, today=today)
+        need_publish(need=need, by=officer, today=today)
+    with clock_at(now - timedelta(days=2)):
+        need_answer(
+            need=need,
+            by=profile.user,
+            note="We redesigned exactly this in Leeds: phone calls fell by a third. Happy to review your plans.",
+            weeks=[week],
+            today=today,
+        )
+    result.add("needs answered")
+    shared = NeedDetails(
+        title="Helping residents claim council tax support online",
+        problem="Most claims still arrive on paper and take weeks to process.",
+        help_wanted="Advice on an online claim form and on testing it with residents.",
+        weeks=[week + timedelta(weeks=1)],
+        hours=Decimal("2"),
+        closes_on=week - timedelta(days=1),
+        shared=True,
+    )
+    bristol = _person("officer", "BST")
+    with clock_at(now - timedelta(days=1)):
+        need = need_save(officer=bristol, details=shared, today=today)
+        need_publish(need=need, by=bristol, today=today)
+    result.add("needs shared with every council")
 
 
 def _settled_month(*, today: date, result: HistoryResult) -> None:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from councils.selectors import council_can_transact
 from notifications.services import email_people
 from talentpool.models import ServiceArea, Skill, SlotStatus, SpecialistProfile
 from talentpool.selectors import SearchParams, profile_is_listed, specialist_search_ranked
-from talentpool.vocabulary import search_idea_weights
+from talentpool.vocabulary import search_idea_phrases, search_idea_weights
 from talentpool.weeks import first_future_monday, window_end
 
 from .models import NEED_MOVES, Need, NeedAnswer, NeedAnswerOutcome, NeedEmailsOff, NeedNotice, NeedStatus
@@ -156,8 +156,22 @@ def _fitting_ids(need: Need, words: str, *, today: date) -> list[int]:
     ranked = specialist_search_ranked(viewer=need.officer, params=params, today=today)
     weights = search_idea_weights(words[:500])
     if len(weights) > 1:
-        ranked = ranked.filter(Q(covered__gte=FIT_SHARE * sum(weights)))  # annotated by the search
+        named = sum(w for w, findable in zip(weights, _findable(words[:500]), strict=True) if findable)
+        ranked = ranked.filter(Q(covered__gte=FIT_SHARE * named))  # annotated by the search
     return list(ranked.values_list("pk", flat=True)[:200])
+
+
+def _findable(words: str) -> list[bool]:
+    """For each idea of `words`, whether any profile could have it: "it", "for" and "to" are no words to
+    PostgreSQL's English search (stop words), so they are not part of what a need's words name."""
+    ideas = search_idea_phrases(words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsvector('english', p) <> ''::tsvector FROM unnest(%s::text[]) WITH ORDINALITY AS t(p, n)"
+            " ORDER BY n",
+            [[" ".join(phrases) for phrases in ideas]],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def need_matches(need: Need, *, today: date | None = None) -> list[SpecialistProfile]:

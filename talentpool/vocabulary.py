@@ -264,6 +264,11 @@ def search_idea_weights(text: str) -> list[float]:
     return [FILLER_WEIGHT if len(idea.phrases) == 1 and idea.typed in filler else 1.0 for idea in _ideas(text)]
 
 
+def search_idea_phrases(text: str) -> list[tuple[str, ...]]:
+    """Each of the search's ideas (in search_ideas' order) as the phrases any of which matches it."""
+    return [idea.phrases for idea in _ideas(text)]
+
+
 def search_text(text: str) -> str:
     """Every word a search's ideas can match, as one text (what the two-stage ranking reads candidates for)."""
     return " ".join(p for idea in _ideas(text) for p in idea.phrases)

@@ -148,3 +148,20 @@ def test_each_step_is_dated_when_it_happened(history):
     assert all(timezone.localdate(e.at) > first_week for e in events[2:])  # hours, after the weeks
     assert events[-1].at < timezone.now() - timedelta(days=7)
     assert abs(clock_now() - timezone.now()) < timedelta(seconds=5)  # the clock is not left replayed
+
+
+def test_a_need_answered_and_a_need_shared(history, client):
+    """Cardiff's officer sees Leeds's specialist's answer on their home page; Leeds's officer sees the need
+    Bristol shares."""
+    from needs.models import Need, NeedAnswer, NeedStatus
+
+    answered = NeedAnswer.objects.select_related("need").get()
+    assert answered.need.council.code == "CRF"
+    assert answered.profile.council.code == "LDS"
+    assert answered.need.notices.filter(profile=answered.profile).exists()  # told, as the best fit
+    shared = Need.objects.get(shared=True)
+    assert shared.status == NeedStatus.OPEN
+    page = client_for(client, User.objects.get(email="officer@cardiff.gov.uk")).get("/").content.decode()
+    assert f"1 answer to “{answered.need.title}”" in page
+    page = client_for(client, User.objects.get(email="officer@leeds.gov.uk")).get("/needs/").content.decode()
+    assert shared.title in page

@@ -237,3 +237,13 @@ def test_needs_close_on_their_date_and_the_unanswered_count_as_unmet(officer, ot
     assert services.needs_close_due(today=monday) == 2
     assert OutboundEmail.objects.filter(kind="need_outcome", to=fits.user.email).exists()
     assert list(selectors.needs_unanswered(since=timezone.localdate())) == [lonely]
+
+
+def test_a_title_written_as_a_sentence_still_finds_who_fits(officer, other_council, monday):
+    """Stop words ("it", "for", "to") are no part of what a need names: a specialist covering its subject
+    fits however the sentence is worded."""
+    fits = listed(other_council, email="fits@betaford.gov.uk")
+    need = services.need_save(
+        officer=officer, details=details(monday, title="Help for us to stop it: fly-tipping in the back lanes")
+    )
+    assert [n.profile_id for n in services.need_publish(need=need, by=officer)] == [fits.pk]

@@ -1,0 +1,52 @@
+"""The needs pages as people reach them: who sees a need, and bad input changing nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from councils.models import Role
+from needs import services
+from needs.models import Need
+from tests.factories import UserFactory
+from tests.needs.test_services_needs import details, monday  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_another_councils_officer_finds_a_need_only_once_it_is_shared(client, officer, other_council, monday):  # noqa: F811
+    need = services.need_save(officer=officer, details=details(monday))
+    services.need_publish(need=need, by=officer)
+    stranger = UserFactory(council=other_council, roles=[Role.BOOKING_OFFICER])
+    client.force_login(stranger)
+    page = reverse("needs:detail", args=[need.pk])
+    assert client.get(page).status_code == 404
+    assert need.title not in client.get(reverse("needs:list")).content.decode()
+    Need.objects.filter(pk=need.pk).update(shared=True)
+    assert client.get(page).status_code == 200
+    assert need.title in client.get(reverse("needs:list")).content.decode()
+    assert "Answer this need" not in client.get(page).content.decode()  # officers do not answer
+
+
+def test_a_need_with_mistakes_shows_every_problem_and_saves_nothing(client, officer, monday):  # noqa: F811
+    client.force_login(officer)
+    response = client.post(
+        reverse("needs:new"),
+        {
+            "title": "Cameras",
+            "problem": "",
+            "help_wanted": "Advice",
+            "weeks": [(monday + timedelta(days=2)).isoformat()],
+            "hours": "99",
+            "closes_on_0": "31",
+            "closes_on_1": "2",
+            "closes_on_2": "2027",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter the problem" in page
+    assert "Hours a week must be between" in page
+    assert "Select a valid choice" in page or "Choose weeks" in page
+    assert "Closing date must be a real date" in page
+    assert not Need.objects.exists()
