@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from councils.models import Role, User
+from talentpool.models import SearchWithoutResults
 
 from .models import Need, NeedAnswer, NeedAnswerOutcome, NeedNotice, NeedStatus
 
@@ -84,6 +85,11 @@ def need_answers(*, need: Need) -> QuerySet[NeedAnswer]:
 def needs_unanswered(*, since: date) -> QuerySet[Need]:
     """Needs that closed with nobody answering (unmet demand, beside the searches that found nobody)."""
     return Need.objects.filter(status=NeedStatus.CLOSED, ended_at__date__gte=since, answers__isnull=True)
+
+
+def searches_without_results(*, since: date) -> QuerySet[SearchWithoutResults]:
+    """Searches that found nobody (kept by the pool without who searched), the other half of unmet demand."""
+    return SearchWithoutResults.objects.filter(at__date__gte=since)
 
 
 def needs_for_staff() -> QuerySet[Need]:

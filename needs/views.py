@@ -1,5 +1,7 @@
 """The needs pages: thin, each calling one service or selector."""
 
+from datetime import timedelta
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.urls import reverse
@@ -18,6 +20,7 @@ from .forms import AnswerForm, BookFromAnswerForm, EmailsForm, NeedForm, ReasonF
 from .models import Need, NeedAnswer, NeedAnswerOutcome, NeedEmailsOff, NeedStatus
 
 OFFICER = (Role.BOOKING_OFFICER,)
+UNMET_DAYS = 30  # the platform's needs page counts unmet demand over this many days
 
 
 class NeedListView(CouncilRoleRequiredMixin, TemplateView):
@@ -295,7 +298,14 @@ class StaffNeedsView(PlatformAdminRequiredMixin, TemplateView):
     template_name = "needs/staff_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(needs=selectors.needs_for_staff()[:200], **kwargs)
+        since = timezone.localdate() - timedelta(days=UNMET_DAYS)
+        return super().get_context_data(
+            needs=selectors.needs_for_staff()[:200],
+            unmet_days=UNMET_DAYS,
+            needs_unanswered=selectors.needs_unanswered(since=since).count(),
+            searches_empty=selectors.searches_without_results(since=since).count(),
+            **kwargs,
+        )
 
 
 class StaffHideView(PlatformAdminRequiredMixin, ServiceFormView):

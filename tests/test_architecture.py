@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["config", "core", "notifications", "audit", "councils", "talentpool", "bookings", "payments", "privacy"]
+APPS = ["config", "core", "notifications", "audit", "councils", "talentpool", "bookings", "needs", "payments"]
+APPS += ["privacy"]
 APPS += ["oversight", "demo"]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 

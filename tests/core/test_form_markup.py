@@ -123,6 +123,10 @@ def build(cls, request, data=None) -> forms.Form:
         "request": request,
         "user": User(email="someone@alphaton.gov.uk"),
         "temp_key": "a-key",
+        "weeks": [date(2026, 12, 7), date(2026, 12, 14)],  # needs.forms.AnswerForm
+        "po_required": True,  # needs.forms.BookFromAnswerForm
+        "label": "Why?",  # needs.forms.ReasonForm
+        "required_message": "Enter why",
     }
     kwargs = {}
     for klass in cls.__mro__:

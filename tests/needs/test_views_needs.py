@@ -50,3 +50,20 @@ def test_a_need_with_mistakes_shows_every_problem_and_saves_nothing(client, offi
     assert "Select a valid choice" in page or "Choose weeks" in page
     assert "Closing date must be a real date" in page
     assert not Need.objects.exists()
+
+
+def test_platform_staff_see_unmet_demand_and_hide_a_need(client, officer, monday, staff):  # noqa: F811
+    from talentpool.models import SearchWithoutResults
+
+    lonely = services.need_save(officer=officer, details=details(monday))
+    services.need_publish(need=lonely, by=officer)
+    services.needs_close_due(today=monday)
+    SearchWithoutResults.objects.create(words="ransomware recovery", filters={})
+    client.force_login(staff)
+    page = client.get(reverse("needs:platform")).content.decode()
+    assert "1 need closed with nobody answering" in page
+    assert "1 search found nobody" in page
+    response = client.post(reverse("needs:hide", args=[lonely.pk]), {"reason": "Advertising a product"})
+    assert response.status_code == 302
+    lonely.refresh_from_db()
+    assert lonely.hidden_reason == "Advertising a product"

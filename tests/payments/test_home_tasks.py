@@ -48,7 +48,8 @@ def test_the_supplier_sees_a_dispute_of_its_invoice(client, invoices, finance):
     services.invoice_answer(invoice=invoices["AAA-2026-00001"], by=finance["b"], agree=False, note="Two hours too many")
     assert "Confirm or dispute invoice AAA-2026-00001" not in home(client, finance["b"])  # answered
     page = home(client, finance["a"])
-    assert "Betaford disputes invoice AAA-2026-00001</a>: “Two hours too many”" in page
+    assert "Betaford disputes invoice AAA-2026-00001</a>: put it right" in page
+    assert "Their reason: “Two hours too many”" in page
     assert "disputes" not in home(client, finance["c"])
 
 
