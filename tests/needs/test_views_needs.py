@@ -67,3 +67,31 @@ def test_platform_staff_see_unmet_demand_and_hide_a_need(client, officer, monday
     assert response.status_code == 302
     lonely.refresh_from_db()
     assert lonely.hidden_reason == "Advertising a product"
+
+
+def test_an_open_need_can_be_changed_from_its_page_with_its_current_answers_filled_in(client, officer, monday):  # noqa: F811
+    need = services.need_save(officer=officer, details=details(monday))
+    services.need_publish(need=need, by=officer)
+    client.force_login(officer)
+    page = client.get(reverse("needs:edit", args=[need.pk])).content.decode()
+    assert 'value="Stopping fly-tipping in back lanes"' in page
+    assert f'value="{need.closes_on.day}"' in page
+    assert 'value="Save changes"' in page
+    response = client.post(
+        reverse("needs:edit", args=[need.pk]),
+        {
+            "title": "Stopping fly-tipping in alleys",
+            "problem": need.problem,
+            "help_wanted": need.help_wanted,
+            "weeks": [monday.isoformat(), (monday + timedelta(weeks=1)).isoformat()],
+            "hours": "2.5",
+            "closes_on_0": str(need.closes_on.day),
+            "closes_on_1": str(need.closes_on.month),
+            "closes_on_2": str(need.closes_on.year),
+        },
+    )
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert need.title == "Stopping fly-tipping in alleys"
+    assert need.weeks == [monday, monday + timedelta(weeks=1)]
+    assert need.status == "open"
