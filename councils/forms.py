@@ -356,3 +356,39 @@ class BankVatForm(BankFieldsForm):
         if data.get("recharge_vat") == RechargeVat.STANDARD and data.get("vat_status") and not registered:
             self.add_error("recharge_vat", "Only a VAT-registered council can charge VAT on its recharges")
         return data
+
+
+class BatchUploadForm(GovForm):
+    submit_label = "Check the file"
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A header line naming the columns council (register or GSS code), name and email, then one "
+        "line per council: its first administrator’s name and work e-mail address.",
+        error_messages={"required": "Choose a CSV file to upload", "empty": "The file is empty"},
+    )
+
+    def layout_fields(self):
+        return [Field("file")]
+
+
+class RegisterPickForm(GovForm):
+    """Pick councils not yet invited from the register, as a CSV to fill in with each administrator."""
+
+    submit_label = "Download the councils to fill in (CSV)"
+    submit_class = "govuk-button--secondary"
+    nation = forms.ChoiceField(label="Nation", choices=[("", "Any nation"), *Nation.choices], required=False)
+    region = forms.ChoiceField(label="Region", required=False)
+    council_type = forms.ChoiceField(label="Type", required=False)
+
+    def __init__(self, *args, regions: list[str], types: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [("", "Any region"), *[(r, r) for r in regions]]
+        kind = self.fields["council_type"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", "Any type"), *types]
+        self.helper.form_method = "get"
+
+    def layout_fields(self):
+        return [Field.select("nation"), Field.select("region"), Field.select("council_type")]

@@ -107,7 +107,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation, by: User) -> tuple[Invitation, str]:
+def invitation_resend(*, invitation: Invitation, by: User | None) -> tuple[Invitation, str]:
     """Send a fresh link (the old one stops working) and restart the expiry clock."""
     invitation = Invitation.objects.select_for_update().select_related("council").get(pk=invitation.pk)
     if invitation.accepted_at or invitation.cancelled_at:

@@ -85,6 +85,8 @@ class Council(models.Model):
     bank_account_number = models.CharField("account number", max_length=8, blank=True)  # eight digits
     finance_details_updated_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
+    onboarding_reminders = models.PositiveSmallIntegerField(default=0)  # set-up not finished: reminders sent
+    onboarding_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -331,6 +333,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(default=timezone.now)
     send_count = models.PositiveSmallIntegerField(default=1)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)  # by the beat task (councils.onboarding)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -408,3 +411,61 @@ class AgreementAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.council} accepted version {self.agreement.version}"
+
+
+class BatchStatus(models.TextChoices):
+    CHECKED = "checked", "Checked, nothing sent"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+
+
+class InvitationBatch(models.Model):
+    """A CSV of councils and their first administrators that platform staff uploaded: checked line by line,
+    then (once confirmed) sent by a Celery task."""
+
+    created_by = models.ForeignKey("User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=200, blank=True)
+    digest = models.CharField(max_length=64)  # SHA-256 of the file, to say when the same file comes again
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.CHECKED)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation batch {self.pk} ({self.filename})"
+
+
+class LineOutcome(models.TextChoices):
+    READY = "ready", "Ready to invite"
+    OUTSIDE_DOMAIN = "outside_domain", "E-mail outside the council’s domains"
+    ALREADY = "already", "Already invited or active"
+    UNKNOWN = "unknown", "Unknown council"
+    DUPLICATE = "duplicate", "Duplicate line"
+    INVALID = "invalid", "Cannot be invited"
+    SENT = "sent", "Invited"
+    FAILED = "failed", "Not sent"
+
+
+class InvitationBatchLine(models.Model):
+    batch = models.ForeignKey(InvitationBatch, on_delete=models.CASCADE, related_name="lines")
+    number = models.PositiveIntegerField()  # the line in the file (the header is line 1)
+    council_given = models.CharField(max_length=200)
+    council = models.ForeignKey(Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    full_name = models.CharField(max_length=150, blank=True)
+    email = models.CharField(max_length=254)
+    outcome = models.CharField(max_length=20, choices=LineOutcome.choices)
+    message = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=300, blank=True)  # why an e-mail outside the domains is right
+    invitation = models.ForeignKey(
+        "Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="batch_lines"
+    )
+
+    class Meta:
+        ordering = ["batch", "number"]
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="batch_line_once")]
+
+    def __str__(self) -> str:
+        return f"Line {self.number} of batch {self.batch_id}"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import batch_views, views
 
 platform_patterns = [
     path("", views.PlatformDashboardView.as_view(), name="dashboard"),
@@ -10,6 +10,11 @@ platform_patterns = [
     path("councils/<str:code>/reinstate/", views.CouncilReinstateView.as_view(), name="council_reinstate"),
     path("invitations/<int:pk>/resend/", views.PlatformInvitationResendView.as_view(), name="invitation_resend"),
     path("invitations/<int:pk>/cancel/", views.PlatformInvitationCancelView.as_view(), name="invitation_cancel"),
+    path("onboarding.csv", batch_views.OnboardingCsvView.as_view(), name="onboarding_csv"),
+    path("invite/", batch_views.BatchUploadView.as_view(), name="batches"),
+    path("invite/councils.csv", batch_views.RegisterCsvView.as_view(), name="register_csv"),
+    path("invite/<int:pk>/", batch_views.BatchView.as_view(), name="batch"),
+    path("invite/<int:pk>/confirm/", batch_views.BatchConfirmView.as_view(), name="batch_confirm"),
 ]
 
 council_patterns = [

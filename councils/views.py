@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
@@ -14,7 +15,7 @@ from core.forms import ConfirmForm
 from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
 from core.views import ServiceActionView, ServiceFormView
 
-from . import forms, invitations, members, selectors, services
+from . import forms, invitations, members, onboarding, selectors, services
 from .http import MemberRequest
 from .models import Council, Invitation, MembershipStatus, Role, User
 
@@ -46,10 +47,14 @@ class PlatformDashboardView(PlatformAdminRequiredMixin, TemplateView):
         form = forms.CouncilSearchForm(self.request.GET or None)
         form.is_valid()  # a filter with an error is shown with its message and left out
         filters = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
-        councils = selectors.council_list(
+        councils = onboarding.onboarding_councils(
             status=filters.get("status", ""), nation=filters.get("nation", ""), q=filters.get("q", "").strip()
         )
         page = Paginator(councils, 50).get_page(self.request.GET.get("page"))
+        now = timezone.now()
+        for council in page:
+            setattr(council, "days_in_state", onboarding.days_in_state(council, now=now))  # noqa: B010
+            setattr(council, "steps_left", onboarding.steps_left(council))  # noqa: B010
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(

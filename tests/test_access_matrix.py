@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from bookings import services as bookings
 from bookings.models import BookingWeek, Timesheet, TimesheetStatus
-from councils import invitations
+from councils import batches, invitations
 from councils.models import MembershipStatus, Role
 from needs import services as needs
 from needs.models import NeedNotice
@@ -191,6 +191,9 @@ def build_world() -> World:
     NeedNotice.objects.get_or_create(need=w.need_b, profile=w.spec_profile)
     w.answer_b = needs.need_answer(need=w.need_b, by=w.spec_c.user, note="Yes", weeks=[monday + timedelta(weeks=2)])
     w.need_draft_b = need(w.officer_b, "Draft at Betaford", publish=False)
+    w.batch = batches.batch_check(
+        content=b"council,name,email\r\nCCC,Cat,cat@cetown.gov.uk\r\n", filename="x.csv", by=w.people["staff"]
+    )
     return w
 
 
@@ -245,6 +248,13 @@ MATRIX: dict[str, Entry] = {
         STAFF, u("payments:settlement_run", "2026-10"), u("payments:settlement_run", "1999-01")
     ),
     "platform:council_invite": Entry(STAFF, u("platform:council_invite", "AAA")),
+    "platform:batches": Entry(STAFF, u("platform:batches")),
+    "platform:batch": Entry(STAFF, u("platform:batch", lambda w: w.batch.pk), u("platform:batch", 999999)),
+    "platform:batch_confirm": Entry(
+        STAFF, u("platform:batch_confirm", lambda w: w.batch.pk), u("platform:batch_confirm", 999999), get=405
+    ),
+    "platform:register_csv": Entry(STAFF, u("platform:register_csv")),
+    "platform:onboarding_csv": Entry(STAFF, u("platform:onboarding_csv")),
     "platform:council_suspend": Entry(STAFF, u("platform:council_suspend", "AAA")),
     "platform:council_reinstate": Entry(STAFF, u("platform:council_reinstate", "AAA")),
     "platform:invitation_resend": Entry(STAFF, u("platform:invitation_resend", lambda w: w.invitation_a.pk), get=405),
