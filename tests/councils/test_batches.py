@@ -232,3 +232,13 @@ def test_the_onboarding_view_says_how_long_and_what_is_left(client, staff, regis
     csv = client.get("/platform/onboarding.csv?status=invited").content.decode()
     assert csv.splitlines()[0] == "code,gss_code,name,nation,region,type,state,since,days,steps_left"
     assert any(row.startswith("ALP,") and row.endswith("accept the invitation") for row in csv.splitlines())
+
+
+def test_while_sending_the_page_shows_the_progress(client, staff, register):
+    batch = check(staff, csv_of("ALP,Ann,ann@alpha.gov.uk", "GAM,Gus,gus@gamma.gov.uk"))
+    InvitationBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.SENDING)
+    client.force_login(staff)
+    page = client.get(f"/platform/invite/{batch.pk}/").content.decode()
+    assert "Sending the invitations" in page
+    assert "0 of 2 sent so far" in page
+    assert "Confirm and send" not in page
