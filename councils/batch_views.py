@@ -50,7 +50,7 @@ class BatchUploadView(PlatformAdminRequiredMixin, ServiceFormView):
     def perform(self, form):
         upload = form.cleaned_data["file"]
         content = upload.read(batches.MOST_BYTES + 1)
-        return batches.batch_check(content=content, filename=upload.name, by=_staff(self.request))
+        return batches.batch_check(content=content, filename=upload.name, by=_staff(self.request), size=upload.size)
 
     def get_success_url(self) -> str:
         return reverse("platform:batch", args=[self.result.pk])

@@ -9,7 +9,9 @@ character in a cell) is refused whole, with a message naming the line, and nothi
 import csv
 import hashlib
 import io
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
+from audit.transitions import StateMachine
 from core.csv import FORMULA_STARTS
 from core.errors import DomainError
 from core.queue import task_queue
@@ -26,6 +29,7 @@ from core.text import has_control_characters
 
 from .invitations import invitation_create
 from .models import (
+    BATCH_MOVES,
     BatchStatus,
     Council,
     CouncilStatus,
@@ -37,6 +41,8 @@ from .models import (
     User,
 )
 from .services import CouncilError, council_locked
+
+logger = logging.getLogger(__name__)
 
 MOST_BYTES = 512 * 1024  # a file of every council in the register is about 40 KB
 MOST_LINES = 1000
@@ -56,11 +62,26 @@ class BatchError(DomainError):
         return self.message
 
 
-def _text(content: bytes) -> str:
+batch_machine: StateMachine[InvitationBatch] = StateMachine(
+    moves=BATCH_MOVES,
+    labels=BatchStatus,
+    error=BatchError,
+    noun="This batch",
+    refusal=lambda batch, current, to: (
+        "This batch has already been confirmed: nothing more is sent."
+        if to == BatchStatus.SENDING
+        else f"This batch is {BatchStatus(current).label.lower()}."
+    ),
+)
+
+
+def _text(content: bytes, size: int) -> str:
     if not content.strip():
         raise BatchError("The file is empty. Upload a CSV with a header line and one line per council.")
-    if len(content) > MOST_BYTES:
-        raise BatchError(f"The file is {len(content) // 1024} KB: upload at most {MOST_BYTES // 1024} KB at a time.")
+    if max(size, len(content)) > MOST_BYTES:
+        raise BatchError(
+            f"The file is {max(size, len(content)) // 1024} KB: upload at most {MOST_BYTES // 1024} KB at a time."
+        )
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -153,9 +174,10 @@ def _outcome(values: dict[str, str], council: Council | None, seen: dict) -> tup
 
 
 @transaction.atomic
-def batch_check(*, content: bytes, filename: str, by: User) -> InvitationBatch:
-    """Read and check an uploaded file: a batch whose lines say what would happen to each. Nothing is sent."""
-    lines = _rows(_text(content))
+def batch_check(*, content: bytes, filename: str, by: User, size: int = 0) -> InvitationBatch:
+    """Read and check an uploaded file (`size`: the whole file's, when only its start was read): a batch
+    whose lines say what would happen to each. Nothing is sent."""
+    lines = _rows(_text(content, size))
     given = {v["council"].upper() for _n, v in lines if v["council"]}
     councils = {}
     for found in Council.objects.filter(Q(code__in=given) | Q(gss_code__in=given)).prefetch_related("domains"):
@@ -190,8 +212,12 @@ def batch_check(*, content: bytes, filename: str, by: User) -> InvitationBatch:
 
 
 def batch_same_file_before(batch: InvitationBatch) -> InvitationBatch | None:
-    """An earlier batch of the very same file, if any (the page says so)."""
-    return InvitationBatch.objects.filter(digest=batch.digest, created_at__lt=batch.created_at).first()
+    """An earlier batch of the very same file that was confirmed, if any (the page says so)."""
+    return (
+        InvitationBatch.objects.filter(digest=batch.digest, created_at__lt=batch.created_at)
+        .exclude(status=BatchStatus.CHECKED)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -199,8 +225,7 @@ def batch_confirm(*, batch: InvitationBatch, by: User, reasons: dict[int, str] |
     """Staff confirm a checked batch: its ready lines, and those outside the council's domains that were
     given a reason, are sent by a Celery task. Confirming again changes nothing."""
     batch = InvitationBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != BatchStatus.CHECKED:
-        raise BatchError("This batch has already been confirmed: nothing more is sent.")
+    batch_machine.refuse_unless(batch, BatchStatus.SENDING)
     reasons = {k: v.strip() for k, v in (reasons or {}).items() if v and v.strip()}
     for line in batch.lines.filter(outcome=LineOutcome.OUTSIDE_DOMAIN, pk__in=list(reasons)):
         if has_control_characters(reasons[line.pk]):
@@ -210,7 +235,8 @@ def batch_confirm(*, batch: InvitationBatch, by: User, reasons: dict[int, str] |
     to_send = _to_send(batch)
     if not to_send.exists():
         raise BatchError("No line is ready to invite: nothing has been sent.")
-    batch.status, batch.confirmed_at = BatchStatus.SENDING, timezone.now()
+    batch_machine.move(batch, to=BatchStatus.SENDING, by=by)
+    batch.confirmed_at = timezone.now()
     batch.save(update_fields=["status", "confirmed_at"])
     audit_record(
         actor=by,
@@ -220,8 +246,27 @@ def batch_confirm(*, batch: InvitationBatch, by: User, reasons: dict[int, str] |
         after={"lines": to_send.count(), "file": batch.filename},
         label=f"Invitation batch {batch.pk}",
     )
-    transaction.on_commit(lambda: task_queue("councils.tasks.invitation_batch_send", batch.pk))
+    transaction.on_commit(lambda: _queue(batch.pk))
     return batch
+
+
+def _queue(batch_id: int) -> None:
+    """Queue the sending; if the broker is away, the beat job that resumes batches sends it later."""
+    try:
+        task_queue("councils.tasks.invitation_batch_send", batch_id)
+    except Exception:  # noqa: BLE001 - any broker failure: the batch stays "sending" and is resumed
+        logger.warning("Could not queue invitation batch %s; the resume job will send it.", batch_id, exc_info=True)
+
+
+def batches_resume(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Send again the batches confirmed a while ago and still sending (the broker was away, or the worker
+    stopped mid-way): sending skips the lines already sent. Returns how many batches were resumed."""
+    stuck = InvitationBatch.objects.filter(
+        status=BatchStatus.SENDING, confirmed_at__lte=timezone.now() - older_than
+    ).values_list("pk", flat=True)
+    for batch_id in list(stuck):
+        batch_send(batch_id=batch_id)
+    return len(stuck)
 
 
 def _to_send(batch: InvitationBatch):
@@ -240,7 +285,11 @@ def batch_send(*, batch_id: int) -> int:
     sent = 0
     for line_id in list(_to_send(batch).values_list("pk", flat=True)):
         sent += _send_line(line_id, by=batch.created_by)
-    InvitationBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.SENT, finished_at=timezone.now())
+    batch_machine.move_many(
+        InvitationBatch.objects.filter(pk=batch.pk, status=BatchStatus.SENDING),
+        to=BatchStatus.SENT,
+        finished_at=timezone.now(),
+    )
     return sent
 
 

@@ -419,6 +419,10 @@ class BatchStatus(models.TextChoices):
     SENT = "sent", "Sent"
 
 
+# A batch's moves (councils.batches.batch_machine; the database: the FSM trigger in Meta).
+BATCH_MOVES = Moves.of("status", {BatchStatus.CHECKED: {BatchStatus.SENDING}, BatchStatus.SENDING: {BatchStatus.SENT}})
+
+
 class InvitationBatch(models.Model):
     """A CSV of councils and their first administrators that platform staff uploaded: checked line by line,
     then (once confirmed) sent by a Celery task."""
@@ -433,6 +437,7 @@ class InvitationBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        triggers = [BATCH_MOVES.trigger("invitation_batch_status_moves")]
 
     def __str__(self) -> str:
         return f"Invitation batch {self.pk} ({self.filename})"

@@ -1,10 +1,12 @@
 """Bringing councils on board: where each one is stuck (how long in its state, the step left), the CSV of
 that view, and the reminders beat sends (councils.tasks.onboarding_reminders)."""
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +24,9 @@ from .models import (
     Role,
 )
 from .selectors import council_list, role_holders
+from .services import CouncilError
+
+logger = logging.getLogger(__name__)
 
 INVITATION_REMIND_AFTER = timedelta(days=7)  # an invitation not accepted after this is sent again
 SETUP_REMIND_AFTER = timedelta(days=14)  # set-up not finished this long after accepting: its admins reminded
@@ -97,32 +102,48 @@ def onboarding_reminders_send(*, now: datetime | None = None) -> int:
         sent_at__lte=now - INVITATION_REMIND_AFTER,
     )
     for invitation in stale:
-        invitation_resend(invitation=invitation, by=None)
-        Invitation.objects.filter(pk=invitation.pk).update(reminders_sent=invitation.reminders_sent + 1)
-        sent += 1
+        sent += _invitation_remind(invitation)
     setting_up = onboarding_councils(status=CouncilStatus.ONBOARDING).filter(
         Q(state_since__lte=now - SETUP_REMIND_AFTER), onboarding_reminders__lt=MOST_REMINDERS
     )
     for council in setting_up.filter(
         Q(onboarding_reminded_at__isnull=True) | Q(onboarding_reminded_at__lte=now - REMIND_EVERY)
     ):
-        steps = steps_left(council)
-        if not steps:
-            continue
-        email_people(
-            role_holders(council=council, role=Role.COUNCIL_ADMIN),
-            kind="onboarding_reminder",
-            subject=f"Finish setting up {council.short_name} on LocalGov Talent Pool: {len(steps)} step"
-            f"{'s' if len(steps) != 1 else ''} left",
-            template="emails/onboarding_reminder",
-            context={
-                "council": council,
-                "steps": steps,
-                "link": settings.SITE_URL.rstrip("/") + reverse("council:setup"),
-            },
-        )
-        Council.objects.filter(pk=council.pk).update(
-            onboarding_reminders=council.onboarding_reminders + 1, onboarding_reminded_at=now
-        )
-        sent += 1
+        sent += _setup_remind(council, now=now)
     return sent
+
+
+def _invitation_remind(invitation: Invitation) -> int:
+    """Send one invitation again, counting it in the same transaction; one accepted or cancelled meanwhile
+    is left alone (and the run goes on)."""
+    try:
+        with transaction.atomic():
+            invitation_resend(invitation=invitation, by=None)
+            Invitation.objects.filter(pk=invitation.pk).update(reminders_sent=F("reminders_sent") + 1)
+    except CouncilError:
+        logger.info("Invitation %s was answered before its reminder; none sent.", invitation.pk)
+        return 0
+    return 1
+
+
+@transaction.atomic
+def _setup_remind(council: Council, *, now: datetime) -> int:
+    steps = steps_left(council)
+    if not steps:
+        return 0
+    email_people(
+        role_holders(council=council, role=Role.COUNCIL_ADMIN),
+        kind="onboarding_reminder",
+        subject=f"Finish setting up {council.short_name} on LocalGov Talent Pool: {len(steps)} step"
+        f"{'s' if len(steps) != 1 else ''} left",
+        template="emails/onboarding_reminder",
+        context={
+            "council": council,
+            "steps": steps,
+            "link": settings.SITE_URL.rstrip("/") + reverse("council:setup"),
+        },
+    )
+    Council.objects.filter(pk=council.pk).update(
+        onboarding_reminders=F("onboarding_reminders") + 1, onboarding_reminded_at=now
+    )
+    return 1

@@ -98,11 +98,14 @@ class NeedForm(GovForm):
         )
 
     def clean(self):
+        """Every problem at once: the rules a need must meet (the service's own) for the fields that have
+        no error of their own."""
         data = super().clean() or {}
-        if self.errors or data.get("hours") is None or data.get("closes_on") is None:
+        if data.get("hours") is None or data.get("closes_on") is None:
             return data
         for name, problem in need_problems(self.details(), today=self.today).items():
-            self.add_error(name, problem)
+            if name not in self.errors:
+                self.add_error(name, problem)
         return data
 
 

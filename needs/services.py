@@ -127,6 +127,12 @@ def need_save(*, officer: User, details: NeedDetails, need: Need | None = None, 
         if need.status not in (NeedStatus.DRAFT, NeedStatus.OPEN):
             raise NeedError(f"This need is {need.get_status_display().lower()}: it can no longer be changed")
         before = {"title": need.title, "weeks": need.weeks, "hours": need.hours, "closes_on": need.closes_on}
+        changed = sorted(set(details.weeks)) != need.weeks or details.hours != need.hours
+        if changed and need.answers.exists():
+            raise NeedError(
+                "People have answered with the weeks and hours as they were: to want other weeks or hours, "
+                "withdraw this need and post a new one"
+            )
     need.title, need.problem, need.help_wanted = (
         details.title.strip(),
         details.problem.strip(),
@@ -185,7 +191,10 @@ def need_matches(need: Need, *, today: date | None = None) -> list[SpecialistPro
     )
     offering = set(
         SpecialistProfile.objects.filter(
-            pk__in=ranked, slots__status=SlotStatus.OPEN, slots__week_start__in=need.weeks
+            pk__in=ranked,
+            slots__status=SlotStatus.OPEN,
+            slots__week_start__in=need.weeks,
+            slots__hours__gte=need.hours,
         ).values_list("pk", flat=True)
     )
     skill_ids = set(need.skills.values_list("pk", flat=True))
@@ -204,6 +213,8 @@ def need_matches(need: Need, *, today: date | None = None) -> list[SpecialistPro
 def _tell(need: Need, profiles: list[SpecialistProfile]) -> list[NeedNotice]:
     """Tell up to TOLD_PER_NEED of `profiles` (best first) who have not had TOLD_PER_WEEK notices in the last
     seven days: a notice each (their home page) and an e-mail unless they switched them off."""
+    with connection.cursor() as cursor:  # one publish at a time counts and tells, so the limit holds
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('needs.tell'))")
     since = clock_now() - timedelta(days=7)
     busy = set(
         NeedNotice.objects.filter(profile__in=profiles, at__gte=since)
@@ -330,14 +341,23 @@ def need_answer(*, need: Need, by: User, note: str, weeks: list[date], today: da
 
 
 def answer_weeks(*, need: Need, profile: SpecialistProfile, today: date) -> list[date]:
-    """The weeks of `need` that `profile` has open (what an answer may offer)."""
-    return list(
-        profile.slots.filter(
-            status=SlotStatus.OPEN, week_start__in=need.weeks, week_start__gte=first_future_monday(today)
-        )
-        .order_by("week_start")
-        .values_list("week_start", flat=True)
-    )
+    """The weeks of `need` that `profile` could be booked for at the need's hours (what an answer may
+    offer): open, within the employer's permission, offering at least those hours, and within the weekly
+    cap and working time limit (bookings.services.week_hours_problem, as the booking will ask)."""
+    slots = profile.slots.filter(
+        status=SlotStatus.OPEN,
+        week_start__in=need.weeks,
+        week_start__gte=first_future_monday(today),
+        hours__gte=need.hours,
+    ).order_by("week_start")
+    if profile.approval_ends_on is not None:
+        slots = slots.filter(week_start__lte=profile.approval_ends_on)
+    return [
+        slot.week_start
+        for slot in slots
+        if bookings.week_hours_problem(profile=profile, week=slot.week_start, hours=need.hours, offered=slot.hours)
+        is None
+    ]
 
 
 @transaction.atomic
@@ -422,3 +442,8 @@ def need_emails_set(*, user: User, on: bool) -> None:
         NeedEmailsOff.objects.filter(user=user).delete()
     else:
         NeedEmailsOff.objects.get_or_create(user=user)
+
+
+def need_answer_notes_erase(*, profile: SpecialistProfile) -> int:
+    """A leaver's notes in their answers to needs, erased (the answers stay, for the needs' history)."""
+    return NeedAnswer.objects.filter(profile=profile).exclude(note="").update(note="")

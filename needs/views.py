@@ -113,9 +113,9 @@ class NeedPublishView(_OwnNeed, ServiceActionView):
                 "Published. No listed specialist fits yet: officers can still find it if you share it, and "
                 "you can change the words or weeks"
             )
-        return (
-            f"Published. {told} specialist{'s' if told != 1 else ''} who fit{'s' if told == 1 else ''} have been told"
-        )
+        if told == 1:
+            return "Published. 1 specialist who fits has been told"
+        return f"Published. {told} specialists who fit have been told"
 
     def perform(self):
         return services.need_publish(need=self.need, by=self.request.user)
@@ -174,7 +174,7 @@ class NeedDetailView(LoginRequiredMixin, TemplateView):
             need=need,
             own=own,
             officer=officer,
-            answers=list(selectors.need_answers(need=need)) if own else [],
+            answers=list(selectors.need_answers(need=need)) if officer else [],
             my_answer=my_answer,
             can_answer=can_answer,
             may_change=officer and need.status in (NeedStatus.DRAFT, NeedStatus.OPEN),

@@ -2,7 +2,7 @@
 
 Erasure keeps financial records whole: invoices and their lines (which name the specialist, as payroll
 needs), timesheets, bookings and the audit log stay. The person's account, profile text, past projects,
-skills, working hours, open weeks, invitations, feedback comments and approvers' notes about them, and
+skills, working hours, open weeks, invitations, feedback comments, answers to needs, approvers' notes about them, and
 the e-mails sent to them are erased or anonymised. It waits until their hours have all been invoiced."""
 
 import json
@@ -20,6 +20,8 @@ from bookings.models import Booking, Timesheet
 from core.errors import DomainError
 from councils import members
 from councils.models import User
+from needs import services as need_services
+from needs.models import Need, NeedAnswer
 from notifications.models import OutboundEmail
 from talentpool import approval
 from talentpool.models import SpecialistProfile
@@ -65,6 +67,11 @@ def personal_data(*, user: User) -> dict:
             .order_by("pk")
             .values("pk", "customer_council__name", "brief", "status", "requested_at", "hourly_rate")
         )
+        data["your_answers_to_needs"] = list(
+            NeedAnswer.objects.filter(profile=profile)
+            .order_by("at")
+            .values("need__title", "need__council__name", "note", "weeks", "outcome", "at")
+        )
         data["your_timesheets"] = list(
             Timesheet.objects.filter(week__booking__profile=profile)
             .order_by("week__week_start")
@@ -74,6 +81,9 @@ def personal_data(*, user: User) -> dict:
         Booking.objects.filter(officer=user)
         .order_by("pk")
         .values("pk", "profile__council__name", "brief", "status", "requested_at")
+    )
+    data["needs_you_posted"] = list(
+        Need.objects.filter(officer=user).order_by("pk").values("pk", "title", "problem", "help_wanted", "status")
     )
     data["emails_sent_to_you"] = list(
         OutboundEmail.objects.filter(to__iexact=user.email).order_by("pk").values("subject", "created_at")
@@ -106,5 +116,6 @@ def member_erase(*, member: User, by: User) -> User:
                 "invoiced them, so the invoice names who did the work."
             )
         booking_services.feedback_comments_erase(profile=profile)
+        need_services.need_answer_notes_erase(profile=profile)
         approval.profile_erase(profile=profile, by=by)
     return members.member_anonymise(member=member, by=by)

@@ -247,6 +247,7 @@ CELERY_BEAT_SCHEDULE = {
     "timesheet-reminders": {"task": "bookings.tasks.timesheet_reminders", "schedule": crontab(hour=9, minute=0)},
     "pool-approval-reminders": {"task": "talentpool.tasks.approval_reminders", "schedule": crontab(hour=8, minute=0)},
     "needs-close": {"task": "needs.tasks.needs_close", "schedule": crontab(hour=0, minute=10)},
+    "invitation-batches-resume": {"task": "councils.tasks.invitation_batches_resume", "schedule": 300.0},
     "onboarding-reminders": {"task": "councils.tasks.onboarding_reminders", "schedule": crontab(hour=9, minute=30)},
 }
 

@@ -13,9 +13,11 @@ from audit.transitions import Moves, StateMachine
 from bookings import services as booking_services
 from bookings import timesheets
 from bookings.models import BookingEvent, Timesheet, TimesheetStatus
-from councils import members
+from councils import batches, members
 from councils import services as council_services
 from councils.models import CouncilStatusChange, MembershipStatus, User
+from needs import services as needs
+from needs.models import Need
 from payments import services as payment_services
 from payments import settlement
 from payments.models import Invoice, SettlementRun
@@ -37,6 +39,8 @@ MACHINES: dict[str, StateMachine] = {
     "invoice": payment_services.invoice_machine,
     "invoice agreement": payment_services.agreement_machine,
     "settlement run": settlement.run_machine,
+    "invitation batch": batches.batch_machine,
+    "need": needs.need_machine,
 }
 
 # Fields named like a status that are settings, not a life cycle with moves.
@@ -65,6 +69,19 @@ def rows(people, three_councils):
         "invoice": Invoice.objects.get(),
         "invoice agreement": Invoice.objects.get(),
         "settlement run": SettlementRun.objects.get(),
+        "invitation batch": batches.batch_check(
+            content=b"council,name,email\r\nZZZ,Zed,zed@example.gov.uk\r\n", filename="x.csv", by=member
+        ),
+        "need": Need.objects.create(
+            council=three_councils[1],
+            officer=people["officer_b"],
+            title="A need",
+            problem="A problem",
+            help_wanted="Help",
+            weeks=[date(2026, 12, 7)],
+            hours=Decimal("2"),
+            closes_on=date(2026, 12, 1),
+        ),
     }
 
 
@@ -140,7 +157,7 @@ def test_every_status_field_has_a_machine_and_a_database_trigger():
     covered = {(m.moves.field, m.labels) for m in MACHINES.values()}
     fields = [
         (model, f)
-        for app in ("councils", "talentpool", "bookings", "payments")
+        for app in ("councils", "talentpool", "bookings", "needs", "payments")
         for model in apps.get_app_config(app).get_models()
         for f in model._meta.get_fields()
         if isinstance(f, models.CharField)

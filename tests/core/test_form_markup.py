@@ -127,6 +127,8 @@ def build(cls, request, data=None) -> forms.Form:
         "po_required": True,  # needs.forms.BookFromAnswerForm
         "label": "Why?",  # needs.forms.ReasonForm
         "required_message": "Enter why",
+        "regions": ["Wales", "South West"],  # councils.forms.RegisterPickForm
+        "types": [("UA", "Unitary authority")],
     }
     kwargs = {}
     for klass in cls.__mro__:

@@ -242,3 +242,38 @@ def test_while_sending_the_page_shows_the_progress(client, staff, register):
     assert "Sending the invitations" in page
     assert "0 of 2 sent so far" in page
     assert "Confirm and send" not in page
+
+
+def test_the_register_by_nation_region_or_type_comes_as_a_csv_to_fill_in(client, staff, register):
+    CouncilFactory(code="WAL", slug="wales-one", nation="Wales", region="", homepage_url="https://www.one.gov.wales")
+    client.force_login(staff)
+    rows = client.get("/platform/invite/councils.csv?nation=Wales").content.decode().splitlines()
+    assert rows[0] == "council,council_name,name,email"
+    assert [row.split(",")[0] for row in rows[1:]] == ["WAL"]
+    everyone = client.get("/platform/invite/councils.csv").content.decode().splitlines()
+    codes = {row.split(",")[0] for row in everyone[1:]}
+    assert {"ALP", "BET", "GAM", "DEL", "WAL"} <= codes
+    assert not codes & {"INV", "ACT"}  # only councils not yet invited
+    filled = "\r\n".join(
+        [everyone[0], *[f"{row.split(',')[0]},{row.split(',')[1]},Ann,ann@alpha.gov.uk" for row in everyone[1:2]]]
+    )
+    assert check(staff, filled.encode()).lines.get().outcome in (LineOutcome.READY, LineOutcome.OUTSIDE_DOMAIN)
+
+
+def test_a_broker_away_at_confirmation_leaves_the_batch_to_the_resume_job(
+    staff, register, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args):
+        raise ConnectionError("Redis is away")
+
+    monkeypatch.setattr(batches, "task_queue", broker_down)
+    batch = check(staff, csv_of("ALP,Ann,ann@alpha.gov.uk"))
+    with django_capture_on_commit_callbacks(execute=True):
+        batches.batch_confirm(batch=batch, by=staff)  # no error for the person confirming
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.SENDING
+    assert batches.batches_resume(older_than=timedelta(minutes=5)) == 0  # not yet stale
+    assert batches.batches_resume(older_than=timedelta(0)) == 1
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.SENT
+    assert Invitation.objects.get().email == "ann@alpha.gov.uk"

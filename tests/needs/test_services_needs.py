@@ -247,3 +247,24 @@ def test_a_title_written_as_a_sentence_still_finds_who_fits(officer, other_counc
         officer=officer, details=details(monday, title="Help for us to stop it: fly-tipping in the back lanes")
     )
     assert [n.profile_id for n in services.need_publish(need=need, by=officer)] == [fits.pk]
+
+
+def test_only_weeks_bookable_at_the_needs_hours_can_be_offered(officer, other_council, monday):
+    """A need for more hours than a specialist offers in a week tells nobody, and no answer can offer that
+    week: a booking from it would always be refused."""
+    fits = listed(other_council, email="fits@betaford.gov.uk", hours="2")
+    need = services.need_save(officer=officer, details=details(monday, hours=Decimal("3")))
+    assert services.need_publish(need=need, by=officer) == []
+    assert services.answer_weeks(need=need, profile=fits, today=timezone.localdate()) == []
+    with pytest.raises(NeedError, match="weeks"):
+        services.need_answer(need=need, by=fits.user, note="Yes.", weeks=[monday])
+
+
+def test_weeks_and_hours_are_fixed_once_someone_has_answered(officer, other_council, posted, monday):
+    fits = listed(other_council, email="fits@betaford.gov.uk")
+    services.need_publish(need=posted, by=officer)
+    services.need_answer(need=posted, by=fits.user, note="Yes.", weeks=[monday])
+    with pytest.raises(NeedError, match="withdraw this need and post a new one"):
+        services.need_save(officer=officer, details=details(monday, hours=Decimal("2")), need=posted)
+    changed = services.need_save(officer=officer, details=details(monday, title="Fly-tipping: CCTV"), need=posted)
+    assert changed.title == "Fly-tipping: CCTV"

@@ -153,3 +153,24 @@ def test_erasure_waits_until_the_hours_are_invoiced(ann, november_hours, admin_a
     settlement.settlement_run(period="2026-11", today=date(2026, 12, 1))
     privacy.member_erase(member=ann.user, by=admin_a)
     assert User.objects.get(pk=ann.user.pk).is_erased
+
+
+def test_a_leavers_answers_to_needs_are_in_their_download_then_erased(ann, admin_a, three_councils, people):
+    from needs.models import Need, NeedAnswer
+
+    need = Need.objects.create(
+        council=three_councils[1],
+        officer=people["officer_b"],
+        title="Repairs review",
+        problem="A backlog",
+        help_wanted="Advice",
+        weeks=[date(2026, 12, 7)],
+        hours=Decimal("2"),
+        closes_on=date(2026, 12, 1),
+    )
+    NeedAnswer.objects.create(need=need, profile=ann, note="I cut our backlog by half", weeks=[date(2026, 12, 7)])
+    data = privacy.personal_data(user=ann.user)
+    assert data["your_answers_to_needs"][0]["note"] == "I cut our backlog by half"
+    members.member_remove(member=ann.user, by=admin_a)
+    privacy.member_erase(member=ann.user, by=admin_a)
+    assert NeedAnswer.objects.get(need=need).note == ""
