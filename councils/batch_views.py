@@ -17,12 +17,7 @@ from core.views import ServiceFormView
 
 from . import batches, forms, onboarding
 from .http import MemberRequest
-from .models import BatchStatus, Council, CouncilStatus, InvitationBatch, LineOutcome, User
-
-
-def _staff(request) -> User:
-    assert isinstance(request.user, User)  # PlatformAdminRequiredMixin let only signed-in staff in
-    return request.user
+from .models import BatchStatus, Council, CouncilStatus, InvitationBatch, LineOutcome
 
 
 def _register_choices() -> tuple[list[str], list[tuple[str, str]]]:
@@ -50,7 +45,7 @@ class BatchUploadView(PlatformAdminRequiredMixin, ServiceFormView):
     def perform(self, form):
         upload = form.cleaned_data["file"]
         content = upload.read(batches.MOST_BYTES + 1)
-        return batches.batch_check(content=content, filename=upload.name, by=_staff(self.request), size=upload.size)
+        return batches.batch_check(content=content, filename=upload.name, by=self.request.user, size=upload.size)
 
     def get_success_url(self) -> str:
         return reverse("platform:batch", args=[self.result.pk])
@@ -90,17 +85,17 @@ class BatchView(PlatformAdminRequiredMixin, TemplateView):
 class BatchConfirmView(PlatformAdminRequiredMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request, pk):
+    def post(self, request: MemberRequest, pk: int):
         batch = InvitationBatch.objects.filter(pk=pk).first()
         if batch is None:
             raise Http404
         reasons = {
-            int(key.removeprefix("reason_")): value
-            for key, value in request.POST.items()
+            int(key.removeprefix("reason_")): request.POST.get(key, "")
+            for key in request.POST
             if key.startswith("reason_") and key.removeprefix("reason_").isdigit()
         }
         try:
-            batches.batch_confirm(batch=batch, by=_staff(request), reasons=reasons)
+            batches.batch_confirm(batch=batch, by=request.user, reasons=reasons)
         except batches.BatchError as exc:
             messages.error(request, str(exc))
         else:

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
 from core.views import ServiceActionView, ServiceFormView
 from councils.http import MemberRequest
-from councils.models import Role, User
+from councils.models import Role
 from talentpool.models import SpecialistProfile
 
 from . import selectors, services
@@ -289,11 +289,6 @@ class NeedEmailsView(CouncilRoleRequiredMixin, ServiceFormView):
         return reverse("needs:list")
 
 
-def _staff(request) -> User:
-    assert isinstance(request.user, User)  # PlatformAdminRequiredMixin let only signed-in staff in
-    return request.user
-
-
 class StaffNeedsView(PlatformAdminRequiredMixin, TemplateView):
     template_name = "needs/staff_list.html"
 
@@ -309,6 +304,7 @@ class StaffNeedsView(PlatformAdminRequiredMixin, TemplateView):
 
 
 class StaffHideView(PlatformAdminRequiredMixin, ServiceFormView):
+    request: MemberRequest
     form_class = ReasonForm
     title = "Hide the need"
     success_message = "Need hidden from everyone but its own council"
@@ -333,20 +329,21 @@ class StaffHideView(PlatformAdminRequiredMixin, ServiceFormView):
         return super().get_context_data(need=self.need, back_url=reverse("needs:platform"), **kwargs)
 
     def perform(self, form):
-        return services.need_hide(need=self.need, by=_staff(self.request), reason=form.cleaned_data["reason"])
+        return services.need_hide(need=self.need, by=self.request.user, reason=form.cleaned_data["reason"])
 
     def get_success_url(self) -> str:
         return reverse("needs:platform")
 
 
 class StaffShowView(PlatformAdminRequiredMixin, ServiceActionView):
+    request: MemberRequest
     success_message = "Need shown again"
 
     def perform(self):
         need = Need.objects.filter(pk=self.kwargs["pk"]).first()
         if need is None:
             raise Http404
-        return services.need_hide(need=need, by=_staff(self.request), reason="")
+        return services.need_hide(need=need, by=self.request.user, reason="")
 
     def get_success_url(self) -> str:
         return reverse("needs:platform")
