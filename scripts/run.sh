@@ -40,6 +40,10 @@ if [ "$EAGER" = 0 ]; then
 fi
 echo
 echo "LocalGov Talent Pool is running at $SITE_URL/  (Ctrl+C stops everything)"
-echo "E-mails are printed to this console."
+if [ "$EAGER" = 1 ]; then
+  echo "E-mails are printed to this console."
+else
+  echo "E-mails are sent by the Celery worker and printed in its log: .data/logs/worker.log"
+fi
 echo
 $PY manage.py runserver "$HOST:$PORT" --noreload

@@ -99,7 +99,9 @@ def test_the_command_says_what_it_made_then_that_it_is_there(settings, capsys):
     call_command("import_councils", verbosity=0)
     demo_load()
     call_command("load_demo_history")
-    assert "Demo history loaded" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Demo history loaded" in out
+    assert "needs answered: 1" in out
     call_command("load_demo_history")
     assert "already loaded" in capsys.readouterr().out
 

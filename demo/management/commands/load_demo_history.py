@@ -20,4 +20,4 @@ class Command(BaseCommand):
             return
         self.stdout.write("Demo history loaded:")
         for what, count in result.made.items():
-            self.stdout.write(f"  {count:>3} {what}")
+            self.stdout.write(f"  {what}: {count}")
