@@ -3,6 +3,7 @@ in, and the onboarding view's CSV."""
 
 from django.contrib import messages
 from django.db.models import Count
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -64,9 +65,12 @@ class BatchView(PlatformAdminRequiredMixin, TemplateView):
             raise Http404
         return batch
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, *, typed: dict[int, str] | None = None, **kwargs):
+        """`typed`: the reasons typed before a refused confirmation, shown again in their boxes."""
         batch = self.batch
         lines = list(batch.lines.select_related("council"))
+        for line in lines:
+            setattr(line, "typed_reason", (typed or {}).get(line.pk, ""))  # noqa: B010
         counts = {outcome: sum(1 for line in lines if line.outcome == outcome) for outcome in LineOutcome.values}
         return super().get_context_data(
             batch=batch,
@@ -97,9 +101,13 @@ class BatchConfirmView(PlatformAdminRequiredMixin, View):
         try:
             batches.batch_confirm(batch=batch, by=request.user, reasons=reasons)
         except batches.BatchError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Confirmed: the invitations are being sent")
+            # The page again, with the refusal in an error summary and every reason typed kept.
+            problem = Form(data={})
+            problem.add_error(None, str(exc))
+            page = BatchView()
+            page.setup(request, pk=batch.pk)
+            return page.render_to_response(page.get_context_data(typed=reasons, form=problem))
+        messages.success(request, "Confirmed: the invitations are being sent")
         return redirect("platform:batch", pk=batch.pk)
 
 

@@ -277,3 +277,19 @@ def test_a_broker_away_at_confirmation_leaves_the_batch_to_the_resume_job(
     batch.refresh_from_db()
     assert batch.status == BatchStatus.SENT
     assert Invitation.objects.get().email == "ann@alpha.gov.uk"
+
+
+def test_a_refused_confirmation_shows_the_page_again_with_the_reasons_typed(client, staff, register):
+    batch = check(staff, csv_of("BET,Bob,bob@gmail.com"))
+    line = batch.lines.get()
+    client.force_login(staff)
+    response = client.post(f"/platform/invite/{batch.pk}/confirm/", {f"reason_{line.pk}": "Their\tIT team"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page
+    assert "must be one line of plain text" in page
+    assert "<title>Error: " in page
+    assert 'value="Their\tIT team"' in page
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.CHECKED
+    assert not Invitation.objects.exists()
