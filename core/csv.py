@@ -12,6 +12,8 @@ import io
 from collections.abc import Iterable
 from numbers import Number
 
+from django.http import HttpResponse
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 
@@ -34,3 +36,10 @@ def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
     writer.writerow([csv_cell(h) for h in header])
     writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def csv_response(body: str, filename: str) -> HttpResponse:
+    """A CSV download, named `filename`."""
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

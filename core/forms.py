@@ -42,6 +42,13 @@ class GovForm(forms.Form):
         return [Field(name) for name in self.fields]
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """One of the form's choice fields, to set its choices (form.fields holds any Field)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class ConfirmForm(GovForm):
     """A page that asks only to confirm: one button, no fields."""
 

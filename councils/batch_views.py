@@ -4,7 +4,7 @@ in, and the onboarding view's CSV."""
 from django.contrib import messages
 from django.db.models import Count
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.csv import csv_text
+from core.csv import csv_response, csv_text
 from core.permissions import PlatformAdminRequiredMixin
 from core.views import ServiceFormView
 
@@ -125,9 +125,7 @@ class RegisterCsvView(PlatformAdminRequiredMixin, View):
             if form.cleaned_data[field]:
                 councils = councils.filter(**{field: form.cleaned_data[field]})
         text = csv_text(["council", "council_name", "name", "email"], ([c.code, c.name, "", ""] for c in councils))
-        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="councils-to-invite-{timezone.localdate()}.csv"'
-        return response
+        return csv_response(text, f"councils-to-invite-{timezone.localdate()}.csv")
 
 
 class OnboardingCsvView(PlatformAdminRequiredMixin, View):
@@ -140,6 +138,4 @@ class OnboardingCsvView(PlatformAdminRequiredMixin, View):
         councils = onboarding.onboarding_councils(
             status=filters.get("status", ""), nation=filters.get("nation", ""), q=filters.get("q", "").strip()
         )
-        response = HttpResponse(onboarding.onboarding_csv(councils), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="onboarding-{timezone.localdate()}.csv"'
-        return response
+        return csv_response(onboarding.onboarding_csv(councils), f"onboarding-{timezone.localdate()}.csv")

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 from django.core.validators import RegexValidator
 
-from core.forms import GovForm, MultiLineTextField, OneLineTextField, WholeNumberField
+from core.forms import GovForm, MultiLineTextField, OneLineTextField, WholeNumberField, choice_field
 
 from .models import CouncilStatus, Nation, RechargeVat, Role, User, VatStatus
 from .services import BankDetails
@@ -382,12 +382,8 @@ class RegisterPickForm(GovForm):
 
     def __init__(self, *args, regions: list[str], types: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        region = self.fields["region"]
-        assert isinstance(region, forms.ChoiceField)
-        region.choices = [("", "Any region"), *[(r, r) for r in regions]]
-        kind = self.fields["council_type"]
-        assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [("", "Any type"), *types]
+        choice_field(self, "region").choices = [("", "Any region"), *[(r, r) for r in regions]]
+        choice_field(self, "council_type").choices = [("", "Any type"), *types]
         self.helper.form_method = "get"
 
     def layout_fields(self):

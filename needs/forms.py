@@ -6,17 +6,11 @@ from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateField, GovForm, HoursField, MultiLineTextField, OneLineTextField
+from core.forms import DateField, GovForm, HoursField, MultiLineTextField, OneLineTextField, choice_field
 from talentpool.forms import week_choices
 from talentpool.models import ServiceArea, Skill
 
 from .services import MOST_WEEKS, NeedDetails, need_problems
-
-
-def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    return field
 
 
 class NeedForm(GovForm):
@@ -64,10 +58,10 @@ class NeedForm(GovForm):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         areas = ServiceArea.objects.order_by("description").values_list("code", "description")
-        _choice(self, "service_area").choices = [("", "Any service area"), *[(str(c), d) for c, d in areas]]
+        choice_field(self, "service_area").choices = [("", "Any service area"), *[(str(c), d) for c, d in areas]]
         skills = Skill.objects.filter(controlled=True).order_by("name").values_list("pk", "name")
-        _choice(self, "skills").choices = [(str(pk), name) for pk, name in skills]
-        _choice(self, "weeks").choices = week_choices(self.today)
+        choice_field(self, "skills").choices = [(str(pk), name) for pk, name in skills]
+        choice_field(self, "weeks").choices = week_choices(self.today)
 
     def layout_fields(self):
         return [
@@ -128,7 +122,7 @@ class AnswerForm(GovForm):
 
     def __init__(self, *args, weeks: list[date], **kwargs):
         super().__init__(*args, **kwargs)
-        _choice(self, "weeks").choices = [(w.isoformat(), f"Week of {w:%-d %B %Y}") for w in weeks]
+        choice_field(self, "weeks").choices = [(w.isoformat(), f"Week of {w:%-d %B %Y}") for w in weeks]
 
     def layout_fields(self):
         return [Field.textarea("note", rows=5), Field.checkboxes("weeks", legend_size=Size.SMALL, small=True)]

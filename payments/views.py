@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from core.csv import csv_response
 from core.money import money_format
 from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
 from core.views import ServiceFormView
@@ -152,19 +153,13 @@ class StatementView(RunMixin, TemplateView):
         )
 
 
-def _csv_response(body: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 class SettlementCsvView(RunMixin, View):
     request: MemberRequest
 
     def get(self, request, *args, **kwargs):
         council = request.user.council
         body = reports.settlement_csv(council=council, run=self.run)
-        return _csv_response(body, f"settlement-{council.code}-{self.run.period:%Y-%m}.csv")
+        return csv_response(body, f"settlement-{council.code}-{self.run.period:%Y-%m}.csv")
 
 
 class StatementCsvView(RunMixin, View):
@@ -173,7 +168,7 @@ class StatementCsvView(RunMixin, View):
     def get(self, request, *args, **kwargs):
         council = request.user.council
         statement = selectors.statement_for(council=council, run=self.run)
-        return _csv_response(
+        return csv_response(
             reports.statement_csv(statement=statement), f"statement-{council.code}-{self.run.period:%Y-%m}.csv"
         )
 
@@ -187,7 +182,7 @@ class PayrollCsvView(FinanceMixin, View):
         except SettlementError as exc:
             raise Http404 from exc
         council = request.user.council
-        return _csv_response(
+        return csv_response(
             reports.payroll_csv(council=council, period=period), f"overtime-{council.code}-{period:%Y-%m}.csv"
         )
 

@@ -19,6 +19,7 @@ from core.forms import (
     OneLineTextField,
     WebAddressField,
     WholeNumberField,
+    choice_field,
 )
 from core.hours import TENTH
 from core.text import has_control_characters
@@ -34,13 +35,6 @@ MAX_TEXT = 200
 
 def _hours_field(label, help_text="In hours, in half hours if needed, like 3 or 2.5.", **rules):
     return HoursField(label=label, help_text=help_text, **rules)
-
-
-def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
-    """One of the form's choice fields, to set its choices (form.fields holds any Field)."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    return field
 
 
 class _Choices(BaseChoiceIterator):
@@ -279,7 +273,7 @@ class PatternForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _choice_field(self, "skip_weeks").choices = week_choices()
+        choice_field(self, "skip_weeks").choices = week_choices()
 
     def layout_fields(self):
         return [
@@ -363,12 +357,12 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lists = search_filter_choices()
-        _choice_field(self, "skill").choices = _Choices(("", "Any skill"), *lists["skill"])
-        _choice_field(self, "service_area").choices = _Choices(("", "Any service"), *lists["service_area"])
-        _choice_field(self, "lgdss").choices = _Choices(("", "Any point"), *lgdss_choices())
-        _choice_field(self, "region").choices = _Choices(("", "Any region"), *lists["region"])
-        _choice_field(self, "council").choices = _Choices(("", "Any council"), *lists["council"])
-        _choice_field(self, "week").choices = _Choices(("", "Any week"), *week_choices())
+        choice_field(self, "skill").choices = _Choices(("", "Any skill"), *lists["skill"])
+        choice_field(self, "service_area").choices = _Choices(("", "Any service"), *lists["service_area"])
+        choice_field(self, "lgdss").choices = _Choices(("", "Any point"), *lgdss_choices())
+        choice_field(self, "region").choices = _Choices(("", "Any region"), *lists["region"])
+        choice_field(self, "council").choices = _Choices(("", "Any council"), *lists["council"])
+        choice_field(self, "week").choices = _Choices(("", "Any week"), *week_choices())
         self.fields["q"].error_messages["max_length"] = f"Search for {MAX_TEXT} characters or fewer"
         for name in ("skill", "service_area", "lgdss", "nation", "region", "council", "sort"):
             self.fields[name].error_messages["invalid_choice"] = (
