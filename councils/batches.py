@@ -30,6 +30,7 @@ from core.text import has_control_characters
 from .invitations import invitation_create
 from .models import (
     BATCH_MOVES,
+    LINE_MOVES,
     BatchStatus,
     Council,
     CouncilStatus,
@@ -61,6 +62,11 @@ class BatchError(DomainError):
     def __str__(self) -> str:
         return self.message
 
+
+# A line's outcome after confirmation is recorded by the invitation it made, or says why in its message.
+line_machine: StateMachine[InvitationBatchLine] = StateMachine(
+    moves=LINE_MOVES, labels=LineOutcome, error=BatchError, noun="This line"
+)
 
 batch_machine: StateMachine[InvitationBatch] = StateMachine(
     moves=BATCH_MOVES,
@@ -300,7 +306,7 @@ def _send_line(line_id: int, *, by: User | None) -> int:
         return 0
     council = council_locked(line.council)
     if council.status != CouncilStatus.NOT_INVITED:  # invited (or more) since the file was checked
-        line.outcome = LineOutcome.ALREADY
+        line_machine.move(line, to=LineOutcome.ALREADY)
         line.message = f"{council.short_name} became {council.get_status_display().lower()} before this line was sent"
         line.save(update_fields=["outcome", "message"])
         return 0
@@ -309,9 +315,11 @@ def _send_line(line_id: int, *, by: User | None) -> int:
             council=line.council, email=line.email, roles=[Role.COUNCIL_ADMIN], invited_by=by, full_name=line.full_name
         )
     except CouncilError as exc:  # invited meanwhile, say, or the address now has an account
-        line.outcome, line.message = LineOutcome.FAILED, str(exc)[:300]
+        line_machine.move(line, to=LineOutcome.FAILED)
+        line.message = str(exc)[:300]
         line.save(update_fields=["outcome", "message"])
         return 0
-    line.outcome, line.invitation = LineOutcome.SENT, invitation
+    line_machine.move(line, to=LineOutcome.SENT)
+    line.invitation = invitation
     line.save(update_fields=["outcome", "invitation"])
     return 1

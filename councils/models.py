@@ -454,6 +454,17 @@ class LineOutcome(models.TextChoices):
     FAILED = "failed", "Not sent"
 
 
+# A line's moves once its batch is confirmed (councils.batches.line_machine; the database: the FSM trigger in
+# Meta): a line to send is sent, fails, or finds its council invited meanwhile. The other outcomes are final.
+LINE_MOVES = Moves.of(
+    "outcome",
+    {
+        LineOutcome.READY: {LineOutcome.SENT, LineOutcome.FAILED, LineOutcome.ALREADY},
+        LineOutcome.OUTSIDE_DOMAIN: {LineOutcome.SENT, LineOutcome.FAILED, LineOutcome.ALREADY},
+    },
+)
+
+
 class InvitationBatchLine(models.Model):
     batch = models.ForeignKey(InvitationBatch, on_delete=models.CASCADE, related_name="lines")
     number = models.PositiveIntegerField()  # the line in the file (the header is line 1)
@@ -471,6 +482,7 @@ class InvitationBatchLine(models.Model):
     class Meta:
         ordering = ["batch", "number"]
         constraints = [models.UniqueConstraint(fields=["batch", "number"], name="batch_line_once")]
+        triggers = [LINE_MOVES.trigger("batch_line_outcome_moves")]
 
     def __str__(self) -> str:
         return f"Line {self.number} of batch {self.batch_id}"

@@ -4,10 +4,11 @@ wanted; the specialists told about it, and their answers."""
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from audit.transitions import Moves
 from core.clock import clock_now
+from core.hours import WEEK_MOST
 
 
 class NeedStatus(models.TextChoices):
@@ -57,7 +58,9 @@ class Need(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(hours__gt=0), name="need_hours_positive"),
+            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=WEEK_MOST), name="need_hours_in_a_week"),
+            # answers close before the first week wanted (weeks are kept in order)
+            models.CheckConstraint(condition=Q(closes_on__lt=F("weeks__0")), name="need_closes_before_its_weeks"),
             models.CheckConstraint(condition=Q(weeks__len__gte=1), name="need_has_weeks"),
         ]
         triggers = [NEED_MOVES.trigger("need_status_moves")]
@@ -94,6 +97,20 @@ class NeedAnswerOutcome(models.TextChoices):
     NEED_ENDED = "need_ended", "The need ended"
 
 
+# An answer's moves (needs.services.answer_machine; the database: the FSM trigger in Meta): a waiting answer
+# is booked from, not chosen when another is, or ends with its need. The ends are final.
+ANSWER_MOVES = Moves.of(
+    "outcome",
+    {
+        NeedAnswerOutcome.WAITING: {
+            NeedAnswerOutcome.BOOKED,
+            NeedAnswerOutcome.NOT_CHOSEN,
+            NeedAnswerOutcome.NEED_ENDED,
+        }
+    },
+)
+
+
 class NeedAnswer(models.Model):
     """A specialist's answer: a short note and the weeks they can offer (from their open weeks)."""
 
@@ -113,6 +130,7 @@ class NeedAnswer(models.Model):
             models.UniqueConstraint(fields=["need", "profile"], name="need_answer_once"),
             models.CheckConstraint(condition=Q(weeks__len__gte=1), name="need_answer_has_weeks"),
         ]
+        triggers = [ANSWER_MOVES.trigger("need_answer_outcome_moves")]
 
     def __str__(self) -> str:
         return f"Answer to need {self.need_id} from profile {self.profile_id}"

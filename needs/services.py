@@ -29,7 +29,7 @@ from talentpool.selectors import SearchParams, profile_is_listed, specialist_sea
 from talentpool.vocabulary import search_idea_phrases, search_idea_weights
 from talentpool.weeks import first_future_monday, window_end
 
-from .models import NEED_MOVES, Need, NeedAnswer, NeedAnswerOutcome, NeedEmailsOff, NeedNotice, NeedStatus
+from .models import ANSWER_MOVES, NEED_MOVES, Need, NeedAnswer, NeedAnswerOutcome, NeedEmailsOff, NeedNotice, NeedStatus
 
 MOST_WEEKS = 8  # a need asks for at most this many weeks
 TOLD_PER_NEED = 10  # the best-matching specialists told about each need
@@ -44,6 +44,11 @@ class NeedError(DomainError):
     def __str__(self) -> str:
         return self.message
 
+
+# An answer's outcome follows from its need's move (recorded there), so it writes no history of its own.
+answer_machine: StateMachine[NeedAnswer] = StateMachine(
+    moves=ANSWER_MOVES, labels=NeedAnswerOutcome, error=NeedError, noun="This answer"
+)
 
 need_machine: StateMachine[Need] = StateMachine(
     moves=NEED_MOVES,
@@ -275,7 +280,7 @@ def _answerers_told(need: Need, *, outcome: str, subject: str, exclude: NeedAnsw
         template="emails/need_outcome",
         context={"need": need, "site_url": settings.SITE_URL},
     )
-    waiting.update(outcome=outcome)
+    answer_machine.move_many(waiting, to=outcome)
 
 
 @transaction.atomic
@@ -381,7 +386,8 @@ def need_book(
         po_number=po_number,
         cost_centre=cost_centre,
     )
-    answer.outcome, answer.booking = NeedAnswerOutcome.BOOKED, booking
+    answer_machine.move(answer, to=NeedAnswerOutcome.BOOKED, by=by)
+    answer.booking = booking
     answer.save(update_fields=["outcome", "booking"])
     if not keep_open:
         need_machine.move(need, to=NeedStatus.FILLED, by=by, note=f"Booking {booking.pk}")

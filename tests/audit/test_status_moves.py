@@ -17,7 +17,7 @@ from councils import batches, members
 from councils import services as council_services
 from councils.models import CouncilStatusChange, MembershipStatus, User
 from needs import services as needs
-from needs.models import Need
+from needs.models import Need, NeedAnswer
 from payments import services as payment_services
 from payments import settlement
 from payments.models import Invoice, SettlementRun
@@ -41,6 +41,8 @@ MACHINES: dict[str, StateMachine] = {
     "settlement run": settlement.run_machine,
     "invitation batch": batches.batch_machine,
     "need": needs.need_machine,
+    "need answer": needs.answer_machine,
+    "batch line": batches.line_machine,
 }
 
 # Fields named like a status that are settings, not a life cycle with moves.
@@ -58,6 +60,19 @@ def rows(people, three_councils):
     force_fields(sheet, agreed_hours=Decimal("3"))
     week = sheet.week
     member = UserFactory(council=three_councils[0], roles=[])
+    need = Need.objects.create(
+        council=three_councils[1],
+        officer=people["officer_b"],
+        title="A need",
+        problem="A problem",
+        help_wanted="Help",
+        weeks=[date(2026, 12, 7)],
+        hours=Decimal("2"),
+        closes_on=date(2026, 12, 1),
+    )
+    batch = batches.batch_check(
+        content=b"council,name,email\r\nZZZ,Zed,zed@example.gov.uk\r\n", filename="x.csv", by=member
+    )
     return {
         "council": three_councils[2],
         "membership": member,
@@ -69,19 +84,10 @@ def rows(people, three_councils):
         "invoice": Invoice.objects.get(),
         "invoice agreement": Invoice.objects.get(),
         "settlement run": SettlementRun.objects.get(),
-        "invitation batch": batches.batch_check(
-            content=b"council,name,email\r\nZZZ,Zed,zed@example.gov.uk\r\n", filename="x.csv", by=member
-        ),
-        "need": Need.objects.create(
-            council=three_councils[1],
-            officer=people["officer_b"],
-            title="A need",
-            problem="A problem",
-            help_wanted="Help",
-            weeks=[date(2026, 12, 7)],
-            hours=Decimal("2"),
-            closes_on=date(2026, 12, 1),
-        ),
+        "invitation batch": batch,
+        "need": need,
+        "need answer": NeedAnswer.objects.create(need=need, profile=people["spec_a"], note="Yes", weeks=need.weeks),
+        "batch line": batch.lines.get(),
     }
 
 
@@ -162,7 +168,7 @@ def test_every_status_field_has_a_machine_and_a_database_trigger():
         for f in model._meta.get_fields()
         if isinstance(f, models.CharField)
         and f.choices
-        and (f.name in ("status", "agreement") or f.name.endswith("_status"))
+        and (f.name in ("status", "agreement", "outcome") or f.name.endswith("_status"))
         and not f.name.startswith(("from_", "to_"))  # history rows record moves, they do not move
         and (model._meta.label, f.name) not in NOT_LIFE_CYCLES
     ]

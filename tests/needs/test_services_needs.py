@@ -5,15 +5,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import ProgrammingError, transaction
+from django.db import IntegrityError, ProgrammingError, transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from bookings import services as bookings
 from bookings.models import Booking, BookingStatus
 from bookings.services import BookingError
 from councils.models import Role
 from needs import selectors, services
-from needs.models import Need, NeedAnswerOutcome, NeedNotice, NeedStatus
+from needs.models import Need, NeedAnswer, NeedAnswerOutcome, NeedNotice, NeedStatus
 from needs.services import NeedDetails, NeedError
 from notifications.models import OutboundEmail
 from talentpool import services as pool
@@ -198,6 +199,8 @@ def test_a_specialist_may_only_offer_their_own_open_weeks(officer, other_council
     own = listed(officer.council, email="own@alphaton.gov.uk")
     with pytest.raises(NeedError, match="own council"):
         services.need_answer(need=posted, by=own.user, note="Yes.", weeks=[monday])
+    assert not NeedAnswer.objects.exists()
+    assert not OutboundEmail.objects.filter(kind="need_answered").exists()
 
 
 def test_another_councils_officer_sees_a_need_only_when_it_is_shared(officer, other_council, posted):
@@ -220,10 +223,15 @@ def test_another_councils_officer_sees_a_need_only_when_it_is_shared(officer, ot
 
 def test_moves_outside_the_map_are_refused_by_the_service_and_the_database(officer, posted, monday):
     services.need_withdraw(need=posted, by=officer, reason="Plans changed")
+    audited = AuditEvent.objects.count()
     with pytest.raises(NeedError, match="withdrawn"):
         services.need_publish(need=posted, by=officer)
     with pytest.raises(NeedError, match="no longer be changed"):
-        services.need_save(officer=officer, details=details(monday), need=posted)
+        services.need_save(officer=officer, details=details(monday, title="Other"), need=posted)
+    posted.refresh_from_db()
+    assert (posted.status, posted.title) == (NeedStatus.WITHDRAWN, "Stopping fly-tipping in back lanes")
+    assert AuditEvent.objects.count() == audited
+    assert not NeedNotice.objects.exists()
     with pytest.raises(ProgrammingError, match="Invalid transition"), transaction.atomic():
         Need.objects.filter(pk=posted.pk).update(status=NeedStatus.OPEN)
 
@@ -266,5 +274,28 @@ def test_weeks_and_hours_are_fixed_once_someone_has_answered(officer, other_coun
     services.need_answer(need=posted, by=fits.user, note="Yes.", weeks=[monday])
     with pytest.raises(NeedError, match="withdraw this need and post a new one"):
         services.need_save(officer=officer, details=details(monday, hours=Decimal("2")), need=posted)
+    posted.refresh_from_db()
+    assert posted.hours == Decimal("3")
     changed = services.need_save(officer=officer, details=details(monday, title="Fly-tipping: CCTV"), need=posted)
     assert changed.title == "Fly-tipping: CCTV"
+
+
+@pytest.mark.parametrize(
+    ("changes", "constraint"),
+    [({"hours": Decimal("49")}, "need_hours_in_a_week"), ({"closes_on_days": 0}, "need_closes_before_its_weeks")],
+)
+def test_the_database_refuses_a_need_past_the_rules(officer, monday, changes, constraint):
+    """Whoever writes: more hours than a week holds, or answers closing on or after the first week."""
+    closes = monday - timedelta(days=changes.pop("closes_on_days", 3))
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        Need.objects.create(
+            council=officer.council,
+            officer=officer,
+            title="T",
+            problem="P",
+            help_wanted="H",
+            weeks=[monday],
+            hours=changes.get("hours", Decimal("3")),
+            closes_on=closes,
+        )
+    assert not Need.objects.exists()
