@@ -1,5 +1,6 @@
 """Reads of needs: who may see one, the lists each person has, unmet demand."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -8,7 +9,47 @@ from django.utils import timezone
 from councils.models import Role, User
 from talentpool.models import SearchWithoutResults
 
-from .models import Need, NeedAnswer, NeedAnswerOutcome, NeedNotice, NeedStatus
+from .models import Need, NeedAnswer, NeedAnswerOutcome, NeedEmailsOff, NeedNotice, NeedStatus
+
+
+def need_open_for_answers(need: Need, *, today: date) -> bool:
+    return need.status == NeedStatus.OPEN and not need.is_hidden and need.closes_on >= today
+
+
+@dataclass
+class NeedPage:
+    """What a need's page shows `user`, and which actions it offers them now."""
+
+    own: bool  # a member of the council that posted it
+    officer: bool  # one of its booking officers: the answers and the actions are theirs
+    may_change: bool
+    my_answer: NeedAnswer | None
+    can_answer: bool
+    answers: list[NeedAnswer]
+    told: int | None  # how many specialists were told (for its own council)
+    skills: list
+
+
+def need_page(*, need: Need, user: User, today: date | None = None) -> NeedPage:
+    today = today or timezone.localdate()
+    own = need.council_id == user.council_id
+    officer = own and user.has_role(Role.BOOKING_OFFICER)
+    my_answer = NeedAnswer.objects.filter(need=need, profile__user=user).first()
+    return NeedPage(
+        own=own,
+        officer=officer,
+        may_change=officer and need.status in (NeedStatus.DRAFT, NeedStatus.OPEN),
+        my_answer=my_answer,
+        can_answer=(
+            not own
+            and my_answer is None
+            and user.has_role(Role.SPECIALIST)
+            and need_open_for_answers(need, today=today)
+        ),
+        answers=list(need_answers(need=need)) if officer else [],
+        told=need.notices.count() if own else None,
+        skills=list(need.skills.all()),
+    )
 
 
 def need_visible(*, need: Need, user: User) -> bool:
@@ -94,3 +135,8 @@ def searches_without_results(*, since: date) -> QuerySet[SearchWithoutResults]:
 
 def needs_for_staff() -> QuerySet[Need]:
     return Need.objects.exclude(status=NeedStatus.DRAFT).select_related("council", "officer").order_by("-created_at")
+
+
+def need_emails_off(*, user: User) -> bool:
+    """Whether a specialist switched off e-mails about needs."""
+    return NeedEmailsOff.objects.filter(user=user).exists()

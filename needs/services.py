@@ -30,6 +30,7 @@ from talentpool.vocabulary import search_idea_phrases, search_idea_weights
 from talentpool.weeks import first_future_monday, window_end
 
 from .models import ANSWER_MOVES, NEED_MOVES, Need, NeedAnswer, NeedAnswerOutcome, NeedEmailsOff, NeedNotice, NeedStatus
+from .selectors import need_open_for_answers
 
 MOST_WEEKS = 8  # a need asks for at most this many weeks
 TOLD_PER_NEED = 10  # the best-matching specialists told about each need
@@ -298,10 +299,6 @@ def need_withdraw(*, need: Need, by: User, reason: str) -> Need:
         subject=f"{need.council.short_name} has withdrawn its need: {need.title}",
     )
     return need
-
-
-def need_open_for_answers(need: Need, *, today: date) -> bool:
-    return need.status == NeedStatus.OPEN and not need.is_hidden and need.closes_on >= today
 
 
 @transaction.atomic

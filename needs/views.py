@@ -17,7 +17,7 @@ from talentpool.models import SpecialistProfile
 
 from . import selectors, services
 from .forms import AnswerForm, BookFromAnswerForm, EmailsForm, NeedForm, ReasonForm
-from .models import Need, NeedAnswer, NeedAnswerOutcome, NeedEmailsOff, NeedStatus
+from .models import Need, NeedAnswer, NeedAnswerOutcome
 
 OFFICER = (Role.BOOKING_OFFICER,)
 UNMET_DAYS = 30  # the platform's needs page counts unmet demand over this many days
@@ -40,7 +40,7 @@ class NeedListView(CouncilRoleRequiredMixin, TemplateView):
         if user.has_role(Role.SPECIALIST):
             context["to_answer"] = selectors.needs_to_answer(user=user)
             context["answered"] = selectors.answers_of_specialist(user=user)
-            context["emails_off"] = NeedEmailsOff.objects.filter(user=user).exists()
+            context["emails_off"] = selectors.need_emails_off(user=user)
         return context
 
 
@@ -159,29 +159,8 @@ class NeedDetailView(LoginRequiredMixin, TemplateView):
         return need
 
     def get_context_data(self, **kwargs):
-        user, need = self.request.user, self.need
-        own = need.council_id == user.council_id
-        officer = own and user.has_role(Role.BOOKING_OFFICER)
-        today = timezone.localdate()
-        my_answer = NeedAnswer.objects.filter(need=need, profile__user=user).first()
-        can_answer = (
-            not own
-            and my_answer is None
-            and user.has_role(Role.SPECIALIST)
-            and services.need_open_for_answers(need, today=today)
-        )
-        return super().get_context_data(
-            need=need,
-            own=own,
-            officer=officer,
-            answers=list(selectors.need_answers(need=need)) if officer else [],
-            my_answer=my_answer,
-            can_answer=can_answer,
-            may_change=officer and need.status in (NeedStatus.DRAFT, NeedStatus.OPEN),
-            told=need.notices.count() if own else None,
-            skills=list(need.skills.all()),
-            **kwargs,
-        )
+        page = selectors.need_page(need=self.need, user=self.request.user)
+        return super().get_context_data(need=self.need, **vars(page), **kwargs)
 
 
 class NeedAnswerView(CouncilRoleRequiredMixin, ServiceFormView):
@@ -280,7 +259,7 @@ class NeedEmailsView(CouncilRoleRequiredMixin, ServiceFormView):
     success_message = "Saved"
 
     def get_initial(self):
-        return {"emails": "off" if NeedEmailsOff.objects.filter(user=self.request.user).exists() else "on"}
+        return {"emails": "off" if selectors.need_emails_off(user=self.request.user) else "on"}
 
     def perform(self, form):
         services.need_emails_set(user=self.request.user, on=form.cleaned_data["emails"] == "on")
