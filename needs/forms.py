@@ -170,7 +170,7 @@ class ReasonForm(GovForm):
 class EmailsForm(GovForm):
     submit_label = "Save"
     emails = forms.ChoiceField(
-        label="E-mails about needs that match your profile",
+        label="When a council posts a need your past work fits",
         choices=[("on", "Send me these e-mails"), ("off", "Do not send them (I will see them on my home page)")],
         widget=forms.RadioSelect,
     )

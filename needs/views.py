@@ -124,6 +124,7 @@ class NeedPublishView(_OwnNeed, ServiceActionView):
 class NeedWithdrawView(_OwnNeed, ServiceFormView):
     request: MemberRequest
     form_class = ReasonForm
+    template_name = "needs/withdraw.html"
     title = "Withdraw the need"
     success_message = "Need withdrawn; everyone who answered has been told"
 
@@ -137,7 +138,9 @@ class NeedWithdrawView(_OwnNeed, ServiceFormView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(back_url=self.get_success_url(), **kwargs)
+        return super().get_context_data(
+            need=self.need, answered=self.need.answers.exists(), back_url=self.get_success_url(), **kwargs
+        )
 
     def perform(self, form):
         return services.need_withdraw(need=self.need, by=self.request.user, reason=form.cleaned_data["reason"])

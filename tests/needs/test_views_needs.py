@@ -95,3 +95,17 @@ def test_an_open_need_can_be_changed_from_its_page_with_its_current_answers_fill
     assert need.title == "Stopping fly-tipping in alleys"
     assert need.weeks == [monday, monday + timedelta(weeks=1)]
     assert need.status == "open"
+
+
+def test_withdrawing_without_a_reason_is_refused_and_the_need_stays_open(client, officer, monday):  # noqa: F811
+    need = services.need_save(officer=officer, details=details(monday))
+    services.need_publish(need=need, by=officer)
+    client.force_login(officer)
+    page = client.get(reverse("needs:withdraw", args=[need.pk])).content.decode()
+    assert need.title in page  # which need is being withdrawn
+    response = client.post(reverse("needs:withdraw", args=[need.pk]), {"reason": "  "})
+    assert response.status_code == 200
+    assert "Enter why you are withdrawing the need" in response.content.decode()
+    need.refresh_from_db()
+    assert need.status == "open"
+    assert need.end_note == ""
