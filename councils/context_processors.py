@@ -15,6 +15,7 @@ def navigation(request):
             ("Councils", reverse("platform:dashboard")),
             ("Settlement", reverse("payments:settlement_runs")),
             ("Needs", reverse("needs:platform")),
+            ("Single sign-on", reverse("sso:staff_list")),
         ]
     member = user.council_id and user.membership_status == MembershipStatus.ACTIVE
     if member:

@@ -184,6 +184,35 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     user = User(email=invitation.email, full_name=full_name, council=invitation.council, roles=invitation.roles)
     validate_password(password, user)
     user.set_password(password)
+    return _invitation_accepted(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invitation_accept_signed_in(*, email: str, full_name: str) -> User | None:
+    """The invited person's account, made at their first sign-in through their council's own sign-in
+    service (which vouched for the address), with no password here; None when no usable invitation is
+    open for the address."""
+    invitation = (
+        Invitation.objects.open()
+        .select_for_update()
+        .select_related("council")
+        .filter(email=email_normalised(email))
+        .order_by("-created_at")
+        .first()
+    )
+    if invitation is None or invitation.is_expired or invitation.council.status == CouncilStatus.SUSPENDED:
+        return None
+    user = User(
+        email=invitation.email,
+        full_name=_full_name(full_name) or invitation.email,
+        council=invitation.council,
+        roles=invitation.roles,
+    )
+    user.set_unusable_password()
+    return _invitation_accepted(invitation=invitation, user=user)
+
+
+def _invitation_accepted(*, invitation: Invitation, user: User) -> User:
     user.save()
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     invitation.accepted_at = timezone.now()

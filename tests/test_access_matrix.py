@@ -28,6 +28,8 @@ from needs.models import NeedNotice
 from payments import services as payments
 from payments import settlement
 from payments.models import Invoice
+from sso.crypto import secret_encrypt
+from sso.models import SingleSignOn, SsoKind
 from talentpool import approval, weekly_hours
 from talentpool import services as pool
 from talentpool.models import PastProject
@@ -194,6 +196,15 @@ def build_world() -> World:
     w.batch = batches.batch_check(
         content=b"council,name,email\r\nCCC,Cat,cat@cetown.gov.uk\r\n", filename="x.csv", by=w.people["staff"]
     )
+    # A's single sign-on, saved and waiting for a check (its provider does not answer: port 9).
+    w.sso_a = SingleSignOn.objects.create(
+        council=w.a,
+        kind=SsoKind.OIDC,
+        issuer="http://127.0.0.1:9",
+        client_id="talent-pool",
+        secret_encrypted=secret_encrypt("secret"),
+        changed_at=timezone.now(),
+    )
     return w
 
 
@@ -261,6 +272,24 @@ MATRIX: dict[str, Entry] = {
     "platform:invitation_cancel": Entry(STAFF, u("platform:invitation_cancel", lambda w: w.invitation_a.pk)),
     "oversight:platform_audit": Entry(STAFF, u("oversight:platform_audit")),
     "council:setup": Entry(ADMIN, u("council:setup")),
+    # single sign-on: the council's settings, staff's check, and a council provider's login and callback
+    # (A's is not on: the login says so, 403; a callback with no sign-in begun is refused, 401)
+    "sso:settings": Entry(ADMIN, u("sso:settings")),
+    "sso:turn_off": Entry(ADMIN, u("sso:turn_off")),
+    "sso:staff_list": Entry(STAFF, u("sso:staff_list")),
+    "sso:staff_check": Entry(STAFF, u("sso:staff_check", lambda w: w.sso_a.pk), u("sso:staff_check", 999999)),
+    "openid_connect_login": Entry(
+        (),
+        u("openid_connect_login", "council-alphaton"),
+        public=True,
+        others={ANONYMOUS: 403, **dict.fromkeys(SIGNED_IN, 403)},
+    ),
+    "openid_connect_callback": Entry(
+        (),
+        u("openid_connect_callback", "council-alphaton"),
+        public=True,
+        others={ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 401)},
+    ),
     "council:agreement": Entry(ADMIN, u("council:agreement")),
     "council:finance": Entry(ADMIN, u("council:finance")),
     "council:people": Entry(ADMIN, u("council:people")),

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_forms_gds",
     "djmoney",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "audit",
     "councils",
     "talentpool",
+    "sso",
     "bookings",
     "needs",
     "payments",
@@ -161,6 +164,20 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 
+# Single sign-on (sso): each council's OpenID Connect provider, from its settings (sso.adapters), never
+# through allauth's social sign-up form; the provider vouches for the e-mail address. Client secrets are
+# encrypted with SSO_SECRET_KEY (a Fernet key; derived from SECRET_KEY when empty). A session begun
+# through a council's provider lasts SSO_SESSION_HOURS.
+SOCIALACCOUNT_ADAPTER = "sso.adapters.CouncilSocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
+SSO_SECRET_KEY = env("SSO_SECRET_KEY", default="")
+SSO_SESSION_HOURS = env.int("SSO_SESSION_HOURS", default=8)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
@@ -260,9 +277,9 @@ LOGGING = {
 }
 
 ACCOUNT_FORMS = {
-    "login": "councils.account_forms.LoginForm",
-    "signup": "councils.account_forms.SignupForm",
-    "reset_password": "councils.account_forms.ResetPasswordForm",
+    "login": "sso.forms.LoginForm",
+    "signup": "sso.forms.SignupForm",
+    "reset_password": "sso.forms.ResetPasswordForm",
     "reset_password_from_key": "councils.account_forms.ResetPasswordKeyForm",
 }
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.db import DatabaseError, models, transaction
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.transitions import Moves, StateMachine
@@ -21,6 +22,9 @@ from needs.models import Need, NeedAnswer
 from payments import services as payment_services
 from payments import settlement
 from payments.models import Invoice, SettlementRun
+from sso import services as sso_services
+from sso.crypto import secret_encrypt
+from sso.models import SingleSignOn, SsoKind
 from talentpool import approval, weekly_hours
 from talentpool.models import ProfileStatusChange
 from tests.factories import UserFactory, force_fields
@@ -43,6 +47,7 @@ MACHINES: dict[str, StateMachine] = {
     "need": needs.need_machine,
     "need answer": needs.answer_machine,
     "batch line": batches.line_machine,
+    "single sign-on": sso_services.sso_machine,
 }
 
 # Fields named like a status that are settings, not a life cycle with moves.
@@ -88,6 +93,15 @@ def rows(people, three_councils):
         "need": need,
         "need answer": NeedAnswer.objects.create(need=need, profile=people["spec_a"], note="Yes", weeks=need.weeks),
         "batch line": batch.lines.get(),
+        "single sign-on": SingleSignOn.objects.create(
+            council=three_councils[0],
+            kind=SsoKind.OIDC,
+            issuer="https://login.example.gov.uk",
+            client_id="talent-pool",
+            secret_encrypted=secret_encrypt("secret"),
+            changed_at=timezone.now(),
+            checked_at=timezone.now(),
+        ),
     }
 
 
@@ -163,7 +177,7 @@ def test_every_status_field_has_a_machine_and_a_database_trigger():
     covered = {(m.moves.field, m.labels) for m in MACHINES.values()}
     fields = [
         (model, f)
-        for app in ("councils", "talentpool", "bookings", "needs", "payments")
+        for app in ("councils", "talentpool", "sso", "bookings", "needs", "payments")
         for model in apps.get_app_config(app).get_models()
         for f in model._meta.get_fields()
         if isinstance(f, models.CharField)

@@ -4,9 +4,11 @@ from tests.conftest import PASSWORD
 
 
 def sign_in(page, axe, email, password=PASSWORD):
+    """The two steps: the work e-mail address, then (no single sign-on on its domain) the password."""
     page.goto("/accounts/login/")
     axe.check(page)
-    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Work e-mail address").fill(email)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 
