@@ -7,14 +7,18 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from playwright.sync_api import expect
 
-from councils.models import CouncilDomain
+from councils.models import CouncilDomain, User
 from tests.browser.helpers import sign_in, sign_out
+from tests.conftest import PASSWORD
 from tests.sso.provider import oidc_provider
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CLIENT_ID, SECRET = "talent-pool-alphaton", "alphaton-client-secret"
-USERS = {"officer": {"email": "officer@alphaton.gov.uk", "email_verified": True, "name": "Olu Officer"}}
+USERS = {
+    "officer": {"email": "officer@alphaton.gov.uk", "email_verified": True, "name": "Olu Officer"},
+    "unverified": {"email": "una@alphaton.gov.uk", "email_verified": False, "name": "Una Verified"},
+}
 
 
 def _no_web_fonts(page):
@@ -83,4 +87,27 @@ def test_set_up_check_and_sign_in_with_the_council_account(
         page.get_by_role("button", name="Continue").click()
         expect(page.get_by_role("button", name="Continue with your council account")).to_be_visible()
         axe.check(page)
+
+        # a refused sign-in says why, and makes no account
+        _no_web_fonts(page)
+        page.get_by_role("button", name="Continue with your council account").click()
+        page.locator("input[name=login]").fill("unverified")
+        page.locator("input[name=password]").fill("any password")
+        page.locator("button[type=submit]").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("You could not be signed in")
+        expect(page.get_by_text("has not verified your e-mail address")).to_be_visible()
+        axe.check(page)
+        assert not User.objects.filter(email="una@alphaton.gov.uk").exists()
+
+        # the administrator, with a password still allowed, turns single sign-on off
+        browser_page.goto("/accounts/login/")
+        browser_page.get_by_label("Work e-mail address").fill(council_admin.email)
+        browser_page.get_by_role("button", name="Continue").click()
+        browser_page.get_by_role("button", name="Sign in with a password instead").click()
+        browser_page.get_by_label("Password").fill(PASSWORD)
+        browser_page.get_by_role("button", name="Sign in").click()
+        browser_page.goto("/council/single-sign-on/turn-off/")
+        mirrored_axe.check(browser_page)
+        browser_page.get_by_role("button", name="Turn off single sign-on").click()
+        expect(browser_page.get_by_text("Single sign-on is off.")).to_be_visible()
     assert axe.violations == [], "\n".join(axe.violations)
