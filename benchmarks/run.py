@@ -24,6 +24,9 @@ sys.path.insert(0, str(ROOT))
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/talentpool_bench")
 os.environ["DATABASE_URL"] = DB_URL
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
+# One cache for the server's two workers and this script, as production shares Redis between processes
+# (the charts' nightly figures are worked out here and read by the server).
+os.environ["CACHE_URL"] = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3")
 PORT = int(os.environ.get("BENCH_PORT", "8099"))
 BASE = f"http://127.0.0.1:{PORT}"
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
@@ -219,6 +222,7 @@ def http_measures() -> list[dict]:
         .values_list("profile_id", "week_start", "profile__council_id")[:2500]
     )
     distinct, contested, alone = open_slots[:2000], open_slots[2000:2200], open_slots[2200:2500]
+    measures.extend(chart_measures())
     measures.append(booking_alone_measure(officers[0], alone))
     measures.append(floor_crowd_measure(clients))
     measures.append(booking_contended_measure(clients, distinct=distinct, contested=contested, rng=rng))
@@ -278,6 +282,61 @@ def profile_measure(viewer, *, rng, council_id) -> dict:
     profile_ids = list(SpecialistProfile.objects.exclude(council=council_id).values_list("pk", flat=True)[:5000])
     profiles = [timed(viewer, "GET", f"/pool/specialists/{rng.choice(profile_ids)}/")[1] for _ in range(200)]
     return summary("profile page", profiles)
+
+
+def chart_measures() -> list[dict]:
+    """The chart pages. The platform's after the nightly refresh has worked out every period and nation
+    (as beat does at 03:15), and without it (the cache emptied before each request); each council's and
+    each finance team's as first asked (20 councils × 4 periods, so most requests work their figures out)."""
+    from django.core.cache import cache
+
+    from councils.models import Role, User
+    from insights.services import platform_figures_refresh
+
+    staff, _ = User.objects.get_or_create(
+        email="bench-staff@talentpool.bench.example", defaults={"full_name": "Bench Staff", "is_staff": True}
+    )
+    viewer = signed_in(staff)
+    cache.clear()
+    cold = []
+    for months in ("12", "24", "3", "6", "12", "24", "3", "6", "12", "24"):
+        cache.clear()
+        cold.append(timed(viewer, "GET", "/platform/charts/", params={"months": months})[1])
+    started = time.perf_counter()
+    platform_figures_refresh()
+    refresh_seconds = time.perf_counter() - started
+    nations = ["", "England", "Wales", "Scotland", "Northern Ireland"]
+    warm = [
+        timed(
+            viewer,
+            "GET",
+            "/platform/charts/",
+            params={"months": ("3", "6", "12", "24")[i % 4], "nation": nations[i % 5]},
+        )[1]
+        for i in range(100)
+    ]
+    measures = [
+        summary("charts: platform, after the nightly refresh", warm),
+        summary("charts: platform, not worked out yet", cold),
+    ]
+    measures[0]["nightly_refresh_seconds"] = round(refresh_seconds, 1)
+    for role, path, name in (
+        (Role.COUNCIL_ADMIN, "/council/charts/", "charts: a council (first asked)"),
+        (Role.FINANCE_OFFICER, "/finance/charts/", "charts: a council's money (first asked)"),
+    ):
+        people = list(User.objects.filter(roles__contains=[role], email__endswith=".bench.example").order_by("pk")[:20])
+        sessions = [signed_in(p) for p in people]
+        samples = [
+            timed(
+                sessions[i % len(sessions)],
+                "GET",
+                path,
+                params={"months": ("12", "24", "3", "6")[i // len(sessions) % 4]},
+            )[1]
+            for i in range(100)
+        ]
+        measures.append(summary(name, samples))
+    return measures
 
 
 def booking_token(session, profile_id, week) -> str:
@@ -449,6 +508,11 @@ def print_table(results):
         print(
             f"{m['measure']:44} {m['n']:>5} {m['median_ms']:>10.1f} {m['p95_ms']:>8.1f} {m['ratio_to_floor']:>8} {m['queries_median']:>8g} {m['queries_max']:>6}"
         )
+    for m in results["measures"]:
+        if "nightly_refresh_seconds" in m:
+            print(
+                f"\nCharts: the nightly refresh of the platform's figures (20 periods and nations) took {m['nightly_refresh_seconds']} s"
+            )
     booking = results["measures"][-1]
     crowd = next(m for m in results["measures"] if m["measure"].startswith("floor (32"))
     print(

@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("oversight.urls")),
     path("", include("sso.urls")),
+    path("", include("insights.urls")),
     path("", include("councils.urls")),
 ]

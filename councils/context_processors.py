@@ -16,12 +16,17 @@ def navigation(request):
             ("Settlement", reverse("payments:settlement_runs")),
             ("Needs", reverse("needs:platform")),
             ("Single sign-on", reverse("sso:staff_list")),
+            ("Charts", reverse("insights:platform")),
         ]
     member = user.council_id and user.membership_status == MembershipStatus.ACTIVE
     if member:
         items += _member_items(set(user.roles))
     if member and Role.COUNCIL_ADMIN in user.roles:
-        items += [("Council set-up", reverse("council:setup")), ("People", reverse("council:people"))]
+        items += [
+            ("Council set-up", reverse("council:setup")),
+            ("People", reverse("council:people")),
+            ("Charts", reverse("insights:council")),
+        ]
     # The item whose address is the longest prefix of this page's is the one shown as current.
     path = request.path
     matches = [href for _text, href in items if (path == href if href == "/" else path.startswith(href))]
@@ -47,5 +52,5 @@ def _member_items(roles: set[str]) -> list[tuple[str, str]]:
     if Role.FINANCE_OFFICER in roles or Role.COUNCIL_ADMIN in roles:
         items.append(("Rates", reverse("talentpool:rates")))
     if Role.FINANCE_OFFICER in roles:
-        items.append(("Finance", reverse("payments:home")))
+        items += [("Finance", reverse("payments:home")), ("Money charts", reverse("insights:finance"))]
     return items

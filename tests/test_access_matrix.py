@@ -272,6 +272,10 @@ MATRIX: dict[str, Entry] = {
     "platform:invitation_cancel": Entry(STAFF, u("platform:invitation_cancel", lambda w: w.invitation_a.pk)),
     "oversight:platform_audit": Entry(STAFF, u("oversight:platform_audit")),
     "council:setup": Entry(ADMIN, u("council:setup")),
+    # charts: the platform's (staff), a council's (its administrators), a council's money (finance, admins)
+    "insights:platform": Entry(STAFF, u("insights:platform")),
+    "insights:council": Entry(ADMIN, u("insights:council")),
+    "insights:finance": Entry((*FINANCE, *ADMIN), u("insights:finance")),
     # single sign-on: the council's settings, staff's check, and a council provider's login and callback
     # (A's is not on: the login says so, 403; a callback with no sign-in begun is refused, 401)
     "sso:settings": Entry(ADMIN, u("sso:settings")),

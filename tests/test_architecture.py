@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["config", "core", "notifications", "audit", "councils", "talentpool", "bookings", "needs", "payments"]
 APPS += ["privacy", "sso"]
-APPS += ["oversight", "demo"]
+APPS += ["oversight", "insights", "demo"]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "payments",
     "privacy",
     "oversight",
+    "insights",
     "demo",
 ]
 
@@ -266,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
     "needs-close": {"task": "needs.tasks.needs_close", "schedule": crontab(hour=0, minute=10)},
     "invitation-batches-resume": {"task": "councils.tasks.invitation_batches_resume", "schedule": 300.0},
     "onboarding-reminders": {"task": "councils.tasks.onboarding_reminders", "schedule": crontab(hour=9, minute=30)},
+    "insights-platform-figures": {
+        "task": "insights.tasks.platform_figures_refresh",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 LOGGING = {

@@ -147,4 +147,5 @@ def test_navigation_marks_only_the_current_section(client, council_admin):
         "Rates",
         "Council set-up",
         "People",
+        "Charts",
     ]
