@@ -146,7 +146,7 @@ def _columns(chart: Chart) -> dict:
 
 
 def _horizontal(chart: Chart) -> dict:
-    left, right, top = 220, 24, 8
+    left, right, top = 220, 64, 8  # room on the right for the value beside the longest bar
     row = 18 * len(chart.series) + 10
     plot_w = WIDTH - left - right
     plot_h = row * max(len(chart.labels), 1)
@@ -180,7 +180,7 @@ def _horizontal(chart: Chart) -> dict:
         "labels": labels,
         "grid": grid,
         "plot": {"left": left, "right": WIDTH - right, "top": top, "bottom": top + plot_h},
-        "legend": _legend(chart, y=height),
+        "legend": _legend(chart, y=height + 12),
         "horizontal": True,
     }
 
@@ -190,7 +190,7 @@ def _clip(text: str, most: int = 32) -> str:
 
 
 def _legend_rows(chart: Chart) -> int:
-    return 1 if len(chart.series) > 1 else 0
+    return 2 if len(chart.series) > 1 else 0
 
 
 def _legend(chart: Chart, *, y: int) -> list[dict]:
@@ -199,5 +199,5 @@ def _legend(chart: Chart, *, y: int) -> list[dict]:
     items, x = [], 64
     for j, series in enumerate(chart.series):
         items.append({"x": x, "y": y + 8, "colour": COLOURS[j % len(COLOURS)], "text": series.name})
-        x += 28 + 8 * len(series.name)
+        x += 44 + 8 * len(series.name)
     return items

@@ -421,8 +421,8 @@ def council_hours(*, council_id: int, period: Period) -> Chart:
     return Chart(
         slug="hours-given-received",
         title="Hours given and received, by month",
-        summary=f"Your specialists gave {_hours(sum(g, HOURS_ZERO))} to other councils and your council received "
-        f"{_hours(sum(r, HOURS_ZERO))} from theirs in the last {period.months} months (weeks booked).",
+        summary=f"This council's specialists gave {_hours(sum(g, HOURS_ZERO))} to other councils, and it received "
+        f"{_hours(sum(r, HOURS_ZERO))} from theirs, in the last {period.months} months (weeks booked).",
         labels=period.labels(),
         axis=period.axis(),
         series=[Series("Given", g), Series("Received", r)],
@@ -489,7 +489,7 @@ def council_utilisation(*, council_id: int, period: Period) -> Chart:
     ]
     return Chart(
         slug="utilisation",
-        title="Your specialists’ booked hours against their permitted hours",
+        title="Each specialist’s booked hours against their permitted hours",
         summary=f"Over the {weeks} weeks of the period so far: hours booked as a share of each specialist’s weekly "
         "cap (the hours their line manager allows) times those weeks.",
         labels=[name for name, _s in share],
@@ -551,7 +551,7 @@ def ageing(*, council_id: int, today: date) -> tuple[Chart, list[dict]]:
                 "number": invoice.number,
                 "url": reverse("payments:invoice", args=[invoice.number]),
                 "other": (invoice.customer if receivable else invoice.supplier).short_name,
-                "direction": "Owed to you" if receivable else "You owe",
+                "direction": "Receivable" if receivable else "Payable",
                 "outstanding": invoice.outstanding,
                 "days": days,
             }
@@ -559,10 +559,10 @@ def ageing(*, council_id: int, today: date) -> tuple[Chart, list[dict]]:
     chart = Chart(
         slug="ageing",
         title="What is outstanding, by age",
-        summary=f"Owed to your council: {_pounds(sum(owed_to, ZERO))}; owed by it: {_pounds(sum(owed_by, ZERO))}; "
-        "by days since each invoice was issued. The invoices are listed below the chart.",
+        summary=f"Receivable (owed to this council): {_pounds(sum(owed_to, ZERO))}; payable (owed by it): "
+        f"{_pounds(sum(owed_by, ZERO))}; by days since each invoice was issued. The invoices are listed below.",
         labels=[name for name, _lo, _hi in BUCKETS],
-        series=[Series("Owed to you (receivable)", owed_to), Series("You owe (payable)", owed_by)],
+        series=[Series("Receivable", owed_to), Series("Payable", owed_by)],
         unit="£",
         label_heading="Age",
         links=[f"#bucket-{i}" for i in range(len(BUCKETS))],

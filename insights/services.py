@@ -1,8 +1,8 @@
 """Keeping the charts' figures ready: each page's figures are cached per audience and filter. A council's
-figures are cheap (tens of milliseconds) and kept for 5 minutes; the platform's read the whole history
+figures are cheap (tens of milliseconds) and kept for 5 minutes. The platform's read the whole history
 (hundreds of milliseconds at national scale), so every period and nation is worked out each night
-(`platform_figures_refresh`, beat at 03:15) and kept until the next night's; a combination asked for
-before then is worked out once and kept as long."""
+(`platform_figures_refresh`, beat at 00:05, just after the day and so the period turns) and kept until the
+next night's; a combination asked for before then is worked out once and kept as long."""
 
 from collections.abc import Callable
 

@@ -3,13 +3,15 @@ shows every chart with its table, and serves any chart's CSV at the same address
 bookmarked or shared address shows the same figures."""
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from core.csv import csv_response, csv_text
 from core.permissions import CouncilRoleRequiredMixin, PlatformAdminRequiredMixin
 from councils.http import MemberRequest
-from councils.models import Role
+from councils.models import Council, Role
 
 from . import services
 from .forms import ChartFilterForm
@@ -80,3 +82,24 @@ class FinanceChartsView(CouncilRoleRequiredMixin, ChartPage):
 
     def figures(self, period, nation):
         return services.finance_figures(council_id=self.council.pk, period=period)
+
+
+class StaffCouncilChartsView(PlatformAdminRequiredMixin, ChartPage):
+    """Platform staff see any council's charts: its administrator's and its finance team's, together."""
+
+    template_name = "insights/finance.html"
+    intro = "What the council gives and receives, its specialists' use of their permitted time, and its money."
+
+    @cached_property
+    def council(self) -> Council:
+        return get_object_or_404(Council, code=self.kwargs["code"])
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return f"{self.council.short_name} at a glance"
+
+    def figures(self, period, nation):
+        council = services.council_figures(council_id=self.council.pk, period=period)
+        finance = services.finance_figures(council_id=self.council.pk, period=period)
+        ageing = [c for c in finance["charts"] if c.slug == "ageing"]
+        return {**finance, "charts": [*council["charts"], *ageing]}

@@ -274,6 +274,9 @@ MATRIX: dict[str, Entry] = {
     "council:setup": Entry(ADMIN, u("council:setup")),
     # charts: the platform's (staff), a council's (its administrators), a council's money (finance, admins)
     "insights:platform": Entry(STAFF, u("insights:platform")),
+    "insights:staff_council": Entry(
+        STAFF, u("insights:staff_council", lambda w: w.a.code), u("insights:staff_council", "ZZZZ")
+    ),
     "insights:council": Entry(ADMIN, u("insights:council")),
     "insights:finance": Entry((*FINANCE, *ADMIN), u("insights:finance")),
     # single sign-on: the council's settings, staff's check, and a council provider's login and callback

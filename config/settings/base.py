@@ -269,7 +269,7 @@ CELERY_BEAT_SCHEDULE = {
     "onboarding-reminders": {"task": "councils.tasks.onboarding_reminders", "schedule": crontab(hour=9, minute=30)},
     "insights-platform-figures": {
         "task": "insights.tasks.platform_figures_refresh",
-        "schedule": crontab(hour=3, minute=15),
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 

@@ -219,6 +219,21 @@ def test_only_the_right_people_reach_each_page(client, history, finance, staff):
 
 
 @freeze_time("2026-12-15 10:00")
+def test_staff_see_any_councils_charts(client, history, staff):
+    b = history["councils"][1]
+    page = client_for(client, staff).get(reverse("insights:staff_council", args=[b.code]))
+    charts = {c.slug: c for c in page.context["charts"]}
+    assert charts["hours-given-received"].series == selectors.council_hours(council_id=b.pk, period=PERIOD).series
+    listed = {i["number"] for bucket in page.context["buckets"] for i in bucket["invoices"]}
+    assert listed == {
+        i.number
+        for i in Invoice.objects.filter(supplier=b) | Invoice.objects.filter(customer=b)
+        if i.gross.amount
+        > sum(p.amount.amount for p in i.payments.all()) + sum(n.amount.amount for n in i.credit_notes.all())
+    }
+
+
+@freeze_time("2026-12-15 10:00")
 def test_a_charts_csv_is_its_table(client, history, staff):
     viewer = client_for(client, staff)
     page = viewer.get(reverse("insights:platform"), {"months": "12"})
