@@ -188,15 +188,15 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
 
 
 @transaction.atomic
-def invitation_accept_signed_in(*, email: str, full_name: str) -> User | None:
-    """The invited person's account, made at their first sign-in through their council's own sign-in
-    service (which vouched for the address), with no password here; None when no usable invitation is
-    open for the address."""
+def invitation_accept_signed_in(*, council: Council, email: str, full_name: str) -> User | None:
+    """The invited person's account, made at their first sign-in through `council`'s own sign-in service
+    (which vouched for the address), with no password here; None when no usable invitation from that
+    council is open for the address (another council's invitation is accepted only with its link)."""
     invitation = (
         Invitation.objects.open()
         .select_for_update()
         .select_related("council")
-        .filter(email=email_normalised(email))
+        .filter(email=email_normalised(email), council=council)
         .order_by("-created_at")
         .first()
     )

@@ -4,6 +4,7 @@ erasing a leaver. Membership status moves through `membership_machine`."""
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
 from django.db.models import Q
 
@@ -201,12 +202,13 @@ ERASED_NAME = "Former member"
 
 @transaction.atomic
 def member_anonymise(*, member: User, by: User) -> User:
-    """Replace a checked leaver's name and e-mail address; their e-mail addresses, invitations and the
-    e-mails sent to them go (never a council's own finance address)."""
+    """Replace a checked leaver's name and e-mail address; their e-mail addresses, links to their council's
+    sign-in service, invitations and the e-mails sent to them go (never a council's own finance address)."""
     old_email = member.email
     if not Council.objects.filter(finance_email__iexact=old_email).exists():
         OutboundEmail.objects.filter(to__iexact=old_email).delete()
     EmailAddress.objects.filter(user=member).delete()
+    SocialAccount.objects.filter(user=member).delete()  # the link to their council's sign-in, and its claims
     Invitation.objects.filter(Q(accepted_user=member) | Q(email__iexact=old_email)).update(
         email=f"erased-{member.pk}@erased.invalid", full_name=""
     )

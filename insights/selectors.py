@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, BookingWeek, Timesheet, TimesheetStatus, WeekStatus
 from councils.models import Council, CouncilStatus, Nation
-from payments.models import Invoice, SettlementRun
+from payments.models import Invoice, InvoiceStatus, SettlementRun
 from payments.netting import net_positions, netting_plan
 from payments.selectors import invoices_with_balance
-from talentpool.models import SearchWithoutResults, ServiceArea, SpecialistProfile
+from talentpool.models import ProfileStatus, SearchWithoutResults, ServiceArea, SpecialistProfile
 from talentpool.selectors import profile_listed_filter
 
 from .charts import Chart, Series
@@ -333,8 +333,14 @@ def booking_conversion(*, period: Period, nation: str = "") -> tuple[Chart, Char
 
 def unmet_demand(*, period: Period, nation: str = "") -> tuple[Chart, Chart, Chart]:
     searches = SearchWithoutResults.objects.filter(at__gte=period.since, at__lt=period.until)
-    if nation:
-        searches = searches.filter(filters__nation=nation)
+    if nation:  # limited to the nation, or to one of its regions or councils
+        in_nation = Council.objects.filter(nation=nation)
+        nation_regions = [r for r in in_nation.values_list("region", flat=True).distinct() if r]
+        searches = searches.filter(
+            Q(filters__nation=nation)
+            | Q(filters__region__in=nation_regions)
+            | Q(filters__council__in=list(in_nation.values_list("code", flat=True)))
+        )
     words = list(
         searches.exclude(words="")
         .annotate(w=Lower(Trim("words")))
@@ -466,7 +472,9 @@ def council_utilisation(*, council_id: int, period: Period) -> Chart:
         if (period.start + timedelta(days=d)).weekday() == 0
     )
     profiles = list(
-        SpecialistProfile.objects.filter(council_id=council_id, weekly_cap__isnull=False)
+        SpecialistProfile.objects.filter(
+            council_id=council_id, status=ProfileStatus.APPROVED, weekly_cap__isnull=False, user__is_active=True
+        )
         .annotate(
             booked=Coalesce(
                 Sum(
@@ -532,6 +540,7 @@ def ageing(*, council_id: int, today: date) -> tuple[Chart, list[dict]]:
         i
         for i in invoices_with_balance()
         .filter(Q(supplier_id=council_id) | Q(customer_id=council_id))
+        .exclude(status=InvoiceStatus.PAID)  # paid in full: nothing outstanding, so not read at all
         .order_by("issue_date", "number")
         if i.outstanding > 0
     ]

@@ -43,7 +43,14 @@ class ChartPage(TemplateView):
         query = request.GET.copy()
         query.pop("csv", None)
         context = self.get_context_data(
-            form=form, period=period, nation=nation, title=self.title, intro=self.intro, query=query.urlencode()
+            form=form,
+            period=period,
+            nation=nation,
+            title=self.title,
+            intro=self.intro,
+            query=query.urlencode(),
+            # an invoice's page is for its councils' finance officers
+            invoice_links=request.user.has_role(Role.FINANCE_OFFICER),
         )
         return self.render_to_response({**context, **figures})
 

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -45,6 +46,9 @@ def personal_data(*, user: User) -> dict:
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },
         "email_addresses": list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary")),
+        "council_sign_in_links": list(
+            SocialAccount.objects.filter(user=user).values("provider", "uid", "date_joined", "last_login", "extra_data")
+        ),
     }
     profile = SpecialistProfile.objects.filter(user=user).prefetch_related("skills", "service_areas").first()
     if profile is not None:

@@ -37,18 +37,14 @@ class CouncilSocialAccountAdapter(DefaultSocialAccountAdapter):
         if sso is None:
             raise ImmediateHttpResponse(refusal_page(request, sso=None, reason="This sign-in service is not known."))
         try:
-            user = services.sso_sign_in_account(sso=sso, claims=claims_of(sociallogin))
+            if sociallogin.is_existing:  # linked before: the subject identifies them; nothing is made
+                services.sso_sign_in_linked(sso=sso, user=sociallogin.user)
+            else:
+                user = services.sso_sign_in_account(sso=sso, claims=claims_of(sociallogin))
+                sociallogin.connect(request, user)
         except services.SignInRefused as refused:
             services.sso_refusal_record(sso=sso, reason=str(refused))
             raise ImmediateHttpResponse(refusal_page(request, sso=sso, reason=str(refused))) from refused
-        if not sociallogin.is_existing:
-            sociallogin.connect(request, user)
-        elif sociallogin.user.pk != user.pk:  # the provider's subject was linked to another address before
-            reason = (
-                "This council account is linked to a different person on this service. Ask your council administrator."
-            )
-            services.sso_refusal_record(sso=sso, reason=reason)
-            raise ImmediateHttpResponse(refusal_page(request, sso=sso, reason=reason))
 
     def is_open_for_signup(self, request, sociallogin):
         return False  # accounts are found or made in pre_social_login, never by allauth's sign-up form

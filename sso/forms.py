@@ -2,7 +2,6 @@
 only" councils' people, and the settings and check forms."""
 
 import re
-from urllib.parse import urlsplit
 
 from django import forms
 
@@ -10,7 +9,7 @@ from core.forms import GovForm, MultiLineTextField, OneLineTextField, WebAddress
 from councils import account_forms
 
 from .models import UUID_PATTERN, SsoKind
-from .services import passwords_refused_for
+from .services import issuer_refusal, passwords_refused_for
 
 
 def _sso_only_message(sso) -> str:
@@ -58,10 +57,6 @@ class SignupForm(account_forms.SignupForm):
         if sso is not None:
             raise forms.ValidationError(_sso_only_message(sso))
         return email
-
-
-def _loopback(url: str) -> bool:
-    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
 
 class SsoSettingsForm(GovForm):
@@ -136,8 +131,8 @@ class SsoSettingsForm(GovForm):
             issuer = data.get("issuer") or ""
             if not issuer and "issuer" not in self.errors:
                 self.add_error("issuer", "Enter the issuer URL")
-            elif issuer and not (issuer.startswith("https://") or _loopback(issuer)):
-                self.add_error("issuer", "The issuer URL must start with https://")
+            elif issuer and issuer_refusal(issuer):
+                self.add_error("issuer", issuer_refusal(issuer))
         if not self.has_secret and not data.get("client_secret"):
             self.add_error("client_secret", "Enter the client secret")
         return data

@@ -3,7 +3,7 @@
 from allauth.socialaccount.models import SocialApp
 from django.db.models import QuerySet
 
-from councils.models import CouncilDomain, CouncilStatus
+from councils.models import CouncilDomain, CouncilStatus, User
 from councils.services import email_normalised
 
 from .crypto import secret_decrypt
@@ -17,10 +17,17 @@ def sso_of_council(*, council_id: int) -> SingleSignOn | None:
 
 
 def sso_for_email(*, email: str) -> SingleSignOn | None:
-    """The single sign-on that is on for the council whose registered domain this address is on, if any
-    (only an active council's)."""
-    domain = email_normalised(email).rpartition("@")[2]
-    match = CouncilDomain.objects.filter(domain=domain).values_list("council_id", flat=True).first()
+    """The single sign-on that is on for this address's council, if any (only an active council's): the
+    council of the account with this address where there is one, else the council whose registered domain
+    the address is on (someone not yet here signs in through the council their address belongs to)."""
+    email = email_normalised(email)
+    account_council = User.objects.filter(email=email).values_list("council_id", flat=True).first()
+    match: int | None
+    if account_council is not None:
+        match = account_council
+    else:
+        domain = email.rpartition("@")[2]
+        match = CouncilDomain.objects.filter(domain=domain).values_list("council_id", flat=True).first()
     if match is None:
         return None
     return (

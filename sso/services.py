@@ -4,10 +4,14 @@ council turns them off; and what a sign-in through a council's provider may do (
 Every change is audited (the secret never: only whether it changed). Every move goes through
 `sso_machine` (the database refuses a move outside SSO_MOVES)."""
 
+import ipaddress
+import socket
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -95,7 +99,11 @@ def sso_save(
             label=str(sso),
         )
         return sso
-    sso_machine.move(sso, to=SsoStatus.SUBMITTED, by=by, before=before, after=after)
+    if sso.status == SsoStatus.ON and _settings_of(sso) == before:
+        # only the secret changed (an Entra secret expires): nothing for staff to check; sign-in goes on
+        audit_record(actor=by, action="sso.secret_changed", obj=sso, councils=[council.pk], label=str(sso))
+    else:
+        sso_machine.move(sso, to=SsoStatus.SUBMITTED, by=by, before=before, after=after)
     sso.save()
     return sso
 
@@ -136,10 +144,34 @@ def sso_turn_off(*, council: Council, by: User) -> SingleSignOn:
 DISCOVERY_TIMEOUT_SECONDS = 5
 
 
+def issuer_refusal(url: str) -> str:
+    """Why the service will not talk to this issuer ("" if it will): only https, to a public address; plain
+    http or a loopback or private address only where SSO_ALLOW_LOCAL_ISSUER is on (development and the
+    tests' own provider), so a council's settings cannot make the server call its own network."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if settings.SSO_ALLOW_LOCAL_ISSUER and host in ("127.0.0.1", "localhost", "::1"):
+        return ""
+    if parts.scheme != "https":
+        return "The issuer URL must start with https://"
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)}
+    except (OSError, UnicodeError):
+        return ""  # not resolvable from here: the discovery check and sign-in will say so
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
+            return "The issuer URL must be a public address, not one inside a private network"
+    return ""
+
+
 def sso_discovery_check(*, sso: SingleSignOn) -> tuple[bool, str]:
     """What platform staff see before turning settings on: does the provider's discovery document answer,
     and does it name the issuer the settings expect?"""
     url = f"{sso.server_url}/.well-known/openid-configuration"
+    refusal = issuer_refusal(sso.server_url)
+    if refusal:
+        return False, f"Not checked: {refusal}"
     try:
         response = requests.get(url, timeout=DISCOVERY_TIMEOUT_SECONDS)
         response.raise_for_status()
@@ -232,9 +264,25 @@ def sso_sign_in_account(*, sso: SingleSignOn, claims: dict) -> User:
     return user
 
 
+def sso_sign_in_linked(*, sso: SingleSignOn, user: User) -> User:
+    """A sign-in by a provider subject already linked to `user`: still this council's active member (the
+    address may have changed at the council since; the subject is what identifies them). Makes nothing."""
+    refusal = sso_usable_refusal(sso=sso)
+    if refusal:
+        raise SignInRefused(refusal)
+    if user.council_id != sso.council_id:
+        raise SignInRefused(
+            f"Your account here belongs to another council, so it cannot be signed in through "
+            f"{sso.council.short_name}'s sign-in service."
+        )
+    if not user.is_active or user.membership_status == MembershipStatus.REMOVED:
+        raise SignInRefused("Your account on LocalGov Talent Pool has been closed. Ask your council administrator.")
+    return user
+
+
 def _account_made(*, council: Council, email: str, claims: dict) -> User:
     full_name = " ".join(str(claims.get("name", "")).split())[:150] or email.partition("@")[0]
-    invited = invitations.invitation_accept_signed_in(email=email, full_name=full_name)
+    invited = invitations.invitation_accept_signed_in(council=council, email=email, full_name=full_name)
     if invited is not None:
         return invited
     user = User(email=email, full_name=full_name, membership_status=MembershipStatus.PENDING)
@@ -264,6 +312,7 @@ def sso_refusal_record(*, sso: SingleSignOn | None, reason: str) -> None:
 
 
 def passwords_refused_for(*, email: str) -> SingleSignOn | None:
-    """The single sign-on that refuses passwords for this address's council ("single sign-on only")."""
+    """The single sign-on that refuses passwords for this address's council ("single sign-on only"): the
+    council of the account with this address, where there is one (sso_for_email)."""
     sso = sso_for_email(email=email)
     return sso if sso is not None and sso.passwords_refused else None

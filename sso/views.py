@@ -79,6 +79,7 @@ def provider_login(request, provider_id: str):
         raise Http404
     refusal = services.sso_usable_refusal(sso=sso)
     if refusal:
+        services.sso_refusal_record(sso=sso, reason=refusal)
         return refusal_page(request, sso=sso, reason=refusal)
     try:
         view = OAuth2LoginView.adapter_view(CouncilOIDCAdapter(request, provider_id))

@@ -178,6 +178,8 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
 SSO_SECRET_KEY = env("SSO_SECRET_KEY", default="")
 SSO_SESSION_HOURS = env.int("SSO_SESSION_HOURS", default=8)
+# A council's issuer must be https on a public address; development and the tests' own provider use loopback.
+SSO_ALLOW_LOCAL_ISSUER = env.bool("SSO_ALLOW_LOCAL_ISSUER", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -18,6 +18,9 @@ def _broker_answers(url: str) -> bool:
         return False
 
 
+# A provider on this machine may stand in for a council's while developing.
+SSO_ALLOW_LOCAL_ISSUER = env.bool("SSO_ALLOW_LOCAL_ISSUER", default=True)
+
 if not env.bool("CELERY_TASK_ALWAYS_EAGER", default=False) and not _broker_answers(CELERY_BROKER_URL):
     CELERY_TASK_ALWAYS_EAGER = True
     print(f"Redis does not answer at {CELERY_BROKER_URL}: running Celery tasks eagerly, in the web process.")  # noqa: T201

@@ -15,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The tests run their own OpenID Connect provider on loopback (tests/sso/provider.py).
+SSO_ALLOW_LOCAL_ISSUER = True

@@ -288,3 +288,37 @@ def test_the_nightly_refresh_works_out_every_period_and_nation_so_no_page_waits(
                 page = viewer.get(reverse("insights:platform"), {"months": months, "nation": nation})
             assert page.context["period"].months == int(months)
             assert "Figures worked out at 15 December 2026 03:15" in page.content.decode()
+
+
+@freeze_time("2026-12-15 10:00")
+def test_invoices_are_linked_only_for_those_who_can_open_them(client, history, finance, staff):
+    a = history["councils"][0]
+    admin_only = UserFactory(council=a, roles=[Role.COUNCIL_ADMIN])
+    number = next(
+        i["number"]
+        for b in client_for(client, finance["a"]).get(reverse("insights:finance")).context["buckets"]
+        for i in b["invoices"]
+    )
+    link = reverse("payments:invoice", args=[number])
+    finance_page = client_for(client, finance["a"]).get(reverse("insights:finance")).content.decode()
+    assert f'href="{link}"' in finance_page
+    assert client_for(client, finance["a"]).get(link).status_code == 200
+    for viewer, url in (
+        (admin_only, reverse("insights:finance")),
+        (staff, reverse("insights:staff_council", args=[a.code])),
+    ):
+        page = client_for(type(client)(), viewer).get(url).content.decode()
+        assert number in page
+        assert f'href="{link}"' not in page
+
+
+def test_unmet_demand_for_a_nation_counts_searches_limited_to_its_regions_and_councils(history):
+    a = history["councils"][0]  # in South West, England (the factory's)
+    SearchWithoutResults.objects.create(words="coastal erosion", filters={"region": a.region})
+    SearchWithoutResults.objects.create(words="coastal erosion", filters={"council": a.code})
+    SearchWithoutResults.objects.create(words="coastal erosion", filters={})
+    england, _places, _areas = selectors.unmet_demand(period=PERIOD, nation="England")
+    wales, _places, _areas = selectors.unmet_demand(period=PERIOD, nation="Wales")
+    assert dict(zip(england.labels, england.series[0].values, strict=True)) == {"coastal erosion": 2}
+    assert "coastal erosion" not in wales.labels
+    assert dict(zip(wales.labels, wales.series[0].values, strict=True))["ransomware recovery"] == 2

@@ -5,7 +5,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.utils import timezone
+from jwt.algorithms import RSAAlgorithm
 
 from councils.models import CouncilDomain
 from sso.crypto import secret_encrypt
@@ -27,13 +29,18 @@ USERS = {
 }
 
 
+# Alphaton's provider signs with this key, so a test can sign a token exactly as the provider would and
+# change one thing in it.
+PROVIDER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 @pytest.fixture(scope="module")
 def provider():
     """Council A's provider (Alphaton's tenant)."""
     clients = [
         {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": [CALLBACK.format(slug="alphaton")]}
     ]
-    with oidc_provider(clients=clients, users=USERS) as issuer:
+    with oidc_provider(clients=clients, users=USERS, jwk=RSAAlgorithm.to_jwk(PROVIDER_KEY)) as issuer:
         yield issuer
 
 

@@ -1,6 +1,6 @@
 // A real OpenID Connect provider for the tests: panva's oidc-provider (npm, OpenID-certified), with its
 // development login page (a plain HTML form: any password; the login names a user below).
-// Environment: PORT (0 = any free port), CLIENTS (JSON list of {client_id, client_secret, redirect_uris}),
+// Environment: PORT (0 = any free port), JWK (optional), CLIENTS (JSON list of {client_id, client_secret, redirect_uris}),
 // USERS (JSON {login: claims}). Prints {"issuer": ...} as its first line of output once it listens.
 import http from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
@@ -8,8 +8,10 @@ import Provider from 'oidc-provider';
 
 const USERS = JSON.parse(process.env.USERS ?? '{}');
 const CLIENTS = JSON.parse(process.env.CLIENTS ?? '[]');
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwk = { ...privateKey.export({ format: 'jwk' }), kid: process.env.KID ?? 'test-key', use: 'sig', alg: 'RS256' };
+// JWK: the signing key as a private JWK (JSON), when a test must sign tokens as this provider would;
+// otherwise a fresh one.
+const key = process.env.JWK ? JSON.parse(process.env.JWK) : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+const jwk = { ...key, kid: process.env.KID ?? 'test-key', use: 'sig', alg: 'RS256' };
 
 const server = http.createServer();
 await new Promise((resolve) => server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', resolve));

@@ -11,9 +11,9 @@ SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 
 
 @contextmanager
-def oidc_provider(*, clients: list[dict], users: dict[str, dict]):
-    """Yields the provider's issuer URL while it runs."""
-    env = {**os.environ, "PORT": "0", "CLIENTS": json.dumps(clients), "USERS": json.dumps(users)}
+def oidc_provider(*, clients: list[dict], users: dict[str, dict], jwk: str = ""):
+    """Yields the provider's issuer URL while it runs. `jwk`: its signing key (a private JWK, JSON)."""
+    env = {**os.environ, "PORT": "0", "CLIENTS": json.dumps(clients), "USERS": json.dumps(users), "JWK": jwk}
     process = subprocess.Popen(
         ["node", str(SCRIPT)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )

@@ -107,3 +107,30 @@ def test_turning_off_brings_passwords_back(client, council_admin, staff):
     sso.refresh_from_db()
     assert sso.status == SsoStatus.OFF
     assert AuditEvent.objects.filter(action="sso.off", actor=council_admin).exists()
+
+
+def test_changing_only_the_secret_keeps_single_sign_on_on(client, council_admin, staff):
+    admin = client_for(client, council_admin)
+    admin.post(reverse("sso:settings"), FORM)
+    sso = SingleSignOn.objects.get()
+    client_for(type(client)(), staff).post(reverse("sso:staff_check", args=[sso.pk]), {"decision": "on"})
+    admin.post(reverse("sso:settings"), {**FORM, "client_secret": "a-new-secret"})
+    sso.refresh_from_db()
+    assert sso.status == SsoStatus.ON
+    assert AuditEvent.objects.filter(action="sso.secret_changed").exists()
+    admin.post(reverse("sso:settings"), {**FORM, "client_secret": "", "client_id": "another-app"})
+    sso.refresh_from_db()
+    assert sso.status == SsoStatus.SUBMITTED  # anything else is checked again
+
+
+@pytest.mark.parametrize(
+    "issuer",
+    ["http://login.alphaton.gov.uk", "https://127.0.0.1/realms/x", "https://10.0.0.5", "https://192.168.1.10/o"],
+)
+def test_an_issuer_on_plain_http_or_a_private_address_is_refused(client, council_admin, settings, issuer):
+    settings.SSO_ALLOW_LOCAL_ISSUER = False
+    response = client_for(client, council_admin).post(reverse("sso:settings"), {**FORM, "issuer": issuer})
+    assert response.status_code == 200
+    assert not SingleSignOn.objects.exists()
+    page = response.content.decode()
+    assert "must start with https://" in page or "must be a public address" in page

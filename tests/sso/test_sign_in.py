@@ -9,11 +9,13 @@ from unittest import mock
 import jwt
 import pytest
 import requests
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from audit.models import AuditEvent
 from councils.models import CouncilStatus, Invitation, MembershipStatus, Role, User
@@ -21,7 +23,7 @@ from notifications.models import OutboundEmail as OutboxEmail
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 
-from .conftest import CLIENT_ID, callback_path, provider_round_trip, sso_on
+from .conftest import CLIENT_ID, PROVIDER_KEY, callback_path, provider_round_trip, sso_on
 
 pytestmark = pytest.mark.django_db
 
@@ -140,16 +142,13 @@ def test_a_council_that_is_not_active_refuses_sign_in_before_going_to_the_provid
 
 # --- ID tokens that must not be trusted ---------------------------------------------------------------
 # The provider's discovery document and keys are real; only the token endpoint's answer is replaced, with
-# an ID token signed here, so each defect is the only one.
+# an ID token signed with the provider's own key (PROVIDER_KEY), so each defect is the only one; the bad
+# signature is a stranger's key under the provider's key id.
 
 
 @pytest.fixture(scope="module")
-def provider_key(provider):
-    """The provider's own signing key is secret to it; a token "signed by the provider" is made by asking it?
-    No: the checks under test come before any use of the key's owner, so a stranger's key stands for a forger
-    and the provider's published key id is used in the header."""
-    keys = requests.get(f"{provider}/jwks", timeout=5).json()["keys"]
-    return keys[0]["kid"]
+def provider_kid(provider):
+    return requests.get(f"{provider}/jwks", timeout=5).json()["keys"][0]["kid"]
 
 
 def _token(issuer, *, kid, key, audience=CLIENT_ID, expires_in=300, **claims):
@@ -178,15 +177,23 @@ def _callback_with(client, id_token):
 FORGER = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def test_a_token_signed_as_the_provider_signs_is_accepted(client, council_admin, alphaton_sso, provider, provider_kid):
+    """The control for the cases below: the same token with no defect signs Ada in."""
+    response = _callback_with(client, _token(provider, kid=provider_kid, key=PROVIDER_KEY))
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(council_admin.pk)
+
+
 @pytest.mark.parametrize(
     "defect",
     ["bad signature", "wrong issuer", "wrong audience", "expired"],
 )
-def test_an_id_token_with_a_defect_is_refused(client, council_admin, alphaton_sso, provider, provider_key, defect):
+def test_an_id_token_with_a_defect_is_refused(client, council_admin, alphaton_sso, provider, provider_kid, defect):
     issuer = {"wrong issuer": "http://127.0.0.1:1/another-tenant"}.get(defect, provider)
     audience = {"wrong audience": "another-service"}.get(defect, CLIENT_ID)
     expires_in = -60 if defect == "expired" else 300
-    token = _token(issuer, kid=provider_key, key=FORGER, audience=audience, expires_in=expires_in)
+    key = FORGER if defect == "bad signature" else PROVIDER_KEY
+    token = _token(issuer, kid=provider_kid, key=key, audience=audience, expires_in=expires_in)
     users = User.objects.count()
     response = _callback_with(client, token)
     _refused_and_nothing_made(response, says="could not be checked", users_before=users)
@@ -276,3 +283,75 @@ def test_a_sign_in_begun_before_single_sign_on_was_turned_off_is_refused_at_the_
     assert "Single sign-on is not on for Alphaton" in response.content.decode()
     assert not SocialAccount.objects.exists()
     assert timezone.now() - timedelta(minutes=1) < AuditEvent.objects.get(action="sso.sign_in_refused").at
+
+
+# --- after review ----------------------------------------------------------------------------------------
+
+
+def test_another_councils_invitation_is_not_taken_up_through_this_councils_sign_in(
+    client, council_admin, alphaton_sso, betaford
+):
+    from councils import invitations
+
+    beta_admin = UserFactory(council=betaford, roles=[Role.COUNCIL_ADMIN], email="admin@betaford.gov.uk")
+    invitations.invitation_create(
+        council=betaford, email="invited@alphaton.gov.uk", roles=[Role.FINANCE_OFFICER], invited_by=beta_admin
+    )
+    client.get(callback_path(provider_round_trip(client, slug="alphaton", login="invited")))
+    person = User.objects.get(email="invited@alphaton.gov.uk")
+    assert person.council == alphaton_sso.council  # a sign-up waiting at Alphaton, not Betaford's member
+    assert person.membership_status == MembershipStatus.PENDING
+    assert person.roles == []
+    assert Invitation.objects.get(email="invited@alphaton.gov.uk").accepted_at is None
+
+
+def test_a_linked_person_whose_address_changed_signs_in_and_nothing_is_made(client, council_admin, alphaton_sso):
+    client.get(callback_path(provider_round_trip(client, slug="alphaton", login="ada")))
+    client.logout()
+    User.objects.filter(pk=council_admin.pk).update(email="ada.newname@alphaton.gov.uk")
+    EmailAddress.objects.filter(user=council_admin).update(email="ada.newname@alphaton.gov.uk")
+    users = User.objects.count()
+    response = client.get(callback_path(provider_round_trip(client, slug="alphaton", login="ada")))
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(council_admin.pk)
+    assert User.objects.count() == users
+
+
+def test_a_linked_person_now_removed_is_refused_and_nothing_is_made(client, council_admin, alphaton_sso):
+    client.get(callback_path(provider_round_trip(client, slug="alphaton", login="ada")))
+    client.logout()
+    User.objects.filter(pk=council_admin.pk).update(membership_status=MembershipStatus.REMOVED, is_active=False)
+    users, emails = User.objects.count(), OutboxEmail.objects.count()
+    response = client.get(callback_path(provider_round_trip(client, slug="alphaton", login="ada")))
+    assert response.status_code == 403
+    assert "has been closed" in response.content.decode()
+    assert (User.objects.count(), OutboxEmail.objects.count()) == (users, emails)
+
+
+def test_the_session_ends_at_a_fixed_time_however_busy_it_is(client, council_admin, alphaton_sso):
+    client.get(callback_path(provider_round_trip(client, slug="alphaton", login="ada")))
+    ends = client.session.get_expiry_date()
+    assert timedelta(hours=7, minutes=59) < ends - timezone.now() <= timedelta(hours=8)
+    with freeze_time(timezone.now() + timedelta(hours=6)):
+        assert client.get("/").context["user"] == council_admin
+        assert client.session.get_expiry_date() == ends  # not pushed back by the request
+    with freeze_time(ends + timedelta(minutes=1)):
+        assert client.get("/").context["user"].is_anonymous
+
+
+def test_an_account_at_another_council_is_sent_to_the_password_form_not_this_domains_provider(
+    client, alphaton_sso, betaford, provider
+):
+    UserFactory(council=betaford, roles=[Role.BOOKING_OFFICER], email="moved@alphaton.gov.uk")
+    step = client.post(reverse("account_login"), {"step": "email", "email": "moved@alphaton.gov.uk"})
+    assert b'name="password"' in step.content
+    assert b"Continue with your council account" not in step.content
+
+
+def test_erasing_a_leaver_removes_the_link_to_their_councils_sign_in(client, council_admin, alphaton_sso):
+    from councils import members
+
+    client.get(callback_path(provider_round_trip(client, slug="alphaton", login="ada")))
+    assert SocialAccount.objects.filter(user=council_admin).exists()
+    members.member_anonymise(member=council_admin, by=council_admin)
+    assert not SocialAccount.objects.filter(user=council_admin).exists()
