@@ -78,8 +78,7 @@ def provider_login(request, provider_id: str):
     if sso is None:
         raise Http404
     refusal = services.sso_usable_refusal(sso=sso)
-    if refusal:
-        services.sso_refusal_record(sso=sso, reason=refusal)
+    if refusal:  # nobody has signed in anywhere yet: said, not audited (a refused callback is)
         return refusal_page(request, sso=sso, reason=refusal)
     try:
         view = OAuth2LoginView.adapter_view(CouncilOIDCAdapter(request, provider_id))
