@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, BookingWeek, Timesheet, TimesheetStatus, WeekStatus
-from councils.models import Council, CouncilStatus, Nation
+from councils.models import Council, CouncilStatus, CouncilStatusChange, Nation
 from payments.models import Invoice, InvoiceStatus, SettlementRun
 from payments.netting import net_positions, netting_plan
 from payments.selectors import invoices_with_balance
@@ -116,6 +116,41 @@ def councils_activated(*, period: Period, nation: str = "") -> Chart:
         labels=period.labels(),
         axis=period.axis(),
         series=series,
+    )
+
+
+SHOWN_STATES = [CouncilStatus.INVITED, CouncilStatus.ONBOARDING, CouncilStatus.ACTIVE, CouncilStatus.SUSPENDED]
+
+
+def councils_by_state_over_time(*, period: Period, nation: str = "") -> Chart:
+    """Each council's state at the end of each month, from its status history (the last move before the
+    month ended; a council with none before then had not been invited)."""
+    changes = CouncilStatusChange.objects.filter(changed_at__lt=period.until).order_by("changed_at", "pk")
+    if nation:
+        changes = changes.filter(council__nation=nation)
+    ends = [
+        timezone.make_aware(datetime.combine((m + timedelta(days=32)).replace(day=1), time())) for m in period.firsts
+    ]
+    counts: dict[str, list[int]] = {str(state): [0] * len(ends) for state in SHOWN_STATES}
+    state_of: dict[int, str] = {}
+    rows = list(changes.values_list("council_id", "to_status", "changed_at"))
+    i = 0
+    for k, end in enumerate(ends):
+        while i < len(rows) and rows[i][2] < end:
+            state_of[rows[i][0]] = rows[i][1]
+            i += 1
+        for state in state_of.values():
+            if state in counts:
+                counts[state][k] += 1
+    return Chart(
+        slug="councils-over-time",
+        title="Councils by onboarding state at the end of each month",
+        summary=f"How many councils{' in ' + nation if nation else ''} were invited, onboarding, active or "
+        f"suspended at the end of each of the last {period.months} months, from each council's status history. "
+        f"At the end of {period.firsts[-1]:%B %Y}: {counts[CouncilStatus.ACTIVE][-1]} active.",
+        labels=period.labels(),
+        axis=period.axis(),
+        series=[Series(state.label, counts[str(state)]) for state in SHOWN_STATES],
     )
 
 
@@ -588,6 +623,7 @@ def platform_figures(*, period: Period, nation: str) -> dict:
     return {
         "charts": [
             councils_activated(period=period, nation=nation),
+            councils_by_state_over_time(period=period, nation=nation),
             councils_by_state(nation=nation),
             specialists_by_region(nation=nation),
             specialists_by_service_area(nation=nation),

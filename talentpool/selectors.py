@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DateField,
     DecimalField,
     Exists,
@@ -26,6 +27,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -363,8 +365,32 @@ class SearchPaginator(Paginator):
 
     def __init__(self, *, viewer: User, params: SearchParams, today: date | None = None, per_page: int = PAGE_SIZE):
         self.viewer, self.params, self.today = viewer, params, today or timezone.localdate()
-        ranked = specialist_search_ranked(viewer=viewer, params=params, today=self.today)
-        super().__init__(ranked.values_list("pk", flat=True), per_page)
+        self.ranked = specialist_search_ranked(viewer=viewer, params=params, today=self.today)
+        super().__init__(self.ranked.values_list("pk", flat=True), per_page)
+
+    @property
+    def reads_every_match(self) -> bool:
+        """Ordered by week or rate, or with no words: ordering reads every match anyway, so one query can
+        give the page and the count (`_page_and_count`). A search ranked by words is counted first, to
+        know whether to rank in two stages."""
+        return not (self.params.by_relevance and search_ideas(self.params.q))
+
+    def _page_and_count(self, number) -> list[int] | None:
+        """The page's ids, counting every match in the same query (COUNT(*) OVER (), before the LIMIT), or
+        None when the page asked for is not a plain page number within the results."""
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            return None
+        bottom = (wanted - 1) * self.per_page
+        if wanted < 1 or bottom >= COUNT_CAP:
+            return None
+        top = min(bottom + self.per_page, COUNT_CAP)
+        rows = list(self.ranked.annotate(total=Window(Count("pk"))).values_list("pk", "total")[bottom:top])
+        if not rows:
+            return None
+        self.__dict__["matches"] = rows[0][1]  # the cached_property below, filled without its own query
+        return [pk for pk, _total in rows]
 
     @cached_property
     def matches(self) -> int:
@@ -390,10 +416,12 @@ class SearchPaginator(Paginator):
         return list(self.object_list[bottom:top])
 
     def page(self, number):
+        ids = self._page_and_count(number) if self.reads_every_match and "matches" not in self.__dict__ else None
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        ids = self._ids(bottom, top)
+        if ids is None:
+            bottom = (number - 1) * self.per_page
+            top = min(bottom + self.per_page, self.count)
+            ids = self._ids(bottom, top)
         shown = SpecialistProfile.objects.filter(pk__in=ids).select_related("user", "council").only(*RESULT_SHOWS)
         by_id = {p.pk: p for p in _for_display(shown, params=self.params, today=self.today)}
         return Page([by_id[pk] for pk in ids if pk in by_id], number, self)

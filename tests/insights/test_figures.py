@@ -322,3 +322,35 @@ def test_unmet_demand_for_a_nation_counts_searches_limited_to_its_regions_and_co
     assert dict(zip(england.labels, england.series[0].values, strict=True)) == {"coastal erosion": 2}
     assert "coastal erosion" not in wales.labels
     assert dict(zip(wales.labels, wales.series[0].values, strict=True))["ransomware recovery"] == 2
+
+
+def test_councils_by_state_at_each_months_end_follow_their_status_history(three_councils):
+    from datetime import datetime
+
+    from django.utils import timezone as tz
+
+    from councils.models import CouncilStatusChange
+
+    a, b, c = three_councils
+
+    def moved(council, to, when):
+        CouncilStatusChange.objects.create(
+            council=council, from_status="", to_status=to, changed_at=tz.make_aware(datetime(*when))
+        )
+
+    moved(a, "invited", (2026, 9, 3))
+    moved(a, "onboarding", (2026, 9, 20))
+    moved(a, "active", (2026, 10, 2))
+    moved(b, "invited", (2026, 10, 31, 23, 30))
+    moved(c, "invited", (2026, 11, 1))
+    moved(c, "active", (2026, 11, 5))
+    moved(c, "suspended", (2026, 12, 2))
+    chart = selectors.councils_by_state_over_time(period=PERIOD)
+    at = dict(zip(PERIOD.labels(), zip(*[s.values for s in chart.series], strict=True), strict=True))
+    states = [s.name for s in chart.series]
+    assert states == ["Invited", "Onboarding", "Active", "Suspended"]
+    assert at["Aug 2026"] == (0, 0, 0, 0)
+    assert at["Sep 2026"] == (0, 1, 0, 0)
+    assert at["Oct 2026"] == (1, 0, 1, 0)  # Betaford invited on 31 October counts in October
+    assert at["Nov 2026"] == (1, 0, 2, 0)
+    assert at["Dec 2026"] == (1, 0, 1, 1)  # the month so far

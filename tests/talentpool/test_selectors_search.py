@@ -263,3 +263,32 @@ def test_the_skills_filter_lists_standard_skills_and_own_tags_in_one_order(other
     names_listed = [name for _pk, name in search_filter_choices()["skill"]]
     assert names_listed == sorted(names_listed, key=str.casefold)
     assert names_listed.index("aardvark handling") < names_listed.index("Zoning")
+
+
+def test_a_search_that_reads_every_match_gets_its_page_and_count_in_one_query(viewer, other_council, monkeypatch):
+    """Ordered by soonest week (or rate, or with no words), the page's ids and the count come from one
+    query (a window count); the count, the cap and every page are as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 6)
+    for i in range(9):
+        specialist_profile(other_council, full_name=f"Week {i}", headline="Digital lead")
+    expected = [
+        p.user.full_name for p in specialist_search(viewer=viewer, params=SearchParams(q="digital", sort="soonest"))
+    ]
+    shown = []
+    for number in (1, 2):
+        paginator = selectors.SearchPaginator(
+            viewer=viewer, params=SearchParams(q="digital", sort="soonest"), per_page=4
+        )
+        with CaptureQueriesContext(connection) as queries:
+            page = paginator.page(number)
+        assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert (paginator.matches, paginator.count, paginator.more_than_cap, paginator.num_pages) == (9, 6, True, 2)
+        shown += [p.user.full_name for p in page]
+    assert shown == expected[:6]  # the cap holds: page 2 stops at the sixth
+    past = selectors.SearchPaginator(viewer=viewer, params=SearchParams(q="digital", sort="soonest"), per_page=4)
+    assert [p.user.full_name for p in past.get_page(3)] == expected[4:6]  # past the cap: the last page
+    empty = selectors.SearchPaginator(viewer=viewer, params=SearchParams(q="nothing-matches-this", sort="soonest"))
+    assert (empty.get_page(1).object_list, empty.count) == ([], 0)
