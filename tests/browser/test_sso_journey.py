@@ -99,6 +99,15 @@ def test_set_up_check_and_sign_in_with_the_council_account(
         axe.check(page)
         assert not User.objects.filter(email="una@alphaton.gov.uk").exists()
 
+        # the provider's login address opened directly (a bookmark) asks before leaving, and works
+        page.goto("/accounts/oidc/council-alphaton/login/?next=/needs/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sign in with your council account")
+        axe.check(page)
+        page.get_by_role("button", name="Continue with your council account").click()
+        # the provider remembers this browser's last person (the unverified one): back, and refused again
+        assert "/accounts/oidc/council-alphaton/login/callback/" in page.url
+        expect(page.get_by_role("heading", level=1)).to_have_text("You could not be signed in")
+
         # the administrator, with a password still allowed, turns single sign-on off
         browser_page.goto("/accounts/login/")
         browser_page.get_by_label("Work e-mail address").fill(council_admin.email)
