@@ -100,8 +100,9 @@ def sso_save(
         )
         return sso
     if sso.status == SsoStatus.ON and _settings_of(sso) == before:
-        # only the secret changed (an Entra secret expires): nothing for staff to check; sign-in goes on
-        audit_record(actor=by, action="sso.secret_changed", obj=sso, councils=[council.pk], label=str(sso))
+        # nothing for staff to check: sign-in goes on; a new secret alone (an Entra secret expires) is audited
+        if secret:
+            audit_record(actor=by, action="sso.secret_changed", obj=sso, councils=[council.pk], label=str(sso))
     else:
         sso_machine.move(sso, to=SsoStatus.SUBMITTED, by=by, before=before, after=after)
     sso.save()

@@ -117,7 +117,11 @@ def test_changing_only_the_secret_keeps_single_sign_on_on(client, council_admin,
     admin.post(reverse("sso:settings"), {**FORM, "client_secret": "a-new-secret"})
     sso.refresh_from_db()
     assert sso.status == SsoStatus.ON
-    assert AuditEvent.objects.filter(action="sso.secret_changed").exists()
+    assert AuditEvent.objects.filter(action="sso.secret_changed").count() == 1
+    admin.post(reverse("sso:settings"), {**FORM, "client_secret": ""})  # saved again, nothing changed
+    sso.refresh_from_db()
+    assert sso.status == SsoStatus.ON
+    assert AuditEvent.objects.filter(action="sso.secret_changed").count() == 1
     admin.post(reverse("sso:settings"), {**FORM, "client_secret": "", "client_id": "another-app"})
     sso.refresh_from_db()
     assert sso.status == SsoStatus.SUBMITTED  # anything else is checked again

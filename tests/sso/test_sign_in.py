@@ -135,6 +135,8 @@ def test_a_council_that_is_not_active_refuses_sign_in_before_going_to_the_provid
     response = client.post("/accounts/oidc/council-alphaton/login/", {"process": "login"})
     assert response.status_code == 403
     assert "Alphaton is not active on LocalGov Talent Pool" in response.content.decode()
+    assert not AuditEvent.objects.exists()  # nothing written: nobody has signed in anywhere
+    assert not SocialAccount.objects.exists()
     # and its domain gets the password form, not the council account
     step = client.post(reverse("account_login"), {"step": "email", "email": "admin@alphaton.gov.uk"})
     assert b"Continue with your council account" not in step.content
