@@ -78,6 +78,10 @@ class BatchView(PlatformAdminRequiredMixin, TemplateView):
             counts=counts,
             outcomes=[(LineOutcome(o), n) for o, n in counts.items() if n],
             ready=counts[LineOutcome.READY],
+            # still to go while sending: ready lines, and those outside their domain given a reason (the
+            # rest outside are never sent)
+            waiting=counts[LineOutcome.READY]
+            + sum(1 for line in lines if line.outcome == LineOutcome.OUTSIDE_DOMAIN and line.reason),
             outside=[line for line in lines if line.outcome == LineOutcome.OUTSIDE_DOMAIN],
             sending=batch.status == BatchStatus.SENDING,
             checked=batch.status == BatchStatus.CHECKED,

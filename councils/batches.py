@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -86,7 +87,7 @@ def _text(content: bytes, size: int) -> str:
         raise BatchError("The file is empty. Upload a CSV with a header line and one line per council.")
     if max(size, len(content)) > MOST_BYTES:
         raise BatchError(
-            f"The file is {max(size, len(content)) // 1024} KB: upload at most {MOST_BYTES // 1024} KB at a time."
+            f"The file is {-(-max(size, len(content)) // 1024)} KB: upload at most {MOST_BYTES // 1024} KB at a time."
         )
     try:
         return content.decode("utf-8-sig")
@@ -117,7 +118,10 @@ def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise BatchError(f"Line {reader.line_num} is not valid CSV: {exc}.") from exc
+        raise BatchError(
+            f"Line {reader.line_num} cannot be read as CSV (often a quotation mark left open). Save the file "
+            "as “CSV UTF-8” from your spreadsheet and upload it again."
+        ) from exc
     if not rows:
         raise BatchError("The file is empty. Upload a CSV with a header line and one line per council.")
     columns = _columns(rows[0])
@@ -142,7 +146,7 @@ def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
 
 def council_domains(council: Council) -> set[str]:
     """The council's e-mail domains: those its administrator set, else its web site's (www. dropped)."""
-    domains = {d.lower() for d in council.domains.values_list("domain", flat=True)}
+    domains = {d.domain.lower() for d in council.domains.all()}  # the batch check prefetched them
     if not domains and council.homepage_url:
         host = (urlparse(council.homepage_url).hostname or "").lower()
         domains = {host.removeprefix("www.")} if host else set()
@@ -169,9 +173,9 @@ def _outcome(values: dict[str, str], council: Council | None, seen: dict) -> tup
         return LineOutcome.DUPLICATE, f"{email} is also on line {seen['emails'][email]}"
     if council.status != CouncilStatus.NOT_INVITED:
         return LineOutcome.ALREADY, f"{council.short_name} is {council.get_status_display().lower()}"
-    if User.objects.filter(email__iexact=email).exists():
+    if email in seen["accounts"]:
         return LineOutcome.INVALID, f"{email} already has an account"
-    if Invitation.objects.open().filter(email__iexact=email).exists():
+    if email in seen["invited"]:
         return LineOutcome.INVALID, f"{email} already has an invitation waiting"
     domains = council_domains(council)
     if domains and not _inside(email, domains):
@@ -193,7 +197,16 @@ def batch_check(*, content: bytes, filename: str, by: User, size: int = 0) -> In
     batch = InvitationBatch.objects.create(
         created_by=by, filename=filename[:200], digest=hashlib.sha256(content).hexdigest()
     )
-    seen: dict = {"councils": {}, "emails": {}}
+    # every address of the file that has an account or an open invitation, read once (not a query a line)
+    emails = [v["email"].lower() for _n, v in lines if v["email"]]
+    seen: dict = {
+        "councils": {},
+        "emails": {},
+        "accounts": set(User.objects.annotate(e=Lower("email")).filter(e__in=emails).values_list("e", flat=True)),
+        "invited": set(
+            Invitation.objects.open().annotate(e=Lower("email")).filter(e__in=emails).values_list("e", flat=True)
+        ),
+    }
     made = []
     for number, values in lines:
         council = councils.get(values["council"].upper())
