@@ -118,8 +118,14 @@ def _invitation_remind(invitation: Invitation) -> int:
     is left alone (and the run goes on)."""
     try:
         with transaction.atomic():
+            # claim it first: a run overlapping this one (a retry, a beat restart) finds the count moved on,
+            # waits on the row, and sends nothing
+            claimed = Invitation.objects.filter(pk=invitation.pk, reminders_sent=invitation.reminders_sent).update(
+                reminders_sent=F("reminders_sent") + 1
+            )
+            if not claimed:
+                return 0
             invitation_resend(invitation=invitation, by=None)
-            Invitation.objects.filter(pk=invitation.pk).update(reminders_sent=F("reminders_sent") + 1)
     except CouncilError:
         logger.info("Invitation %s was answered before its reminder; none sent.", invitation.pk)
         return 0
@@ -130,6 +136,11 @@ def _invitation_remind(invitation: Invitation) -> int:
 def _setup_remind(council: Council, *, now: datetime) -> int:
     steps = steps_left(council)
     if not steps:
+        return 0
+    claimed = Council.objects.filter(pk=council.pk, onboarding_reminders=council.onboarding_reminders).update(
+        onboarding_reminders=F("onboarding_reminders") + 1, onboarding_reminded_at=now
+    )
+    if not claimed:  # another run reminded them meanwhile
         return 0
     email_people(
         role_holders(council=council, role=Role.COUNCIL_ADMIN),
@@ -142,8 +153,5 @@ def _setup_remind(council: Council, *, now: datetime) -> int:
             "steps": steps,
             "link": settings.SITE_URL.rstrip("/") + reverse("council:setup"),
         },
-    )
-    Council.objects.filter(pk=council.pk).update(
-        onboarding_reminders=F("onboarding_reminders") + 1, onboarding_reminded_at=now
     )
     return 1

@@ -235,12 +235,16 @@ def test_the_onboarding_view_says_how_long_and_what_is_left(client, staff, regis
 
 
 def test_while_sending_the_page_shows_the_progress(client, staff, register):
-    batch = check(staff, csv_of("ALP,Ann,ann@alpha.gov.uk", "GAM,Gus,gus@gamma.gov.uk"))
+    batch = check(
+        staff,
+        csv_of("ALP,Ann,ann@alpha.gov.uk", "GAM,Gus,gus@gamma.gov.uk", "BET,Bo,bo@elsewhere.example"),
+    )
     InvitationBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.SENDING)
     client.force_login(staff)
     page = client.get(f"/platform/invite/{batch.pk}/").content.decode()
     assert "Sending the invitations" in page
-    assert "0 of 2 sent so far" in page
+    # the line outside its council's domain, given no reason, is never sent: not counted as to come
+    assert "0 sent so far, 2 still to send" in page
     assert "Confirm and send" not in page
 
 
@@ -293,3 +297,53 @@ def test_a_refused_confirmation_shows_the_page_again_with_the_reasons_typed(clie
     batch.refresh_from_db()
     assert batch.status == BatchStatus.CHECKED
     assert not Invitation.objects.exists()
+
+
+def test_checking_a_file_reads_accounts_and_invitations_once_not_a_query_a_line(staff, register):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    for n in range(30):
+        CouncilFactory(code=f"N{n:02d}", slug=f"n{n}", homepage_url=f"https://www.n{n}.gov.uk/")
+    UserFactory(email="p3@n3.gov.uk")
+    invitations.invitation_create(
+        council=Council.objects.get(code="N29"), email="p4@n4.gov.uk", roles=[Role.COUNCIL_ADMIN], invited_by=staff
+    )
+    with CaptureQueriesContext(connection) as one:
+        check(staff, csv_of("N00,Person,p0@n0.gov.uk"))
+    with CaptureQueriesContext(connection) as thirty:
+        batch = check(staff, csv_of(*[f"N{n:02d},Person,p{n}@n{n}.gov.uk" for n in range(30)]))
+    assert len(thirty.captured_queries) == len(one.captured_queries)
+    messages = dict(batch.lines.values_list("number", "message"))
+    assert messages[5] == "p3@n3.gov.uk already has an account"  # line 5: N03
+    assert messages[6] == "p4@n4.gov.uk already has an invitation waiting"
+    assert batch.lines.filter(outcome=LineOutcome.READY).count() == 27  # and N29 is now invited
+
+
+def test_two_overlapping_reminder_runs_send_each_reminder_once(staff, register):
+    """A run that read the invitation and the council before another reminded them sends nothing."""
+    from councils.onboarding import _invitation_remind, _setup_remind
+
+    invitation, _token = invitations.invitation_create(
+        council=register["ALP"], email="ann@alpha.gov.uk", roles=[Role.COUNCIL_ADMIN], invited_by=staff
+    )
+    first_read, second_read = Invitation.objects.get(pk=invitation.pk), Invitation.objects.get(pk=invitation.pk)
+    before = OutboundEmail.objects.count()
+    assert _invitation_remind(first_read) == 1
+    assert _invitation_remind(second_read) == 0
+    assert OutboundEmail.objects.count() == before + 1
+    assert Invitation.objects.get(pk=invitation.pk).reminders_sent == 1
+
+    from tests.factories import UserFactory
+
+    council = CouncilFactory(code="ONB", slug="onb", status=CouncilStatus.ONBOARDING)  # set-up not finished
+    UserFactory(council=council, roles=[Role.COUNCIL_ADMIN], email="admin@onb.gov.uk")
+    one, two = Council.objects.get(pk=council.pk), Council.objects.get(pk=council.pk)
+    assert onboarding.steps_left(one)
+    before = OutboundEmail.objects.count()
+    sent = _setup_remind(one, now=timezone.now()) + _setup_remind(two, now=timezone.now())
+    assert sent == 1
+    assert OutboundEmail.objects.count() == before + 1
+    assert Council.objects.get(pk=council.pk).onboarding_reminders == 1
