@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -164,6 +164,21 @@ class SpecialistProfile(models.Model):
     open_week_hours = ArrayField(  # the hours offered in each of those weeks, in the same order
         models.DecimalField(max_digits=4, decimal_places=1), default=list, blank=True, editable=False
     )
+    # The stored next open week when it is within the employer's permission (else none: every open week is
+    # later still), computed by PostgreSQL on every write: the search sorts by it from an index
+    # (profile_soonest_idx), reading twenty profiles instead of ordering every match.
+    bookable_week = models.GeneratedField(
+        expression=Case(When(next_open_week__lte=F("approval_ends_on"), then=F("next_open_week"))),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+    # The hours offered in that week: a search with a minimum of hours reads these two columns, and each
+    # profile's open weeks only when its first week offers too few (talentpool.selectors._FirstOpenWeek).
+    bookable_hours = models.GeneratedField(
+        expression=Case(When(next_open_week__lte=F("approval_ends_on"), then=F("open_week_hours__0"))),
+        output_field=models.DecimalField(max_digits=4, decimal_places=1),
+        db_persist=True,
+    )
     # The secret in the specialist's private calendar feed address; resetting it breaks the old address.
     calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -176,6 +191,9 @@ class SpecialistProfile(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="profile_search_gin"),
             models.Index(fields=["status", "approval_ends_on"], name="profile_listing_idx"),
+            # the search's two orders, walked until a page is found (talentpool.selectors.SORTS)
+            models.Index(fields=["bookable_week", "hourly_rate", "id"], name="profile_soonest_idx"),
+            models.Index(fields=["hourly_rate", "id"], name="profile_rate_idx"),
         ]
         triggers = [PROFILE_MOVES.trigger("profile_status_moves"), *SEARCH_TERM_TRIGGERS]
         constraints = [
@@ -206,7 +224,9 @@ class SpecialistProfile(models.Model):
 
     # Written only by the database's triggers on the week slots: a save() from an instance read before the
     # slots changed must not put back what it read.
-    KEPT_BY_DATABASE = frozenset({"next_open_week", "open_week_starts", "open_week_hours"})
+    KEPT_BY_DATABASE = frozenset(
+        {"next_open_week", "open_week_starts", "open_week_hours", "bookable_week", "bookable_hours"}
+    )
 
     def save(self, *args, **kwargs):
         if not self._state.adding and kwargs.get("update_fields") is None:

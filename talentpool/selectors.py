@@ -9,6 +9,7 @@ from functools import reduce
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -93,11 +94,13 @@ def _open_slots(*, today: date, min_hours: Decimal | None):
 class _FirstOpenWeek(Func):
     """The first week from `first` to `last` (and within the employer's permission) that a profile offers
     with at least `min_hours`, or NULL: read from the profile's own open_week_starts and open_week_hours
-    (kept by triggers on the slots), no slot is read."""
+    (kept by triggers on the slots), no slot is read. `stored_current` (_stored_weeks_current): most
+    profiles are then answered from their stored bookable week and its hours, two columns."""
 
     output_field = DateField()
 
-    def __init__(self, *, first: date, last: date, min_hours: Decimal | None):
+    def __init__(self, *, first: date, last: date, min_hours: Decimal | None, stored_current: bool = False):
+        self.stored_current = stored_current
         super().__init__(
             F("open_week_starts"),
             F("open_week_hours"),
@@ -105,24 +108,44 @@ class _FirstOpenWeek(Func):
             Value(first, output_field=DateField()),
             Value(last, output_field=DateField()),
             Value(min_hours or Decimal(0), output_field=DecimalField()),
+            F("bookable_week"),
+            F("bookable_hours"),
         )
 
     def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
-        parts: list[str] = []
+        names = ("weeks", "hours", "ends", "first", "last", "min_hours", "bookable", "bookable_hours")
+        parts = dict(zip(names, (compiler.compile(e) for e in self.source_expressions), strict=True))
+        sql: list[str] = []
         params: list = []
-        for expression in self.source_expressions:
-            sql, sql_params = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(sql_params)
-        weeks, hours, ends, first, last, min_hours = parts
-        return (
-            f"(SELECT min(o.w) FROM unnest({weeks}, {hours}) AS o(w, h)"
-            f" WHERE o.w >= {first} AND o.w <= LEAST({last}, {ends}) AND o.h >= {min_hours})",
-            tuple(params),
-        )
+
+        def put(*pieces: str) -> None:  # literal SQL, or {name} for a compiled part and its parameters
+            for piece in pieces:
+                if piece.startswith("{"):
+                    part_sql, part_params = parts[piece.strip("{}")]
+                    sql.append(part_sql)
+                    params.extend(part_params)
+                else:
+                    sql.append(piece)
+
+        read = (
+            "(SELECT min(o.w) FROM unnest(", "{weeks}", ", ", "{hours}", ") AS o(w, h) WHERE o.w >= ", "{first}",
+            " AND o.w <= LEAST(", "{last}", ", ", "{ends}", ") AND o.h >= ", "{min_hours}", ")",
+        )  # fmt: skip
+        if not self.stored_current:
+            put(*read)
+            return "".join(sql), tuple(params)
+        # The stored bookable week is the profile's first open week within its permission: with none, or
+        # none by `last`, there is none to find; when it is from `first` on and offers enough hours, it is
+        # the one. Only a profile whose first week offers too few hours has its open weeks read.
+        put(
+            "(CASE WHEN ", "{bookable}", " IS NULL OR ", "{bookable}", " > ", "{last}", " THEN NULL",
+            " WHEN ", "{bookable}", " >= ", "{first}", " AND ", "{bookable_hours}", " >= ", "{min_hours}",
+            " THEN ", "{bookable}", " ELSE ", *read, " END)",
+        )  # fmt: skip
+        return "".join(sql), tuple(params)
 
 
-def _soonest(*, today: date, min_hours: Decimal | None):
+def _soonest(*, today: date, min_hours: Decimal | None, stored_current: bool):
     """The first open week a profile offers in the window and within its permission (with the minimum of
     hours, if asked).
 
@@ -131,7 +154,7 @@ def _soonest(*, today: date, min_hours: Decimal | None):
     overtaken by the calendar. Otherwise from the profile's open weeks (_FirstOpenWeek).
     """
     first, last = first_future_monday(today), window_end(today)
-    read = _FirstOpenWeek(first=first, last=last, min_hours=min_hours)
+    read = _FirstOpenWeek(first=first, last=last, min_hours=min_hours, stored_current=stored_current)
     if min_hours:
         return read
     trusted = Q(
@@ -169,28 +192,75 @@ def specialist_search(*, viewer: User, params: SearchParams, today: date | None 
 
 
 def specialist_search_ranked(
-    *, viewer: User, params: SearchParams, today: date | None = None, candidates: int | None = None
+    *,
+    viewer: User,
+    params: SearchParams,
+    today: date | None = None,
+    candidates: int | None = None,
+    stored_weeks_current: bool | None = None,
 ) -> QuerySet[SpecialistProfile]:
     """The matching profiles in result order, with nothing joined for display: the search page pages
     through these narrow rows and fetches what it shows for one page only (SearchPaginator). `candidates`:
-    see _search_by_relevance."""
+    see _search_by_relevance. `stored_weeks_current`: _stored_weeks_current, if the caller knows it.
+
+    Ordered by soonest week: then the cheapest, then the oldest profile. By rate: then the oldest profile.
+    Both orders are read from an index when they can be (sorted_from_an_index)."""
     today = today or timezone.localdate()
     profiles = SpecialistProfile.objects.filter(profile_listed_filter(today=today))
     if viewer.council_id:
         profiles = profiles.exclude(council_id=viewer.council_id)
     profiles = _search_filter_related(profiles, params=params)
     profiles = _search_filter_columns(profiles, params=params)
-    profiles = _search_filter_weeks(profiles, params=params, today=today)
+    if stored_weeks_current is None:
+        stored_weeks_current = _reads_weeks(params) and _stored_weeks_current(today=today)
+    profiles = _search_filter_weeks(profiles, params=params, today=today, stored_current=stored_weeks_current)
 
     ideas = search_ideas(params.q)
     if ideas and params.by_relevance:
         return _search_by_relevance(profiles, ideas=ideas, words_typed=params.q, candidates=candidates)
     if ideas:
         profiles = profiles.filter(search_vector=search_match(params.q))
-    if params.sort == "rate":
-        return profiles.order_by(F("hourly_rate").asc(nulls_last=True), "user__full_name", "pk")
-    profiles = profiles.annotate(soonest=_soonest(today=today, min_hours=params.min_hours))
-    return profiles.order_by(F("soonest").asc(nulls_last=True), "user__full_name", "pk")
+    cheapest = F("hourly_rate").asc(nulls_last=True)
+    if params.sort == "rate":  # walks profile_rate_idx
+        return profiles.order_by(cheapest, "pk")
+    if stored_weeks_current and not params.min_hours:  # walks profile_soonest_idx
+        profiles = profiles.annotate(soonest=F("bookable_week"))
+    else:
+        soonest = _soonest(today=today, min_hours=params.min_hours, stored_current=stored_weeks_current)
+        profiles = profiles.annotate(soonest=soonest)
+    return profiles.order_by(F("soonest").asc(nulls_last=True), cheapest, "pk")
+
+
+def sorted_from_an_index(*, params: SearchParams, stored_weeks_current: bool) -> bool:
+    """Whether a search's order is read from an index (profile_rate_idx, profile_soonest_idx) until a page
+    is found, rather than worked out for every match: ordered by rate; or by soonest week (or with no words)
+    when the stored weeks are current and no minimum of hours is asked."""
+    if params.by_relevance and search_ideas(params.q):
+        return False
+    return params.sort == "rate" or (stored_weeks_current and not params.min_hours)
+
+
+def _reads_weeks(params: SearchParams) -> bool:
+    """Whether a search reads open weeks: to filter by them or order by the soonest."""
+    by_words = params.by_relevance and search_ideas(params.q)
+    return bool(params.within_weeks or params.min_hours or not (by_words or params.sort == "rate"))
+
+
+def _stored_weeks_current(*, today: date) -> bool:
+    """Whether every profile's stored bookable week (SpecialistProfile.bookable_week) is its soonest week as
+    of `today`: computed from a current week no later than today's (the database's clock is not ahead of
+    `today`), none overtaken by the calendar (a week passing leaves some in the past until the nightly
+    refresh) and none beyond the window. When not, the soonest week is read from each profile's open weeks
+    (_soonest): slower, never wrong. One probe of profile_soonest_idx."""
+    first, last = first_future_monday(today), window_end(today)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT talentpool_first_future_monday() <= %s AND NOT EXISTS (SELECT FROM talentpool_specialistprofile"
+            " WHERE bookable_week < %s OR bookable_week > %s)",
+            [first, first, last],
+        )
+        (current,) = cursor.fetchone()
+    return bool(current)
 
 
 STAGE_ONE = """
@@ -289,7 +359,7 @@ def _search_filter_columns(
 
 
 def _search_filter_weeks(
-    profiles: QuerySet[SpecialistProfile], *, params: SearchParams, today: date
+    profiles: QuerySet[SpecialistProfile], *, params: SearchParams, today: date, stored_current: bool
 ) -> QuerySet[SpecialistProfile]:
     """Only profiles offering a week (with the minimum of hours, if asked) in the week asked for, within the
     weeks asked for, or at all in the window when only a minimum of hours is asked; no filter when none of
@@ -305,7 +375,7 @@ def _search_filter_weeks(
         first = last = params.week
     elif not params.within_weeks and not params.min_hours:
         return profiles
-    offered = _FirstOpenWeek(first=first, last=last, min_hours=params.min_hours)
+    offered = _FirstOpenWeek(first=first, last=last, min_hours=params.min_hours, stored_current=stored_current)
     return profiles.alias(offered=offered).filter(offered__isnull=False)
 
 
@@ -365,15 +435,20 @@ class SearchPaginator(Paginator):
 
     def __init__(self, *, viewer: User, params: SearchParams, today: date | None = None, per_page: int = PAGE_SIZE):
         self.viewer, self.params, self.today = viewer, params, today or timezone.localdate()
-        self.ranked = specialist_search_ranked(viewer=viewer, params=params, today=self.today)
+        by_words = params.by_relevance and search_ideas(params.q)
+        self.stored = _reads_weeks(params) and _stored_weeks_current(today=self.today)
+        self.ranked = specialist_search_ranked(
+            viewer=viewer, params=params, today=self.today, stored_weeks_current=self.stored
+        )
+        self.reads_every_match = not by_words and not sorted_from_an_index(
+            params=params, stored_weeks_current=self.stored
+        )
         super().__init__(self.ranked.values_list("pk", flat=True), per_page)
 
-    @property
-    def reads_every_match(self) -> bool:
-        """Ordered by week or rate, or with no words: ordering reads every match anyway, so one query can
-        give the page and the count (`_page_and_count`). A search ranked by words is counted first, to
-        know whether to rank in two stages."""
-        return not (self.params.by_relevance and search_ideas(self.params.q))
+    # reads_every_match: ordering reads every match anyway (by a soonest week worked out per profile), so
+    # one query gives the page and the count (`_page_and_count`). A search whose order is read from an
+    # index is counted apart (a count stopping at COUNT_CAP + 1, then the page's twenty); one ranked by
+    # words is counted first, to know whether to rank in two stages.
 
     def _page_and_count(self, number) -> list[int] | None:
         """The page's ids, counting every match in the same query (COUNT(*) OVER (), before the LIMIT), or
@@ -408,7 +483,11 @@ class SearchPaginator(Paginator):
     def _ids(self, bottom: int, top: int) -> list[int]:
         if self.more_than_cap and self.params.by_relevance and search_ideas(self.params.q):
             two_stage = specialist_search_ranked(
-                viewer=self.viewer, params=self.params, today=self.today, candidates=max(CANDIDATES, 2 * top)
+                viewer=self.viewer,
+                params=self.params,
+                today=self.today,
+                candidates=max(CANDIDATES, 2 * top),
+                stored_weeks_current=self.stored,
             )
             ids = list(two_stage.values_list("pk", flat=True)[bottom:top])
             if len(ids) == top - bottom:

@@ -265,30 +265,67 @@ def test_the_skills_filter_lists_standard_skills_and_own_tags_in_one_order(other
     assert names_listed.index("aardvark handling") < names_listed.index("Zoning")
 
 
-def test_a_search_that_reads_every_match_gets_its_page_and_count_in_one_query(viewer, other_council, monkeypatch):
-    """Ordered by soonest week (or rate, or with no words), the page's ids and the count come from one
-    query (a window count); the count, the cap and every page are as before."""
+def _pages_and_counts(viewer, params, *, matches, pages=(1, 2)):
+    """The names shown on `pages` (4 to a page), and whether each page asked for a count of its own.
+    `matches`: what the paginator has counted (a count of its own stops at the cap + 1)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(selectors, "COUNT_CAP", 6)
-    for i in range(9):
-        specialist_profile(other_council, full_name=f"Week {i}", headline="Digital lead")
-    expected = [
-        p.user.full_name for p in specialist_search(viewer=viewer, params=SearchParams(q="digital", sort="soonest"))
-    ]
-    shown = []
-    for number in (1, 2):
-        paginator = selectors.SearchPaginator(
-            viewer=viewer, params=SearchParams(q="digital", sort="soonest"), per_page=4
-        )
+    shown, counted = [], []
+    for number in pages:
+        paginator = selectors.SearchPaginator(viewer=viewer, params=params, per_page=4)
         with CaptureQueriesContext(connection) as queries:
             page = paginator.page(number)
-        assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
-        assert (paginator.matches, paginator.count, paginator.more_than_cap, paginator.num_pages) == (9, 6, True, 2)
+        counted.append(any(q["sql"].startswith("SELECT COUNT(*)") for q in queries.captured_queries))
+        assert (paginator.matches, paginator.count, paginator.more_than_cap, paginator.num_pages) == (
+            matches,
+            6,
+            True,
+            2,
+        )
         shown += [p.user.full_name for p in page]
+    return shown, counted
+
+
+def test_a_search_that_reads_every_match_gets_its_page_and_count_in_one_query(viewer, other_council, monkeypatch):
+    """Ordered by a soonest week worked out for each profile (with a minimum of hours), the page's ids and
+    the count come from one query (a window count); the count, the cap and every page are as before."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 6)
+    for i in range(9):
+        profile = specialist_profile(other_council, full_name=f"Week {i}", headline="Digital lead")
+        weekly_hours.pattern_set(
+            profile=profile, by=profile.user, hours=Decimal(1 + i % 3), starts_on=NEXT, ends_on=None
+        )
+    params = SearchParams(q="digital", sort="soonest", min_hours=Decimal("1"))
+    expected = [p.user.full_name for p in specialist_search(viewer=viewer, params=params)]
+    shown, counted = _pages_and_counts(viewer, params, matches=9)
+    assert counted == [False, False]
     assert shown == expected[:6]  # the cap holds: page 2 stops at the sixth
-    past = selectors.SearchPaginator(viewer=viewer, params=SearchParams(q="digital", sort="soonest"), per_page=4)
+    past = selectors.SearchPaginator(viewer=viewer, params=params, per_page=4)
     assert [p.user.full_name for p in past.get_page(3)] == expected[4:6]  # past the cap: the last page
     empty = selectors.SearchPaginator(viewer=viewer, params=SearchParams(q="nothing-matches-this", sort="soonest"))
     assert (empty.get_page(1).object_list, empty.count) == ([], 0)
+
+
+@pytest.mark.parametrize("sort", ["soonest", "rate"])
+def test_a_search_ordered_from_an_index_is_counted_apart_and_pages_the_same(viewer, other_council, monkeypatch, sort):
+    """Ordered by the stored soonest week or by rate, a page is read from an index (twenty profiles, not
+    every match ordered) and the count is a query of its own, stopping past the cap: the pages are those
+    of the whole ordered list, ties broken by the cheapest and then the oldest profile."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 6)
+    finance = UserFactory(council=other_council, roles=["finance_officer"])
+    profiles = []
+    for i in range(9):
+        profile = specialist_profile(other_council, full_name=f"Week {i}", headline="Digital lead")
+        weekly_hours.pattern_set(
+            profile=profile, by=profile.user, hours=Decimal(2), starts_on=NEXT + timedelta(weeks=i % 3), ends_on=None
+        )
+        services.profile_rate_set(profile=profile, by=finance, amount=Decimal(50 + 10 * (i % 2)))
+        profiles.append(profile)
+    params = SearchParams(q="digital", sort=sort)
+    expected = [p.user.full_name for p in specialist_search(viewer=viewer, params=params)]
+    key = (lambda i: (i % 3, i % 2, i)) if sort == "soonest" else (lambda i: (i % 2, i))
+    assert expected == [f"Week {i}" for i in sorted(range(9), key=key)]
+    shown, counted = _pages_and_counts(viewer, params, matches=7)
+    assert counted == [True, True]
+    assert shown == expected[:6]
