@@ -76,7 +76,7 @@ def _copy(model, rows: list[dict]) -> None:
     """COPY rows (dicts by field attname, ids included) into the model's table, then move its sequence on."""
     if not rows:
         return
-    fields = model._meta.concrete_fields
+    fields = [f for f in model._meta.concrete_fields if not f.generated]  # PostgreSQL computes generated ones
     columns = ", ".join(f'"{f.column}"' for f in fields)
     table = model._meta.db_table
     with connection.cursor() as cursor:

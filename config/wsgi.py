@@ -7,6 +7,7 @@ For more information on this file, see
 https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
 """
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -14,3 +15,20 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_wsgi_application()
+
+
+def _warm_and_freeze() -> None:
+    """Load what every request uses (the URL patterns, the templates), then move every object alive so far
+    out of reach of Python's cyclic garbage collector (`gc.freeze`). They live as long as the process; left
+    in, each full collection walked them all: 180,000 objects, a 70 ms pause in one search in fifty
+    (benchmarks/README.md). Objects made by requests are collected as before."""
+    from django.template import engines
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every app's views and URL patterns)
+    for engine in engines.all():
+        engine.get_template("base.html")  # the base template and every include it names
+    gc.freeze()
+
+
+_warm_and_freeze()
