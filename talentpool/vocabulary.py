@@ -6,8 +6,10 @@ import functools
 import hashlib
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any, TypeVar
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
@@ -17,6 +19,8 @@ from core.postgres import extension_installed
 
 from .models import SearchVocabulary, SearchWord
 from .reference import WORD, filler_words_listed
+
+T = TypeVar("T")
 
 CACHE_KEY = "talentpool:search-vocabulary"
 CACHE_SECONDS = 300  # a change in the admin clears it at once (talentpool.receivers); this is a backstop
@@ -77,7 +81,13 @@ SIMILAR_ENOUGH = 0.4  # trigram similarity of a typo to the word meant ("enforcm
 
 
 def search_words() -> frozenset[str]:
-    """The words profiles use (read once a process every few minutes; a new profile's words clear it)."""
+    """The words profiles use (worked out every few minutes; a new profile's words clear it), held by the
+    process for a few seconds: every search asks which of its words are unknown, and unpickling tens of
+    thousands of words from the shared cache each time cost more than the asking."""
+    return _remembered("words", _search_words_read)
+
+
+def _search_words_read() -> frozenset[str]:
     words = cache.get(WORDS_KEY)
     if words is None:
         words = frozenset(SearchWord.objects.values_list("word", flat=True))
@@ -191,8 +201,8 @@ class Idea:
         return _any_of(self.phrases, fewest=True)
 
 
-_LOCAL_SECONDS = 10  # how long a process reuses a search's ideas before asking the shared cache again
-_local: dict[str, tuple[float, list["Idea"]]] = {}
+_LOCAL_SECONDS = 10  # how long a process reuses what it worked out before asking the shared cache again
+_local: dict[str, tuple[float, Any]] = {}
 
 
 def search_memory_forget() -> None:
@@ -200,18 +210,25 @@ def search_memory_forget() -> None:
     _local.clear()
 
 
-def _ideas(text: str) -> list["Idea"]:
-    """A search's ideas (_ideas_read), remembered by this process for a few seconds: one search page asks
-    for them half a dozen times (count, ranking, weights, display, candidates)."""
+def _remembered(key: str, work: Callable[[], T]) -> T:
+    """What `work` gives, remembered by this process for a few seconds under `key` (cleared at once here by
+    search_memory_forget, so a change made through this process shows at once; other processes see it
+    within _LOCAL_SECONDS)."""
     now = time.monotonic()
-    remembered = _local.get(text)
+    remembered = _local.get(key)
     if remembered is not None and now - remembered[0] < _LOCAL_SECONDS:
         return remembered[1]
     if len(_local) > 256:
         _local.clear()
-    ideas = _ideas_read(text)
-    _local[text] = (now, ideas)
-    return ideas
+    value = work()
+    _local[key] = (now, value)
+    return value
+
+
+def _ideas(text: str) -> list["Idea"]:
+    """A search's ideas (_ideas_read), remembered by this process for a few seconds: one search page asks
+    for them half a dozen times (count, ranking, weights, display, candidates)."""
+    return _remembered("ideas:" + text, lambda: _ideas_read(text))
 
 
 def _ideas_read(text: str) -> list["Idea"]:
@@ -286,5 +303,5 @@ def search_query(text: str) -> SearchQuery | None:
 
 def search_corrected(text: str) -> str | None:
     """The search with each word no profile uses replaced by the closest one that is; None if none is."""
-    fixed = _corrected(text)
+    fixed = _remembered("corrected:" + text, lambda: _corrected(text))
     return None if fixed == text else fixed

@@ -5,6 +5,8 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from core.hours import hours_text
+
 register = template.Library()
 
 
@@ -23,6 +25,15 @@ def select_options(field, limit: int = 70):
         selected = " selected" if value == chosen else ""
         parts.append(f'<option value="{escape(value)}"{selected}>{escape(label)}</option>')
     return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
+
+
+@register.filter
+def open_weeks_text(slots, shown: int = 4) -> str:
+    """A search result's next open weeks, "7 Dec (3 h), 14 Dec (2.5 h)", in one pass: as a template loop
+    with the date and floatformat filters, the twenty results' eighty weeks cost a tenth of the page's
+    Python time."""
+    weeks = [f"{s.week_start.day} {s.week_start:%b} ({hours_text(s.hours)} h)" for s in slots[:shown]]
+    return ", ".join(weeks) or "None in the next 26 weeks"
 
 
 MARK_START, MARK_END = "\u27e6", "\u27e7"  # what PostgreSQL's ts_headline puts round a matching word

@@ -60,6 +60,18 @@ def test_search_finds_by_phrase_and_week_in_the_page(client, officer, listed):
     body = client.get(reverse("talentpool:search"), {"q": "tax reform", "week": NEXT.isoformat()}).content.decode()
     assert "Lee Listed" in body
     assert "1 specialist matches your search" in body
+    weeks = [NEXT + timedelta(weeks=n) for n in range(4)]  # the first four of its open weeks, with their hours
+    assert ", ".join(f"{w.day} {w:%b} (3 h)" for w in weeks) + "</dd>" in body
+
+
+def test_a_result_with_no_open_week_says_so_and_half_hours_show(client, officer, listed):
+    client.force_login(officer)
+    force_fields(WeekSlot.objects.filter(profile=listed, week_start=NEXT), hours=Decimal("2.5"))
+    body = client.get(reverse("talentpool:search"), {"q": "tax reform"}).content.decode()
+    assert f"{NEXT.day} {NEXT:%b} (2.5 h), " in body
+    force_fields(WeekSlot.objects.filter(profile=listed), status=SlotStatus.WITHDRAWN)
+    body = client.get(reverse("talentpool:search"), {"q": "tax reform"}).content.decode()
+    assert "None in the next 26 weeks" in body
 
 
 def test_search_page_queries_do_not_grow_with_results(client, officer, other_council, django_assert_max_num_queries):
