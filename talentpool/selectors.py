@@ -197,14 +197,13 @@ def specialist_search_ranked(
     viewer: User,
     params: SearchParams,
     today: date | None = None,
-    candidates: int | None = None,
     stored_weeks_current: bool | None = None,
     related_ids: list[int] | None = None,
 ) -> QuerySet[SpecialistProfile]:
     """The matching profiles in result order, with nothing joined for display: the search page pages
-    through these narrow rows and fetches what it shows for one page only (SearchPaginator). `candidates`:
-    see _search_by_relevance. `stored_weeks_current` (_stored_weeks_current) and `related_ids`
-    (related_allowed): if the caller knows them.
+    through these narrow rows and fetches what it shows for one page only (SearchPaginator).
+    `stored_weeks_current` (_stored_weeks_current) and `related_ids` (related_allowed): if the caller knows
+    them.
 
     Ordered by soonest week: then the cheapest, then the oldest profile. By rate: then the oldest profile.
     Both orders are read from an index when they can be (sorted_from_an_index)."""
@@ -222,7 +221,7 @@ def specialist_search_ranked(
 
     ideas = search_ideas(params.q)
     if ideas and params.by_relevance:
-        return _search_by_relevance(profiles, ideas=ideas, words_typed=params.q, candidates=candidates)
+        return _search_by_relevance(profiles, ideas=ideas, words_typed=params.q)
     if ideas:
         profiles = profiles.filter(search_vector=search_match(params.q))
     cheapest = F("hourly_rate").asc(nulls_last=True)
@@ -280,23 +279,15 @@ def _search_by_relevance(
     *,
     ideas: list[SearchQuery],
     words_typed: str,
-    candidates: int | None,
 ) -> QuerySet[SpecialistProfile]:
     """Profiles covering any of the search's ideas, best first: by how much of the search they cover (each
     idea counting as much as it is telling: talentpool.vocabulary.search_idea_weights, so a profile covering
     every idea comes before one covering some, and "ransomware" outweighs "systems"), then by rank (ts_rank:
     a word in a past project's title, a skill or the headline counts most, then the projects' problems,
     the summary, the rest; talentpool.services.search_vectors_write). Not all-or-nothing: a word nobody has
-    leaves the others to rank.
-
-    `candidates`: rank in two stages, for words thousands of profiles use. Only the profiles among the best
-    `candidates` for some word of the search (by SearchTerm's score, read from its index) are ranked, not
-    every match: the best of them come out in the same order, and reading a few hundred costs a few
-    milliseconds where ranking 12,000 cost 50."""
+    leaves the others to rank. (among_candidates: the same in two stages.)"""
     anything = reduce(operator.or_, ideas)
     matching = profiles.filter(search_vector=search_match(words_typed))  # the same matches, from the index
-    if candidates:
-        matching = matching.filter(pk__in=RawSQL(STAGE_ONE, [search_text(words_typed), candidates]))
     ranked = matching.annotate(rank=SearchRank(F("search_vector"), anything))
     if len(ideas) == 1:
         return ranked.order_by(F("rank").desc(), "pk")
@@ -310,6 +301,16 @@ def _search_by_relevance(
     )
     ranked = ranked.annotate(covered=ExpressionWrapper(covered, output_field=FloatField()))
     return ranked.order_by(F("covered").desc(), F("rank").desc(), "pk")
+
+
+def among_candidates(
+    ranked: QuerySet[SpecialistProfile], *, words_typed: str, candidates: int
+) -> QuerySet[SpecialistProfile]:
+    """A search ranked by words (_search_by_relevance), in two stages, for words thousands of profiles use:
+    only the profiles among the best `candidates` for some word of the search (by SearchTerm's score, read
+    from its index) are ranked, not every match. The best of them come out in the same order, and reading
+    a few hundred costs a few milliseconds where ranking 12,000 cost 50."""
+    return ranked.filter(pk__in=RawSQL(STAGE_ONE, [search_text(words_typed), candidates]))
 
 
 class _OneOf(Lookup):
@@ -505,15 +506,10 @@ class SearchPaginator(Paginator):
 
     def _ids(self, bottom: int, top: int) -> list[int]:
         if self.more_than_cap and self.params.by_relevance and search_ideas(self.params.q):
-            two_stage = specialist_search_ranked(
-                viewer=self.viewer,
-                params=self.params,
-                today=self.today,
-                candidates=max(CANDIDATES, 2 * top),
-                stored_weeks_current=self.stored,
-                related_ids=self.related_ids,
-            )
-            ids = list(two_stage.values_list("pk", flat=True)[bottom:top])
+            two_stage = among_candidates(
+                self.ranked, words_typed=self.params.q, candidates=max(CANDIDATES, 2 * top)
+            ).values_list("pk", flat=True)
+            ids = list(two_stage[bottom:top])
             if len(ids) == top - bottom:
                 return ids
         return list(self.object_list[bottom:top])
