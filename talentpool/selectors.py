@@ -279,16 +279,19 @@ def _search_by_relevance(
     *,
     ideas: list[SearchQuery],
     words_typed: str,
+    matching: bool = False,
 ) -> QuerySet[SpecialistProfile]:
     """Profiles covering any of the search's ideas, best first: by how much of the search they cover (each
     idea counting as much as it is telling: talentpool.vocabulary.search_idea_weights, so a profile covering
     every idea comes before one covering some, and "ransomware" outweighs "systems"), then by rank (ts_rank:
     a word in a past project's title, a skill or the headline counts most, then the projects' problems,
     the summary, the rest; talentpool.services.search_vectors_write). Not all-or-nothing: a word nobody has
-    leaves the others to rank. (among_candidates: the same in two stages.)"""
+    leaves the others to rank. (among_candidates: the same in two stages.) `matching`: `profiles` are known
+    to match already."""
     anything = reduce(operator.or_, ideas)
-    matching = profiles.filter(search_vector=search_match(words_typed))  # the same matches, from the index
-    ranked = matching.annotate(rank=SearchRank(F("search_vector"), anything))
+    if not matching:
+        profiles = profiles.filter(search_vector=search_match(words_typed))  # the same matches, from the index
+    ranked = profiles.annotate(rank=SearchRank(F("search_vector"), anything))
     if len(ideas) == 1:
         return ranked.order_by(F("rank").desc(), "pk")
     weights = search_idea_weights(words_typed)
@@ -357,7 +360,13 @@ def _search_filter_related(
         return profiles
     if not allowed:
         return profiles.none()
-    return profiles.filter(_OneOf(F("pk"), Value(allowed, output_field=ArrayField(BigIntegerField()))))
+    return profiles.filter(_OneOf(F("pk"), _id_array(allowed)))
+
+
+def _id_array(ids: list[int]) -> RawSQL:
+    """Ids as one array parameter, written as an array literal: adapting a list of thousands of ids one by
+    one cost psycopg 1.6 ms in each of a page's queries."""
+    return RawSQL("%s::bigint[]", ["{" + ",".join(map(str, ids)) + "}"], output_field=ArrayField(BigIntegerField()))
 
 
 def _search_filter_columns(
@@ -464,15 +473,19 @@ class SearchPaginator(Paginator):
             stored_weeks_current=self.stored,
             related_ids=self.related_ids,
         )
+        self.by_words = bool(by_words)
         self.reads_every_match = not by_words and not sorted_from_an_index(
             params=params, stored_weeks_current=self.stored
         )
+        self.match_ids: list[int] | None = None  # every match, when a search by words has COUNT_CAP or fewer
         super().__init__(self.ranked.values_list("pk", flat=True), per_page)
 
     # reads_every_match: ordering reads every match anyway (by a soonest week worked out per profile), so
     # one query gives the page and the count (`_page_and_count`). A search whose order is read from an
     # index is counted apart (a count stopping at COUNT_CAP + 1, then the page's twenty); one ranked by
-    # words is counted first, to know whether to rank in two stages.
+    # words is counted first, to know whether to rank in two stages: its matches' ids are read (up to
+    # COUNT_CAP + 1), so that when there are no more than COUNT_CAP a page ranks those ids alone, with none
+    # of the search's filters, joins or word index to go through again.
 
     def _page_and_count(self, number) -> list[int] | None:
         """The page's ids, counting every match in the same query (COUNT(*) OVER (), before the LIMIT), or
@@ -494,6 +507,10 @@ class SearchPaginator(Paginator):
     @cached_property
     def matches(self) -> int:
         """How many match, counted up to COUNT_CAP + 1."""
+        if self.by_words:
+            ids = list(self.object_list.order_by()[: COUNT_CAP + 1])
+            self.match_ids = ids if len(ids) <= COUNT_CAP else None
+            return len(ids)
         return self.object_list.order_by()[: COUNT_CAP + 1].count()  # SELECT COUNT(*) over a LIMIT
 
     @cached_property
@@ -505,7 +522,13 @@ class SearchPaginator(Paginator):
         return self.matches > COUNT_CAP
 
     def _ids(self, bottom: int, top: int) -> list[int]:
-        if self.more_than_cap and self.params.by_relevance and search_ideas(self.params.q):
+        if self.by_words and self.match_ids is not None:
+            among = SpecialistProfile.objects.filter(_OneOf(F("pk"), _id_array(self.match_ids)))
+            ranked = _search_by_relevance(
+                among, ideas=search_ideas(self.params.q), words_typed=self.params.q, matching=True
+            )
+            return list(ranked.values_list("pk", flat=True)[bottom:top])
+        if self.more_than_cap and self.by_words:
             two_stage = among_candidates(
                 self.ranked, words_typed=self.params.q, candidates=max(CANDIDATES, 2 * top)
             ).values_list("pk", flat=True)

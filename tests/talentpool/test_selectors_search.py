@@ -255,6 +255,34 @@ def test_a_common_word_is_ranked_in_two_stages_with_the_same_best_results(viewer
     assert [p.pk for p in paginator.page(3).object_list] == exact[4:5]
 
 
+def test_a_search_with_few_matches_ranks_the_ids_it_counted_with_the_same_pages(viewer, other_council, wales):
+    """No more than COUNT_CAP matches: the count reads their ids, and a page ranks those ids alone (no filter,
+    join or word index again). Every page is the page of the whole ranking, filters included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(7):
+        p = specialist_profile(other_council if i % 3 else wales, full_name=f"Digital {i}", headline="Officer")
+        add_project(p, " ".join(["Digital"] * (i % 4 + 1)) + f" project {i}", problem="Digital case work.")
+    for params in (SearchParams(q="digital case"), SearchParams(q="digital case", nation="Wales")):
+        exact = list(specialist_search_ranked(viewer=viewer, params=params).values_list("pk", flat=True))
+        assert len(exact) == (7 if not params.nation else 3)
+        shown = []
+        for number in (1, 2, 3, 4):
+            paginator = selectors.SearchPaginator(viewer=viewer, params=params, per_page=2)
+            assert paginator.count == len(exact)
+            if (number - 1) * 2 >= len(exact):
+                break
+            with CaptureQueriesContext(connection) as queries:
+                shown += [p.pk for p in paginator.page(number).object_list]
+            ranking = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
+            assert len(ranking) == 1
+            where = ranking[0].split("ORDER BY")[0].split("WHERE", 1)[1]
+            assert "@@" not in where
+            assert "JOIN" not in ranking[0]
+        assert shown == exact
+
+
 def test_the_skills_filter_lists_standard_skills_and_own_tags_in_one_order(other_council):
     from talentpool.forms import search_filter_choices
 
