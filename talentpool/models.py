@@ -396,12 +396,13 @@ def _next_open_week_trigger(operation: pgtrigger.Operation, changed_profiles: st
 NEXT_OPEN_WEEK_TRIGGERS = [
     _next_open_week_trigger(pgtrigger.Insert, "SELECT DISTINCT profile_id FROM new_rows", new="new_rows"),
     _next_open_week_trigger(pgtrigger.Delete, "SELECT DISTINCT profile_id FROM old_rows", old="old_rows"),
-    # Only rows whose status, week or profile changed: a slot moving between held and booked locks nothing.
+    # Only rows whose status, week, hours or profile changed: a slot moving between held and booked locks
+    # nothing. (Hours were left out until 2026-11-30: a week's new hours did not reach open_week_hours.)
     _next_open_week_trigger(
         pgtrigger.Update,
         "SELECT DISTINCT n.profile_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
         "WHERE n.status IS DISTINCT FROM o.status OR n.week_start IS DISTINCT FROM o.week_start "
-        "OR n.profile_id IS DISTINCT FROM o.profile_id "
+        "OR n.hours IS DISTINCT FROM o.hours OR n.profile_id IS DISTINCT FROM o.profile_id "
         "UNION SELECT o.profile_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
         "WHERE n.profile_id IS DISTINCT FROM o.profile_id",
         old="old_rows",

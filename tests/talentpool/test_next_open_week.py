@@ -73,6 +73,25 @@ def test_a_week_that_has_passed_is_not_taken_as_the_soonest(listed, council):
         assert result.soonest == soonest_by_reading_slots(listed, today) == NEXT + timedelta(weeks=2)
 
 
+def test_a_weeks_new_hours_reach_the_stored_weeks_and_the_search(listed, council):
+    """A minimum of hours and the weeks a result lists read the stored hours: changing one week's hours
+    (by the specialist, or a bulk update) changes them at once."""
+    viewer = UserFactory(council=council, roles=["booking_officer"])
+
+    def shown(**params):
+        results = list(specialist_search(viewer=viewer, params=SearchParams(sort="soonest", **params)))
+        return [(r.soonest, r.shown_hours[:2]) for r in results]
+
+    assert shown(min_hours=Decimal("4")) == []
+    weekly_hours.slot_hours_set(
+        profile=listed, by=listed.user, week_start=NEXT + timedelta(weeks=1), hours=Decimal("4")
+    )
+    assert shown(min_hours=Decimal("4")) == [(NEXT + timedelta(weeks=1), [Decimal("4")])]
+    assert shown() == [(NEXT, [Decimal("3"), Decimal("4")])]
+    WeekSlot.objects.filter(profile=listed, week_start=NEXT).update(hours=Decimal("5"))  # a bulk update too
+    assert shown(min_hours=Decimal("4")) == [(NEXT, [Decimal("5"), Decimal("4")])]
+
+
 def test_the_nightly_refresh_brings_stale_values_up_to_date(listed):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE talentpool_specialistprofile SET next_open_week = %s", [NEXT - timedelta(weeks=3)])

@@ -163,14 +163,14 @@ def test_filters_by_week_window_hours_and_rate_and_sorts(viewer, other_council, 
     force_fields(late, approval_ends_on=NEXT + timedelta(weeks=3))
     assert names(viewer, within_weeks=4) == ["Early", "Late"]
     results = specialist_search(viewer=viewer, params=SearchParams(sort="soonest"))
-    assert [s.week_start for s in results[0].open_weeks][:1] == [NEXT + timedelta(weeks=1)]
+    assert results[0].shown_weeks[:1] == [NEXT + timedelta(weeks=1)]
 
 
 def test_queries_per_search_do_not_grow_with_results(viewer, other_council, django_assert_max_num_queries):
     def run():
         results = list(specialist_search(viewer=viewer, params=SearchParams(q="digital")))
         for profile in results:
-            _ = (profile.council.name, profile.user.full_name, profile.matching_projects, profile.open_weeks)
+            _ = (profile.council.name, profile.user.full_name, profile.matching_projects, profile.shown_weeks)
         return len(results)
 
     one = specialist_profile(other_council, full_name="One", headline="Digital lead")
