@@ -80,16 +80,14 @@ class SearchParams:
         return self.sort not in ("soonest", "rate")
 
 
-class _FirstOpenWeek(Func):
-    """The first week from `first` to `last` (and within the employer's permission) that a profile offers
-    with at least `min_hours`, or NULL: read from the profile's own open_week_starts and open_week_hours
-    (kept by triggers on the slots), no slot is read. `stored_current` (_stored_weeks_current): most
-    profiles are then answered from their stored bookable week and its hours, two columns."""
+class _StoredWeeks(Func):
+    """An expression over a profile's stored open weeks (open_week_starts and open_week_hours, kept by
+    triggers on the slots) between `first` and `last`, within the employer's permission, with at least
+    `min_hours`: no slot is read. Subclasses write their SQL from named parts (_sql)."""
 
-    output_field = DateField()
+    names: tuple[str, ...] = ("weeks", "hours", "ends", "first", "last", "min_hours")
 
-    def __init__(self, *, first: date, last: date, min_hours: Decimal | None, stored_current: bool = False):
-        self.stored_current = stored_current
+    def __init__(self, *more, first: date, last: date, min_hours: Decimal | None, **kwargs):
         super().__init__(
             F("open_week_starts"),
             F("open_week_hours"),
@@ -97,71 +95,74 @@ class _FirstOpenWeek(Func):
             Value(first, output_field=DateField()),
             Value(last, output_field=DateField()),
             Value(min_hours or Decimal(0), output_field=DecimalField()),
-            F("bookable_week"),
-            F("bookable_hours"),
+            *more,
+            **kwargs,
         )
 
-    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
-        names = ("weeks", "hours", "ends", "first", "last", "min_hours", "bookable", "bookable_hours")
-        parts = dict(zip(names, (compiler.compile(e) for e in self.source_expressions), strict=True))
+    def _sql(self, compiler, *pieces: str) -> tuple[str, tuple]:
+        """`pieces` joined: literal SQL, or "{name}" for a compiled part, its parameters kept in order."""
+        parts = dict(zip(self.names, (compiler.compile(e) for e in self.source_expressions), strict=True))
         sql: list[str] = []
         params: list = []
+        for piece in pieces:
+            if piece.startswith("{"):
+                part_sql, part_params = parts[piece.strip("{}")]
+                sql.append(part_sql)
+                params.extend(part_params)
+            else:
+                sql.append(piece)
+        return "".join(sql), tuple(params)
 
-        def put(*pieces: str) -> None:  # literal SQL, or {name} for a compiled part and its parameters
-            for piece in pieces:
-                if piece.startswith("{"):
-                    part_sql, part_params = parts[piece.strip("{}")]
-                    sql.append(part_sql)
-                    params.extend(part_params)
-                else:
-                    sql.append(piece)
+    # the weeks that qualify, as rows o(w, h)
+    QUALIFYING = (
+        "unnest(", "{weeks}", ", ", "{hours}", ") AS o(w, h) WHERE o.w >= ", "{first}",
+        " AND o.w <= LEAST(", "{last}", ", ", "{ends}", ") AND o.h >= ", "{min_hours}",
+    )  # fmt: skip
 
-        read = (
-            "(SELECT min(o.w) FROM unnest(", "{weeks}", ", ", "{hours}", ") AS o(w, h) WHERE o.w >= ", "{first}",
-            " AND o.w <= LEAST(", "{last}", ", ", "{ends}", ") AND o.h >= ", "{min_hours}", ")",
-        )  # fmt: skip
+
+class _FirstOpenWeek(_StoredWeeks):
+    """The first week from `first` to `last` (and within the employer's permission) that a profile offers
+    with at least `min_hours`, or NULL. `stored_current` (_stored_weeks_current): most profiles are then
+    answered from their stored bookable week and its hours, two columns."""
+
+    output_field = DateField()
+    names = (*_StoredWeeks.names, "bookable", "bookable_hours")
+
+    def __init__(self, *, first: date, last: date, min_hours: Decimal | None, stored_current: bool = False):
+        self.stored_current = stored_current
+        super().__init__(F("bookable_week"), F("bookable_hours"), first=first, last=last, min_hours=min_hours)
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
+        read = ("(SELECT min(o.w) FROM ", *self.QUALIFYING, ")")
         if not self.stored_current:
-            put(*read)
-            return "".join(sql), tuple(params)
+            return self._sql(compiler, *read)
         # The stored bookable week is the profile's first open week within its permission: with none, or
         # none by `last`, there is none to find; when it is from `first` on and offers enough hours, it is
         # the one. Only a profile whose first week offers too few hours has its open weeks read.
-        put(
+        return self._sql(
+            compiler,
             "(CASE WHEN ", "{bookable}", " IS NULL OR ", "{bookable}", " > ", "{last}", " THEN NULL",
             " WHEN ", "{bookable}", " >= ", "{first}", " AND ", "{bookable_hours}", " >= ", "{min_hours}",
             " THEN ", "{bookable}", " ELSE ", *read, " END)",
         )  # fmt: skip
-        return "".join(sql), tuple(params)
 
 
-class _ShownOpenWeeks(Func):
-    """What a result lists of its open weeks: the first SHOWN_OPEN_WEEKS weeks from `first` to `last` (and
-    within the employer's permission) with at least `min_hours`, their starts (`part` "w") or their hours
-    ("h"), in week order: read from the profile's own open_week_starts and open_week_hours, no slot is read
-    (a page of twenty results read eighty slots in a query of their own)."""
+class _ShownOpenWeeks(_StoredWeeks):
+    """What a result lists of its open weeks: the first SHOWN_OPEN_WEEKS that qualify, their starts (`part`
+    "w") or their hours ("h"), in week order (a page of twenty results read eighty slots in a query of its
+    own)."""
 
     def __init__(self, *, first: date, last: date, min_hours: Decimal | None, part: str):
         self.part = {"w": "w", "h": "h"}[part]
         output = DateField() if part == "w" else DecimalField(max_digits=4, decimal_places=1)
-        super().__init__(
-            F("open_week_starts"),
-            F("open_week_hours"),
-            F("approval_ends_on"),
-            Value(first, output_field=DateField()),
-            Value(last, output_field=DateField()),
-            Value(min_hours or Decimal(0), output_field=DecimalField()),
-            output_field=ArrayField(output),
-        )
+        super().__init__(first=first, last=last, min_hours=min_hours, output_field=ArrayField(output))
 
     def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
-        compiled = [compiler.compile(e) for e in self.source_expressions]
-        weeks, hours, ends, first, last, min_hours = (sql for sql, _ in compiled)
-        params = [p for _, part_params in compiled for p in part_params]
-        return (
-            f"(SELECT coalesce(array_agg(s.{self.part} ORDER BY s.w), '{{}}') FROM (SELECT o.w, o.h"
-            f" FROM unnest({weeks}, {hours}) AS o(w, h) WHERE o.w >= {first} AND o.w <= LEAST({last}, {ends})"
-            f" AND o.h >= {min_hours} ORDER BY o.w LIMIT {SHOWN_OPEN_WEEKS}) AS s)",
-            tuple(params),
+        return self._sql(
+            compiler,
+            f"(SELECT coalesce(array_agg(s.{self.part} ORDER BY s.w), '{{}}') FROM (SELECT o.w, o.h FROM ",
+            *self.QUALIFYING,
+            f" ORDER BY o.w LIMIT {SHOWN_OPEN_WEEKS}) AS s)",
         )
 
 
