@@ -11,6 +11,14 @@ def slots_extend() -> int:
     return weekly_hours.slots_extend_all().created
 
 
+@shared_task(name="talentpool.tasks.stored_weeks_refresh")
+def stored_weeks_refresh() -> None:
+    """As a new week starts (Monday just after midnight), work out again every profile's stored weeks that
+    the calendar has overtaken, so the search's soonest order reads its index again at once rather than
+    after the nightly slots_extend (talentpool.selectors._stored_weeks_current)."""
+    weekly_hours.next_open_weeks_refresh()
+
+
 @shared_task(name="talentpool.tasks.profiles_expire")
 def profiles_expire() -> int:
     return approval.profiles_expire()

@@ -258,6 +258,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "notifications.tasks.outbox_flush", "schedule": 60.0},
     "pool-slots-extend": {"task": "talentpool.tasks.slots_extend", "schedule": crontab(hour=2, minute=0)},
+    "pool-stored-weeks-refresh": {
+        "task": "talentpool.tasks.stored_weeks_refresh",
+        "schedule": crontab(hour=0, minute=1, day_of_week="mon"),
+    },
     "pool-profiles-expire": {"task": "talentpool.tasks.profiles_expire", "schedule": crontab(hour=0, minute=5)},
     "bookings-expire": {"task": "bookings.tasks.bookings_expire", "schedule": 300.0},
     "settle-previous-month": {

@@ -21,7 +21,32 @@ def test_beat_runs_each_pool_task_daily():
         "talentpool.tasks.slots_extend",
         "talentpool.tasks.profiles_expire",
         "talentpool.tasks.approval_reminders",
+        "talentpool.tasks.stored_weeks_refresh",
     } <= scheduled
+
+
+def test_as_a_week_starts_the_stored_weeks_are_current_again(other_council):
+    """A week passing leaves each profile's stored first week behind the calendar, and the search falls back
+    to reading every profile's weeks; the Monday task brings them up to date, so it reads its index again."""
+    from django.db import connection
+
+    from talentpool.selectors import _stored_weeks_current
+    from talentpool.weeks import first_future_monday
+
+    profile = specialist_profile(other_council)
+    first = first_future_monday(timezone.localdate())
+    weekly_hours.pattern_set(profile=profile, by=profile.user, hours=Decimal("2"), starts_on=first, ends_on=None)
+    assert _stored_weeks_current(today=timezone.localdate())
+    with connection.cursor() as cursor:  # as the calendar leaves it: a week that has now started
+        cursor.execute(
+            "UPDATE talentpool_specialistprofile SET next_open_week = %s WHERE id = %s",
+            [first - timedelta(weeks=1), profile.pk],
+        )
+    assert not _stored_weeks_current(today=timezone.localdate())
+    tasks.stored_weeks_refresh.apply().get()
+    assert _stored_weeks_current(today=timezone.localdate())
+    profile.refresh_from_db()
+    assert profile.bookable_week == first
 
 
 def test_tasks_extend_expire_and_remind_once(other_council):
