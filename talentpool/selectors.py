@@ -8,7 +8,7 @@ from functools import reduce
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.paginator import Page, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -150,7 +150,9 @@ class _FirstOpenWeek(_StoredWeeks):
 class _ShownOpenWeeks(_StoredWeeks):
     """What a result lists of its open weeks: the first SHOWN_OPEN_WEEKS that qualify, their starts (`part`
     "w") or their hours ("h"), in week order (a page of twenty results read eighty slots in a query of its
-    own)."""
+    own). The stored weeks start at the database's current week: were the web server's clock behind the
+    database's across midnight on a Sunday, the Monday just begun would not be listed (the search's own
+    filters read the same stored weeks)."""
 
     def __init__(self, *, first: date, last: date, min_hours: Decimal | None, part: str):
         self.part = {"w": "w", "h": "h"}[part]
@@ -552,6 +554,20 @@ class SearchPaginator(Paginator):
             if len(ids) == top - bottom:
                 return ids
         return list(self.object_list[bottom:top])
+
+    def get_page(self, number):
+        """As Paginator.get_page (what is not a page number gives the first page; a page past the end, the
+        last), but when one query can give the page and the count, without a count of its own first."""
+        if self.reads_every_match and "matches" not in self.__dict__:
+            try:
+                wanted = int(number)
+            except (TypeError, ValueError):
+                wanted = 1
+            try:
+                return self.page(wanted)
+            except InvalidPage:
+                pass  # then counted, as any search is
+        return super().get_page(number)
 
     def page(self, number):
         ids = self._page_and_count(number) if self.reads_every_match and "matches" not in self.__dict__ else None

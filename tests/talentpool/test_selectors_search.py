@@ -303,7 +303,7 @@ def _pages_and_counts(viewer, params, *, matches, pages=(1, 2)):
     for number in pages:
         paginator = selectors.SearchPaginator(viewer=viewer, params=params, per_page=4)
         with CaptureQueriesContext(connection) as queries:
-            page = paginator.page(number)
+            page = paginator.get_page(str(number))  # as the search page asks
         counted.append(any(q["sql"].startswith("SELECT COUNT(*)") for q in queries.captured_queries))
         assert (paginator.matches, paginator.count, paginator.more_than_cap, paginator.num_pages) == (
             matches,
@@ -329,8 +329,10 @@ def test_a_search_that_reads_every_match_gets_its_page_and_count_in_one_query(vi
     shown, counted = _pages_and_counts(viewer, params, matches=9)
     assert counted == [False, False]
     assert shown == expected[:6]  # the cap holds: page 2 stops at the sixth
-    past = selectors.SearchPaginator(viewer=viewer, params=params, per_page=4)
-    assert [p.user.full_name for p in past.get_page(3)] == expected[4:6]  # past the cap: the last page
+    for asked, shown_on in (("3", 2), ("0", 2), ("-1", 2), ("abc", 1), (None, 1), ("2.5", 1)):
+        other = selectors.SearchPaginator(viewer=viewer, params=params, per_page=4)
+        page = other.get_page(asked)  # past the cap or the end: the last page; not a number: the first
+        assert (page.number, [p.user.full_name for p in page]) == (shown_on, expected[(shown_on - 1) * 4 : 6][:4])
     empty = selectors.SearchPaginator(viewer=viewer, params=SearchParams(q="nothing-matches-this", sort="soonest"))
     assert (empty.get_page(1).object_list, empty.count) == ([], 0)
 
