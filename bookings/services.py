@@ -20,7 +20,7 @@ from audit.transitions import StateMachine
 from core.errors import DomainError
 from core.hours import hours_problem, hours_text
 from councils.models import Council, Role, User
-from councils.selectors import council_can_transact
+from councils.selectors import council_can_transact, council_read_with_standing
 from talentpool.models import SlotStatus, SpecialistProfile, WeekSlot
 from talentpool.selectors import profile_is_listed
 from talentpool.weekly_hours import slot_machine
@@ -106,8 +106,8 @@ def _parties_checked(*, officer: User, profile: SpecialistProfile, today: date) 
     Returns the customer council and the profile, locked."""
     if not officer.has_role(Role.BOOKING_OFFICER) or officer.council_id is None:
         raise BookingError("Only a booking officer can request a specialist’s time")
-    customer = Council.objects.get(pk=officer.council_id)  # fresh: its status may have changed
-    if not council_can_transact(council=customer):
+    customer, can_transact = council_read_with_standing(pk=officer.council_id)  # fresh: it may have changed
+    if not can_transact:
         raise BookingError(
             f"{customer.short_name} cannot book at the moment: it is not active on the current agreement"
         )
@@ -223,7 +223,7 @@ def booking_request(
     )
     try:
         with transaction.atomic():
-            BookingWeek.objects.bulk_create(
+            weeks_held = BookingWeek.objects.bulk_create(
                 [BookingWeek(booking=booking, slot=slots[w], week_start=w, hours=h) for w, h in sorted(wanted.items())]
             )
     except IntegrityError as exc:  # the database's own guard: one live booking per week
@@ -245,6 +245,7 @@ def booking_request(
         profile.user,
         kind="booking_requested",
         booking=booking,
+        weeks=weeks_held,  # as written, not read back
         template="emails/booking_requested",
         subject=f"{customer.short_name} asks to book your time: please answer by {booking.answer_by_day:%-d %B}",
     )
@@ -425,6 +426,7 @@ def booking_reminders_send(*, now: datetime | None = None, within: timedelta = t
             booking.profile.user,
             kind="booking_reminder",
             booking=booking,
+            weeks=booking.weeks.all(),
             template="emails/booking_requested",
             subject=f"Reminder: please answer by the end of {booking.answer_by_day:%-d %B}",
         )

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from .models import (
     AgreementAcceptance,
@@ -36,6 +36,14 @@ def council_has_accepted_current_agreement(*, council: Council) -> bool:
     """One query: the current version is a subquery (none published: never accepted)."""
     current = PlatformAgreement.objects.order_by("-version").values("pk")[:1]
     return AgreementAcceptance.objects.filter(council=council, agreement=Subquery(current)).exists()
+
+
+def council_read_with_standing(*, pk: int) -> tuple[Council, bool]:
+    """A council read afresh, and whether it may transact (council_can_transact), in one query."""
+    current = PlatformAgreement.objects.order_by("-version").values("pk")[:1]
+    on_current = Exists(AgreementAcceptance.objects.filter(council=OuterRef("pk"), agreement=Subquery(current)))
+    council = Council.objects.annotate(on_current=on_current).get(pk=pk)
+    return council, council.status == CouncilStatus.ACTIVE and bool(council.on_current)
 
 
 def council_can_transact(*, council: Council | None) -> bool:

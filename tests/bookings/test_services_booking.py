@@ -41,7 +41,9 @@ def test_a_request_holds_the_weeks_copies_the_rate_and_tells_the_specialist(book
         (next_monday + timedelta(weeks=1), Decimal("2.5"), WeekStatus.HELD),
     ]
     assert {slot_status(listed, w) for w in weeks} == {SlotStatus.HELD}
-    assert OutboundEmail.objects.filter(kind="booking_requested", to=listed.user.email).exists()
+    told = OutboundEmail.objects.get(kind="booking_requested", to=listed.user.email).body_text
+    for week, hours in (next_monday, "3"), (next_monday + timedelta(weeks=1), "2.5"):  # each week asked for
+        assert f"- week of {week.day} {week:%B %Y}: {hours} hours" in told
     pool.profile_rate_set(
         profile=listed, by=listed.council.users.get(roles__contains=["finance_officer"]), amount=Decimal("80")
     )
@@ -236,7 +238,8 @@ def test_a_reminder_goes_once_on_the_last_day_to_answer(booker, listed, next_mon
     assert services.booking_reminders_send(now=booking.answer_by - timedelta(hours=30)) == 0
     assert services.booking_reminders_send(now=booking.answer_by - timedelta(hours=20)) == 1
     assert services.booking_reminders_send(now=booking.answer_by - timedelta(hours=10)) == 0
-    assert OutboundEmail.objects.filter(kind="booking_reminder", to=listed.user.email).count() == 1
+    (reminder,) = OutboundEmail.objects.filter(kind="booking_reminder", to=listed.user.email)
+    assert f"- week of {next_monday.day} {next_monday:%B %Y}: 3 hours" in reminder.body_text
 
 
 def test_the_request_form_refuses_hours_that_are_not_a_number_or_missing(listed, next_monday):
