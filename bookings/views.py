@@ -20,7 +20,7 @@ from councils.models import Role
 from councils.selectors import council_can_transact
 from talentpool.forms import ReasonForm
 from talentpool.models import SlotStatus, SpecialistProfile
-from talentpool.selectors import profile_is_listed
+from talentpool.selectors import profile_read_with_listing
 from talentpool.weeks import first_future_monday, window_end
 
 from . import selectors, services, timesheets
@@ -49,12 +49,8 @@ class RequestWeekView(CouncilRoleRequiredMixin, FormView):
     def profile(self):
         """Only what the page shows, of a listed profile of another council. Anything else is not found,
         whatever the method, so an unlisted profile's name and weeks never show."""
-        profile = (
-            SpecialistProfile.objects.select_related("user", "council").filter(pk=self.kwargs["profile_pk"]).first()
-        )
-        if profile is None or profile.council_id == self.request.user.council_id:
-            raise Http404
-        if not profile_is_listed(profile=profile):
+        profile, listed = profile_read_with_listing(pk=self.kwargs["profile_pk"])
+        if profile is None or profile.council_id == self.request.user.council_id or not listed:
             raise Http404
         return profile
 

@@ -599,6 +599,14 @@ def profile_detail_of_user(*, user: User) -> SpecialistProfile | None:
     return profile_detail(pk=profile) if profile else None
 
 
+def profile_read_with_listing(*, pk: int, today: date | None = None) -> tuple[SpecialistProfile | None, bool]:
+    """A profile with its user and council, and whether it is listed (profile_is_listed), in one query."""
+    today = today or timezone.localdate()
+    listed = Exists(SpecialistProfile.objects.filter(profile_listed_filter(today=today), pk=OuterRef("pk")))
+    profile = SpecialistProfile.objects.select_related("user", "council").annotate(listed=listed).filter(pk=pk).first()
+    return profile, bool(profile and profile.listed)
+
+
 def profile_is_listed(*, profile: SpecialistProfile, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return SpecialistProfile.objects.filter(profile_listed_filter(today=today), pk=profile.pk).exists()
