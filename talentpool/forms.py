@@ -306,16 +306,23 @@ FILTER_CHOICES_KEY = "talentpool:search-filter-choices:v1"
 
 
 def _filter_choices_load() -> dict[str, list[tuple[str, str]]]:
-    active = Council.objects.filter(status=CouncilStatus.ACTIVE)
+    councils = list(
+        Council.objects.filter(status=CouncilStatus.ACTIVE).order_by("short_name").values_list("code", "name", "region")
+    )
     return {
         # the standard list and people's own tags together, in one alphabetical order whatever their case
         "skill": sorted(
             ((str(pk), name) for pk, name in Skill.objects.values_list("pk", "name")), key=lambda c: c[1].casefold()
         ),
         "service_area": [(str(a.code), a.description) for a in ServiceArea.objects.all()],
-        "region": [(r, r) for r in sorted(set(active.exclude(region="").values_list("region", flat=True)))],
-        "council": list(active.order_by("short_name").values_list("code", "name")),
+        "region": [(r, r) for r in sorted({region for _code, _name, region in councils if region})],
+        "council": [(code, name) for code, name, _region in councils],
     }
+
+
+def search_filter_choices_refresh() -> None:
+    """Work the lists out again now: beat does, before they expire, so no search page waits for them."""
+    cache.set(FILTER_CHOICES_KEY, _filter_choices_load(), FILTER_CHOICES_SECONDS)
 
 
 def search_filter_choices() -> dict[str, list[tuple[str, str]]]:

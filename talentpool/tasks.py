@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import approval, weekly_hours
+from . import approval, forms, vocabulary, weekly_hours
 
 
 @shared_task(name="talentpool.tasks.slots_extend")
@@ -17,6 +17,14 @@ def stored_weeks_refresh() -> None:
     the calendar has overtaken, so the search's soonest order reads its index again at once rather than
     after the nightly slots_extend (talentpool.selectors._stored_weeks_current)."""
     weekly_hours.next_open_weeks_refresh()
+
+
+@shared_task(name="talentpool.tasks.search_lists_refresh")
+def search_lists_refresh() -> None:
+    """Every few minutes, before they expire: the search's filter lists, vocabulary and known words worked
+    out again in the shared cache, so a search page finds them there and makes only its own queries."""
+    forms.search_filter_choices_refresh()
+    vocabulary.search_vocabulary_refresh()
 
 
 @shared_task(name="talentpool.tasks.profiles_expire")

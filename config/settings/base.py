@@ -258,6 +258,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "notifications.tasks.outbox_flush", "schedule": 60.0},
     "pool-slots-extend": {"task": "talentpool.tasks.slots_extend", "schedule": crontab(hour=2, minute=0)},
+    "pool-search-lists-refresh": {"task": "talentpool.tasks.search_lists_refresh", "schedule": 240.0},
     "pool-stored-weeks-refresh": {
         "task": "talentpool.tasks.stored_weeks_refresh",
         "schedule": crontab(hour=0, minute=1, day_of_week="mon"),

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -22,7 +23,37 @@ def test_beat_runs_each_pool_task_daily():
         "talentpool.tasks.profiles_expire",
         "talentpool.tasks.approval_reminders",
         "talentpool.tasks.stored_weeks_refresh",
+        "talentpool.tasks.search_lists_refresh",
     } <= scheduled
+
+
+def test_with_the_search_lists_refreshed_ahead_a_search_page_makes_only_its_own_queries(
+    client, council, other_council, django_assert_max_num_queries
+):
+    """The filter lists, vocabulary and known words expire from the shared cache after five minutes; beat
+    works them out again every four, so no page waits for them: a fresh process's first search makes the
+    same few queries as any other."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from talentpool.vocabulary import search_memory_forget
+    from tests.factories import UserFactory
+
+    officer = UserFactory(council=council, roles=["booking_officer"])
+    specialist_profile(other_council, headline="Digital lead")
+    client.force_login(officer)
+    cache.clear()
+    search_memory_forget()
+    with CaptureQueriesContext(connection) as cold:
+        client.get(reverse("talentpool:search"), {"q": "digital"})
+    cache.clear()
+    search_memory_forget()
+    tasks.search_lists_refresh.apply().get()
+    search_memory_forget()  # another process: nothing of its own remembered
+    with django_assert_max_num_queries(10) as warm:
+        client.get(reverse("talentpool:search"), {"q": "digital"})
+    assert len(warm.captured_queries) <= len(cold.captured_queries) - 5
 
 
 def test_as_a_week_starts_the_stored_weeks_are_current_again(other_council):
