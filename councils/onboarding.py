@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,15 +15,13 @@ from notifications.services import email_people
 
 from .invitations import invitation_resend
 from .models import (
-    AgreementAcceptance,
     Council,
     CouncilStatus,
     CouncilStatusChange,
     Invitation,
-    PlatformAgreement,
     Role,
 )
-from .selectors import council_list, role_holders
+from .selectors import council_list, on_current_agreement, role_holders
 from .services import CouncilError
 
 logger = logging.getLogger(__name__)
@@ -37,12 +35,11 @@ MOST_REMINDERS = 3
 def onboarding_councils(*, status: str = "", nation: str = "", q: str = "") -> QuerySet[Council]:
     """The platform's council list (its filters, members) with when each council reached its state
     (`state_since`) and whether it accepted the current agreement (`on_agreement`): the onboarding view."""
-    current = PlatformAgreement.objects.order_by("-version").values("pk")[:1]
     return council_list(status=status, nation=nation, q=q).annotate(
         state_since=Subquery(
             CouncilStatusChange.objects.filter(council=OuterRef("pk")).order_by("-changed_at").values("changed_at")[:1]
         ),
-        on_agreement=Exists(AgreementAcceptance.objects.filter(council=OuterRef("pk"), agreement=current)),
+        on_agreement=on_current_agreement(OuterRef("pk")),
     )
 
 

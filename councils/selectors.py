@@ -32,17 +32,22 @@ def council_acceptance_latest(*, council: Council) -> AgreementAcceptance | None
     )
 
 
-def council_has_accepted_current_agreement(*, council: Council) -> bool:
-    """One query: the current version is a subquery (none published: never accepted)."""
+def on_current_agreement(council: Any) -> Exists:
+    """Whether `council` (a Council, or a reference such as OuterRef("pk")) has accepted the current
+    version of the platform agreement, as an expression: the version is a subquery (none published: never
+    accepted). The one statement of the rule, for every query that asks it."""
     current = PlatformAgreement.objects.order_by("-version").values("pk")[:1]
-    return AgreementAcceptance.objects.filter(council=council, agreement=Subquery(current)).exists()
+    return Exists(AgreementAcceptance.objects.filter(council=council, agreement=Subquery(current)))
+
+
+def council_has_accepted_current_agreement(*, council: Council) -> bool:
+    """One query."""
+    return Council.objects.filter(pk=council.pk).filter(on_current_agreement(OuterRef("pk"))).exists()
 
 
 def council_read_with_standing(*, pk: int) -> tuple[Council, bool]:
     """A council read afresh, and whether it may transact (council_can_transact), in one query."""
-    current = PlatformAgreement.objects.order_by("-version").values("pk")[:1]
-    on_current = Exists(AgreementAcceptance.objects.filter(council=OuterRef("pk"), agreement=Subquery(current)))
-    council = Council.objects.annotate(on_current=on_current).get(pk=pk)
+    council = Council.objects.annotate(on_current=on_current_agreement(OuterRef("pk"))).get(pk=pk)
     return council, council.status == CouncilStatus.ACTIVE and bool(council.on_current)
 
 

@@ -35,7 +35,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from councils.models import AgreementAcceptance, CouncilStatus, MembershipStatus, PlatformAgreement, Role, User
+from councils.models import CouncilStatus, MembershipStatus, Role, User
+from councils.selectors import on_current_agreement
 
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile, WeekSlot
 from .vocabulary import search_idea_weights, search_ideas, search_match, search_text
@@ -46,8 +47,7 @@ PAGE_SIZE = 20
 
 def profile_listed_filter(*, today: date) -> Q:
     """Listed and bookable: approved, approval current, and the council active on the current agreement."""
-    current = PlatformAgreement.objects.order_by("-version").values("pk")[:1]
-    on_current = Exists(AgreementAcceptance.objects.filter(council=OuterRef("council"), agreement=current))
+    on_current = on_current_agreement(OuterRef("council"))
     return Q(
         status=ProfileStatus.APPROVED,
         approval_ends_on__gte=today,
