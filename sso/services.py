@@ -254,13 +254,8 @@ def sso_sign_in_account(*, sso: SingleSignOn, claims: dict) -> User:
         user = User.objects.select_for_update().filter(email=email).first()
         if user is None:
             user = _account_made(council=council, email=email, claims=claims)
-        elif user.council_id != council.pk:
-            raise SignInRefused(
-                f"The account for {email} belongs to another council, so it cannot be signed in through "
-                f"{council.short_name}'s sign-in service."
-            )
-        elif not user.is_active or user.membership_status == MembershipStatus.REMOVED:
-            raise SignInRefused("Your account on LocalGov Talent Pool has been closed. Ask your council administrator.")
+        elif refused := _member_refusal(user=user, council=council, whose=f"The account for {email}"):
+            raise SignInRefused(refused)
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
@@ -271,14 +266,22 @@ def sso_sign_in_linked(*, sso: SingleSignOn, user: User) -> User:
     refusal = sso_usable_refusal(sso=sso)
     if refusal:
         raise SignInRefused(refusal)
-    if user.council_id != sso.council_id:
-        raise SignInRefused(
-            f"Your account here belongs to another council, so it cannot be signed in through "
-            f"{sso.council.short_name}'s sign-in service."
+    if refused := _member_refusal(user=user, council=sso.council, whose="Your account here"):
+        raise SignInRefused(refused)
+    return user
+
+
+def _member_refusal(*, user: User, council: Council, whose: str) -> str | None:
+    """Why `user` cannot sign in through `council`'s sign-in service, if they cannot: another council's
+    account, or one that has been closed."""
+    if user.council_id != council.pk:
+        return (
+            f"{whose} belongs to another council, so it cannot be signed in through "
+            f"{council.short_name}'s sign-in service."
         )
     if not user.is_active or user.membership_status == MembershipStatus.REMOVED:
-        raise SignInRefused("Your account on LocalGov Talent Pool has been closed. Ask your council administrator.")
-    return user
+        return "Your account on LocalGov Talent Pool has been closed. Ask your council administrator."
+    return None
 
 
 def _account_made(*, council: Council, email: str, claims: dict) -> User:

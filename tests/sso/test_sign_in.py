@@ -275,6 +275,20 @@ def test_a_removed_member_is_refused(client, alphaton_sso, council):
         services.sso_sign_in_account(sso=alphaton_sso, claims={"email": removed.email, "email_verified": True})
 
 
+def test_another_councils_account_is_refused_by_address_or_by_link_and_nothing_is_changed(alphaton_sso, betaford):
+    """An account of another council is not signed in through this council's service: whether the
+    provider gives its address or a subject linked to it. Its e-mail addresses are left as they were."""
+    from sso import services
+
+    elsewhere = UserFactory(council=betaford, email="officer@alphaton.gov.uk")
+    addresses = list(EmailAddress.objects.filter(user=elsewhere).values_list("email", "verified", "primary"))
+    with pytest.raises(services.SignInRefused, match="The account for officer@alphaton.gov.uk belongs to another"):
+        services.sso_sign_in_account(sso=alphaton_sso, claims={"email": elsewhere.email, "email_verified": True})
+    with pytest.raises(services.SignInRefused, match="Your account here belongs to another council"):
+        services.sso_sign_in_linked(sso=alphaton_sso, user=elsewhere)
+    assert list(EmailAddress.objects.filter(user=elsewhere).values_list("email", "verified", "primary")) == addresses
+
+
 def test_a_sign_in_begun_before_single_sign_on_was_turned_off_is_refused_at_the_callback(
     client, council_admin, alphaton_sso
 ):
