@@ -16,7 +16,7 @@ from tests.factories import specialist_profile
 pytestmark = pytest.mark.django_db
 
 
-def test_beat_runs_each_pool_task_daily():
+def test_beat_runs_each_pool_task():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {
         "talentpool.tasks.slots_extend",
