@@ -60,7 +60,10 @@ class Outcome:
     kind: str
     rank: int | None
     results: int  # how many profiles the search returned
-    held_out: bool = False  # written after the search vocabulary was last tuned, never used to tune it
+    # 0: seen while the search was tuned. 1 ("held_out": true in the set): written after the vocabulary was
+    # last tuned, never used to tune it. 2: a second blind set, written from the profiles alone by someone who
+    # had not seen the search's code, vocabulary or results.
+    held_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -389,13 +392,16 @@ def outcomes(ranked: Sequence[Ranking], *, profile_ids: dict[str, int], among: s
                 s["kind"],
                 rank=rank_of(profile_ids[s["expected"]], ids),
                 results=len(ids),
-                held_out=bool(s.get("held_out")),
+                held_out=int(s.get("held_out") or 0),
             )
         )
     return out
 
 
 # --- printing ----------------------------------------------------------------------------------------
+
+
+HELD_OUT_GROUPS = {1: "held out after tuning", 2: "second blind set"}
 
 
 def score_line(label: str, s: Score) -> str:
@@ -408,11 +414,14 @@ def scores_print(rows: dict[str, list[Outcome]]) -> None:
     for label, outs in rows.items():
         print(score_line(label, score(outs)))
     for label, outs in rows.items():
-        tuned, held_out = [o for o in outs if not o.held_out], [o for o in outs if o.held_out]
-        if held_out:
-            print(f"\nTuned on and held out, {label}:")
-            print(score_line("  searches seen while tuning", score(tuned)))
-            print(score_line("  held-out searches", score(held_out)))
+        if not any(o.held_out for o in outs):
+            continue
+        print(f"\nTuned on and held out, {label}:")
+        print(score_line("  searches seen while tuning", score([o for o in outs if not o.held_out])))
+        print(score_line("  held-out searches, all", score([o for o in outs if o.held_out])))
+        for group, name in HELD_OUT_GROUPS.items():
+            if any(o.held_out == group for o in outs):
+                print(score_line(f"  {name}", score([o for o in outs if o.held_out == group])))
     for label, outs in rows.items():
         print(f"\nBy kind, {label}:")
         for kind in KINDS:
