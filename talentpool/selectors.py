@@ -468,6 +468,11 @@ RESULT_SHOWS = (
 COUNT_CAP = 1000  # beyond this the page says "more than 1,000" instead of counting every match
 
 
+# A search by words that a skill or service area bounds to no more of the profiles than this has every match
+# ranked, however many there are: the count reads their ids and a page ranks those (2,447 profiles holding
+# a skill, 1,368 of them matching "data warehouse": the page's ranking 13.5 ms in two stages, 5.6 ms so).
+RANK_ALL_BOUND = 3000
+
 CANDIDATES = 300  # per word, for the two-stage ranking of a search more than COUNT_CAP profiles match
 
 
@@ -495,15 +500,18 @@ class SearchPaginator(Paginator):
         self.reads_every_match = not by_words and not sorted_from_an_index(
             params=params, stored_weeks_current=self.stored
         )
-        self.match_ids: list[int] | None = None  # every match, when a search by words has COUNT_CAP or fewer
+        # every match of a search by words, when there are COUNT_CAP or fewer, or a skill or service area
+        # bounds them (RANK_ALL_BOUND)
+        self.match_ids: list[int] | None = None
         super().__init__(self.ranked.values_list("pk", flat=True), per_page)
 
     # reads_every_match: ordering reads every match anyway (by a soonest week worked out per profile), so
     # one query gives the page and the count (`_page_and_count`). A search whose order is read from an
     # index is counted apart (a count stopping at COUNT_CAP + 1, then the page's twenty); one ranked by
     # words is counted first, to know whether to rank in two stages: its matches' ids are read (up to
-    # COUNT_CAP + 1), so that when there are no more than COUNT_CAP a page ranks those ids alone, with none
-    # of the search's filters, joins or word index to go through again.
+    # COUNT_CAP + 1, or all of them when a skill or service area bounds them), so that when there are no
+    # more than COUNT_CAP, or they are bounded, a page ranks those ids alone, with none of the search's
+    # filters, joins or word index to go through again.
 
     def _page_and_count(self, number) -> list[int] | None:
         """The page's ids, counting every match in the same query (COUNT(*) OVER (), before the LIMIT), or
@@ -524,10 +532,12 @@ class SearchPaginator(Paginator):
 
     @cached_property
     def matches(self) -> int:
-        """How many match, counted up to COUNT_CAP + 1."""
+        """How many match, counted up to COUNT_CAP + 1; for a search by words, their ids are read (every one
+        when a skill or service area bounds them to RANK_ALL_BOUND profiles), for its page to rank."""
         if self.by_words:
-            ids = list(self.object_list.order_by()[: COUNT_CAP + 1])
-            self.match_ids = ids if len(ids) <= COUNT_CAP else None
+            bounded = self.related_ids is not None and len(self.related_ids) <= RANK_ALL_BOUND
+            ids = list(self.object_list.order_by() if bounded else self.object_list.order_by()[: COUNT_CAP + 1])
+            self.match_ids = ids if bounded or len(ids) <= COUNT_CAP else None
             return len(ids)
         return self.object_list.order_by()[: COUNT_CAP + 1].count()  # SELECT COUNT(*) over a LIMIT
 

@@ -283,6 +283,41 @@ def test_a_search_with_few_matches_ranks_the_ids_it_counted_with_the_same_pages(
         assert shown == exact
 
 
+def test_a_skill_bounds_a_common_word_so_every_match_is_ranked_once_counted(viewer, other_council, monkeypatch):
+    """More than COUNT_CAP match a common word, but a skill held by no more than RANK_ALL_BOUND profiles
+    bounds them: the count reads every matching id, and each page ranks those ids alone (not the word's best
+    candidates), so pages follow the exact ranking. Past the bound, the two stages again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    research = Skill.objects.get(key="user research")
+    for i in range(7):
+        p = specialist_profile(other_council, full_name=f"Digital {i}", headline="Officer")
+        add_project(p, " ".join(["Digital"] * (i % 4 + 1)) + f" project {i}", problem="Digital case work.")
+        if i != 3:
+            services.profile_save(user=p.user, headline=p.headline, summary=p.summary, skills=[research])
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    params = SearchParams(q="digital", skill=research.pk)
+    exact = list(specialist_search_ranked(viewer=viewer, params=params).values_list("pk", flat=True))
+    assert len(exact) == 6
+
+    def ranking(number, bound):
+        monkeypatch.setattr(selectors, "RANK_ALL_BOUND", bound)
+        paginator = selectors.SearchPaginator(viewer=viewer, params=params, per_page=2)
+        assert (paginator.matches, paginator.count, paginator.more_than_cap) == (6 if bound >= 6 else 4, 3, True)
+        with CaptureQueriesContext(connection) as queries:
+            shown = [p.pk for p in paginator.page(number).object_list]
+        (sql,) = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
+        return shown, sql
+
+    first, sql = ranking(1, bound=6)
+    second, _ = ranking(2, bound=6)
+    assert first + second == exact[:3]
+    assert "@@" not in sql.split("ORDER BY")[0].split("WHERE", 1)[1]  # the counted ids, not the word index
+    _, sql = ranking(1, bound=5)
+    assert "talentpool_searchterm" in sql  # more holders than the bound: the word's best candidates
+
+
 def test_the_skills_filter_lists_standard_skills_and_own_tags_in_one_order(other_council):
     from talentpool.forms import search_filter_choices
 
