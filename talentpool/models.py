@@ -17,6 +17,7 @@ from django.utils import timezone
 from djmoney.models.fields import MoneyField
 
 from audit.transitions import Moves
+from councils.models import CouncilStatus, MembershipStatus, Role
 
 
 def calendar_token_new() -> str:
@@ -109,6 +110,107 @@ def _after_each_statement(name: str, operation: pgtrigger.Operation, referencing
     )
 
 
+# SpecialistProfile.listed_standing, worked out by the database (migration 0019 creates these functions and
+# the triggers on the councils' tables from this string). The rule is the one profile_listed_filter states
+# in Python; tests/talentpool/test_listed_standing.py holds the two to the same answer after every change.
+LISTED_STANDING_SQL = f"""
+CREATE OR REPLACE FUNCTION talentpool_listed_standing(profile_status text, profile_user bigint, profile_council bigint)
+RETURNS boolean AS $$
+    SELECT profile_status = '{ProfileStatus.APPROVED.value}'
+       AND EXISTS (SELECT FROM councils_user u WHERE u.id = profile_user AND u.is_active
+                   AND u.membership_status = '{MembershipStatus.ACTIVE.value}'
+                   AND u.roles @> ARRAY['{Role.SPECIALIST.value}']::varchar(20)[])
+       AND EXISTS (SELECT FROM councils_council c
+                    WHERE c.id = profile_council AND c.status = '{CouncilStatus.ACTIVE.value}')
+       AND EXISTS (SELECT FROM councils_agreementacceptance a
+                    WHERE a.council_id = profile_council
+                      AND a.agreement_id = (SELECT id FROM councils_platformagreement ORDER BY version DESC LIMIT 1));
+$$ LANGUAGE sql STABLE;
+
+CREATE OR REPLACE FUNCTION talentpool_listed_standing_refresh(profile_ids bigint[]) RETURNS void AS $$
+    UPDATE talentpool_specialistprofile AS p
+       SET listed_standing = talentpool_listed_standing(p.status, p.user_id, p.council_id)
+     WHERE p.id = ANY(profile_ids)
+       AND p.listed_standing IS DISTINCT FROM talentpool_listed_standing(p.status, p.user_id, p.council_id);
+$$ LANGUAGE sql;
+
+-- A member's activity, membership or roles changed (not each sign-in's last_login).
+CREATE OR REPLACE FUNCTION talentpool_listed_standing_users() RETURNS trigger AS $$
+BEGIN
+    PERFORM talentpool_listed_standing_refresh(ARRAY(
+        SELECT p.id FROM talentpool_specialistprofile p
+          JOIN new_rows n ON n.id = p.user_id JOIN old_rows o ON o.id = n.id
+         WHERE n.is_active IS DISTINCT FROM o.is_active OR n.membership_status IS DISTINCT FROM o.membership_status
+            OR n.roles IS DISTINCT FROM o.roles));
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+-- A council's status changed.
+CREATE OR REPLACE FUNCTION talentpool_listed_standing_councils() RETURNS trigger AS $$
+BEGIN
+    PERFORM talentpool_listed_standing_refresh(ARRAY(
+        SELECT p.id FROM talentpool_specialistprofile p
+          JOIN new_rows n ON n.id = p.council_id JOIN old_rows o ON o.id = n.id
+         WHERE n.status IS DISTINCT FROM o.status));
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+-- A council accepted an agreement (or an acceptance went): its profiles.
+CREATE OR REPLACE FUNCTION talentpool_listed_standing_acceptance() RETURNS trigger AS $$
+BEGIN
+    PERFORM talentpool_listed_standing_refresh(ARRAY(
+        SELECT p.id FROM talentpool_specialistprofile p
+         WHERE p.council_id IN (SELECT council_id FROM changed_rows)));
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+-- A new version of the agreement (or one changed or removed): every profile, as every council must accept it.
+CREATE OR REPLACE FUNCTION talentpool_listed_standing_agreements() RETURNS trigger AS $$
+BEGIN
+    PERFORM talentpool_listed_standing_refresh(ARRAY(SELECT id FROM talentpool_specialistprofile));
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+"""
+
+# The triggers on the councils' tables, once per statement: the councils app knows nothing of the pool.
+LISTED_STANDING_TRIGGERS_SQL = """
+CREATE TRIGGER talentpool_listed_standing_users AFTER UPDATE ON councils_user
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION talentpool_listed_standing_users();
+CREATE TRIGGER talentpool_listed_standing_councils AFTER UPDATE ON councils_council
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION talentpool_listed_standing_councils();
+CREATE TRIGGER talentpool_listed_standing_acceptance_insert AFTER INSERT ON councils_agreementacceptance
+    REFERENCING NEW TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION talentpool_listed_standing_acceptance();
+CREATE TRIGGER talentpool_listed_standing_acceptance_delete AFTER DELETE ON councils_agreementacceptance
+    REFERENCING OLD TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION talentpool_listed_standing_acceptance();
+CREATE TRIGGER talentpool_listed_standing_agreements AFTER INSERT OR UPDATE OR DELETE ON councils_platformagreement
+    FOR EACH STATEMENT EXECUTE FUNCTION talentpool_listed_standing_agreements();
+"""
+LISTED_STANDING_TRIGGERS_DROP_SQL = """
+DROP TRIGGER IF EXISTS talentpool_listed_standing_users ON councils_user;
+DROP TRIGGER IF EXISTS talentpool_listed_standing_councils ON councils_council;
+DROP TRIGGER IF EXISTS talentpool_listed_standing_acceptance_insert ON councils_agreementacceptance;
+DROP TRIGGER IF EXISTS talentpool_listed_standing_acceptance_delete ON councils_agreementacceptance;
+DROP TRIGGER IF EXISTS talentpool_listed_standing_agreements ON councils_platformagreement;
+DROP FUNCTION IF EXISTS talentpool_listed_standing_users(), talentpool_listed_standing_councils(),
+    talentpool_listed_standing_acceptance(), talentpool_listed_standing_agreements(),
+    talentpool_listed_standing_refresh(bigint[]), talentpool_listed_standing(text, bigint, bigint);
+"""
+
+# A profile inserted, or its status, user or council changed: its standing worked out before the row is
+# written (COPY and bulk statements included).
+LISTED_STANDING_TRIGGER = pgtrigger.Trigger(
+    name="profile_listed_standing",
+    level=pgtrigger.Row,
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert | pgtrigger.UpdateOf("status", "user_id", "council_id"),
+    func="NEW.listed_standing := talentpool_listed_standing(NEW.status, NEW.user_id, NEW.council_id); RETURN NEW;",
+)
+
+
 SEARCH_TERM_TRIGGERS = [
     _search_terms_trigger(
         pgtrigger.Insert, "SELECT id, search_vector FROM new_rows WHERE search_vector IS NOT NULL", new="new_rows"
@@ -179,6 +281,12 @@ class SpecialistProfile(models.Model):
         output_field=models.DecimalField(max_digits=4, decimal_places=1),
         db_persist=True,
     )
+    # The listing rule apart from its date (talentpool.selectors.profile_listed_filter: approved; the
+    # specialist an active member with the specialist role; the council active and on the current
+    # agreement), kept by database triggers on the profile, its user, its council, the council's acceptances
+    # and the agreements (LISTED_STANDING_SQL), so the search filters one column instead of joining three
+    # tables for every match.
+    listed_standing = models.BooleanField(default=False, editable=False)
     # The secret in the specialist's private calendar feed address; resetting it breaks the old address.
     calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,7 +303,7 @@ class SpecialistProfile(models.Model):
             models.Index(fields=["bookable_week", "hourly_rate", "id"], name="profile_soonest_idx"),
             models.Index(fields=["hourly_rate", "id"], name="profile_rate_idx"),
         ]
-        triggers = [PROFILE_MOVES.trigger("profile_status_moves"), *SEARCH_TERM_TRIGGERS]
+        triggers = [PROFILE_MOVES.trigger("profile_status_moves"), *SEARCH_TERM_TRIGGERS, LISTED_STANDING_TRIGGER]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ProfileStatus.values), name="profile_status_valid"),
             models.CheckConstraint(
@@ -225,7 +333,7 @@ class SpecialistProfile(models.Model):
     # Written only by the database's triggers on the week slots: a save() from an instance read before the
     # slots changed must not put back what it read.
     KEPT_BY_DATABASE = frozenset(
-        {"next_open_week", "open_week_starts", "open_week_hours", "bookable_week", "bookable_hours"}
+        {"next_open_week", "open_week_starts", "open_week_hours", "bookable_week", "bookable_hours", "listed_standing"}
     )
 
     def save(self, *args, **kwargs):

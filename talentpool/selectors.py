@@ -59,6 +59,13 @@ def profile_listed_filter(*, today: date) -> Q:
     ) & Q(on_current)
 
 
+def profile_listed_standing_filter(*, today: date) -> Q:
+    """The same profiles as profile_listed_filter, from the profile's own row: its standing in the rule
+    apart from the date, kept by the database (SpecialistProfile.listed_standing), and its approval current.
+    The search filters every match by it, with no join to the user, the council or its acceptances."""
+    return Q(listed_standing=True, approval_ends_on__gte=today)
+
+
 @dataclass
 class SearchParams:
     q: str = ""
@@ -224,7 +231,7 @@ def specialist_search_ranked(
     Ordered by soonest week: then the cheapest, then the oldest profile. By rate: then the oldest profile.
     Both orders are read from an index when they can be (sorted_from_an_index)."""
     today = today or timezone.localdate()
-    profiles = SpecialistProfile.objects.filter(profile_listed_filter(today=today))
+    profiles = SpecialistProfile.objects.filter(profile_listed_standing_filter(today=today))
     if viewer.council_id:
         profiles = profiles.exclude(council_id=viewer.council_id)
     if related_ids is None:
