@@ -22,7 +22,7 @@ from core.hours import hours_problem, hours_text
 from councils.models import Council, Role, User
 from councils.selectors import council_can_transact, council_read_with_standing
 from talentpool.models import SlotStatus, SpecialistProfile, WeekSlot
-from talentpool.selectors import profile_is_listed
+from talentpool.selectors import profile_is_listed, profile_listed_as_read
 from talentpool.weekly_hours import slot_machine
 from talentpool.weeks import first_future_monday
 
@@ -114,7 +114,7 @@ def _parties_checked(*, officer: User, profile: SpecialistProfile, today: date) 
     profile = SpecialistProfile.objects.select_for_update().select_related("council", "user").get(pk=profile.pk)
     if profile.council_id == customer.pk:
         raise BookingError("You cannot book someone from your own council through the pool")
-    if not profile_is_listed(profile=profile, today=today):  # its council able to transact included
+    if not profile_listed_as_read(profile=profile, today=today):  # its council able to transact included
         if not council_can_transact(council=profile.council):
             raise BookingError(f"{profile.council.short_name} cannot be booked at the moment")
         raise BookingError(f"{profile.user.full_name} is no longer approved to offer time")

@@ -17,7 +17,6 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -619,14 +618,20 @@ def profile_detail_of_user(*, user: User) -> SpecialistProfile | None:
 def profile_read_with_listing(*, pk: int, today: date | None = None) -> tuple[SpecialistProfile | None, bool]:
     """A profile with its user and council, and whether it is listed (profile_is_listed), in one query."""
     today = today or timezone.localdate()
-    listed = Exists(SpecialistProfile.objects.filter(profile_listed_filter(today=today), pk=OuterRef("pk")))
-    profile = SpecialistProfile.objects.select_related("user", "council").annotate(listed=listed).filter(pk=pk).first()
-    return profile, bool(profile and profile.listed)
+    profile = SpecialistProfile.objects.select_related("user", "council").filter(pk=pk).first()
+    return profile, bool(profile and profile_listed_as_read(profile=profile, today=today))
 
 
 def profile_is_listed(*, profile: SpecialistProfile, today: date | None = None) -> bool:
+    """Whether the profile is listed now, read afresh (its standing kept by the database, and its date)."""
     today = today or timezone.localdate()
-    return SpecialistProfile.objects.filter(profile_listed_filter(today=today), pk=profile.pk).exists()
+    return SpecialistProfile.objects.filter(profile_listed_standing_filter(today=today), pk=profile.pk).exists()
+
+
+def profile_listed_as_read(*, profile: SpecialistProfile, today: date) -> bool:
+    """Whether `profile`, as just read from the database (its listed_standing is the database's), is listed:
+    for a row read under lock, no second query."""
+    return profile.listed_standing and profile.approval_ends_on is not None and profile.approval_ends_on >= today
 
 
 @dataclass
