@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 
-.PHONY: help install lock assets run test test-fast bench relevance lint format check-deploy services chromium clean
+.PHONY: help install lock assets run test test-fast bench bench-compare relevance lint format check-deploy services chromium clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ test-fast: install ## Run the suite without the browser and worker tests
 
 bench: install services ## National-scale benchmark: generate data (database talentpool_bench), print figures
 	$(PY) benchmarks/run.py
+
+bench-compare: install services ## Search and booking, this checkout against REV (e.g. REV=HEAD~3), requests alternating
+	$(PY) benchmarks/compare.py $(REV)
 
 relevance: install services ## Search relevance on benchmarks/relevance/set.json (ARGS="--distractors --scale 0.25 --verbose")
 	$(PY) benchmarks/relevance.py $(ARGS)
