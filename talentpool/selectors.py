@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import reduce
 
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import InvalidPage, Page, Paginator
@@ -14,6 +15,7 @@ from django.db.models import (
     BigIntegerField,
     BooleanField,
     Case,
+    CharField,
     Count,
     DateField,
     DecimalField,
@@ -21,16 +23,19 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    JSONField,
     Lookup,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -429,29 +434,51 @@ def _search_filter_weeks(
     return profiles.alias(offered=offered).filter(offered__isnull=False)
 
 
+@dataclass(frozen=True)
+class ShownProject:
+    """A past project a result lists because it matches: its title, the title with the matching words
+    between markers (pool_tags.marked turns them into <mark>), and its year."""
+
+    title: str
+    title_marked: str | None
+    year: int
+
+
+class _ShownProjectsField(JSONField):
+    """A result's matching projects, read as one JSON array with the profile, as ShownProjects."""
+
+    def from_db_value(self, value, expression, connection):
+        return [ShownProject(**item) for item in super().from_db_value(value, expression, connection) or []]
+
+
+def _shown_projects(*, query: SearchQuery | None, service_area: int | None):
+    """A profile's past projects matching the words (or, without words, in the service area), newest first,
+    as one JSON array read with the profile: no query and no prefetch of their own."""
+    projects = PastProject.objects.filter(profile=OuterRef("pk"))
+    marked: SearchHeadline | Value
+    if query is not None:
+        projects = projects.filter(document=query)
+        marked = SearchHeadline(
+            "title", query, config="english", start_sel="\u27e6", stop_sel="\u27e7", highlight_all=True
+        )
+    elif service_area:
+        projects = projects.filter(service_area__code=service_area)
+        marked = Value(None, output_field=CharField())
+    else:
+        return Value([], output_field=_ShownProjectsField())
+    shown = JSONBAgg(JSONObject(title="title", title_marked=marked, year="year"), order_by=("-year", "title"))
+    listed = projects.order_by().values("profile").annotate(shown=shown).values("shown")
+    return Coalesce(Subquery(listed), Value([], output_field=JSONField()), output_field=_ShownProjectsField())
+
+
 def _for_display(profiles: QuerySet[SpecialistProfile], *, params: SearchParams, today: date):
     """What a result shows: council, the past projects matching the words or service area, the next few
-    open weeks."""
+    open weeks, all in the one query of the profiles."""
     ideas = search_ideas(params.q)
     query = reduce(operator.or_, ideas) if ideas else None
     first, last = first_future_monday(today), window_end(today)
-    matching = PastProject.objects.select_related("service_area").only(
-        "id", "profile_id", "title", "year", "service_area__code", "service_area__description"
-    )
-    if query is not None:
-        matching = matching.annotate(
-            # the title with the words that matched between markers (pool_tags.marked turns them into <mark>)
-            title_marked=SearchHeadline(
-                "title", query, config="english", start_sel="\u27e6", stop_sel="\u27e7", highlight_all=True
-            ),
-        ).filter(document=query)
-    elif params.service_area:
-        matching = matching.filter(service_area__code=params.service_area)
-    else:
-        matching = matching.none()
-    return profiles.prefetch_related(
-        Prefetch("past_projects", queryset=matching, to_attr="matching_projects")
-    ).annotate(
+    return profiles.annotate(
+        matching_projects=_shown_projects(query=query, service_area=params.service_area),
         shown_weeks=_ShownOpenWeeks(first=first, last=last, min_hours=params.min_hours, part="w"),
         shown_hours=_ShownOpenWeeks(first=first, last=last, min_hours=params.min_hours, part="h"),
     )
@@ -592,7 +619,12 @@ class SearchPaginator(Paginator):
             bottom = (number - 1) * self.per_page
             top = min(bottom + self.per_page, self.count)
             ids = self._ids(bottom, top)
-        shown = SpecialistProfile.objects.filter(pk__in=ids).select_related("user", "council").only(*RESULT_SHOWS)
+        shown = (
+            SpecialistProfile.objects.filter(pk__in=ids)
+            .select_related("user", "council")
+            .only(*RESULT_SHOWS)
+            .order_by()  # put in the ranking's order below
+        )
         by_id = {p.pk: p for p in _for_display(shown, params=self.params, today=self.today)}
         return Page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
