@@ -99,6 +99,23 @@ def test_a_council_on_an_old_agreement_is_not_listed(viewer, other_council):
     assert names(viewer) == []
 
 
+def test_a_result_lists_its_projects_in_the_service_area_asked_for_newest_first(viewer, other_council):
+    """Without words, the projects shown are those in the service area filtered on (none marked); with no
+    words and no area, none."""
+    area, other_area = ServiceArea.objects.order_by("code")[:2]
+    profile = specialist_profile(other_council, full_name="Ava Area")
+    add_project(profile, "Older project in the area", service_area=area, year=2019)
+    add_project(profile, "Newer project in the area", service_area=area, year=2024)
+    add_project(profile, "Project elsewhere", service_area=other_area, year=2025)
+    (result,) = specialist_search(viewer=viewer, params=SearchParams(service_area=area.code))
+    assert [(p.title, p.title_marked, p.year) for p in result.matching_projects] == [
+        ("Newer project in the area", None, 2024),
+        ("Older project in the area", None, 2019),
+    ]
+    (result,) = specialist_search(viewer=viewer, params=SearchParams())
+    assert result.matching_projects == []
+
+
 def test_filters_by_skill_service_area_and_lgdss_point(viewer, other_council):
     research = Skill.objects.get(key="user research")
     area = ServiceArea.objects.order_by("code").first()
