@@ -70,8 +70,13 @@ def email_people(people: Iterable[Any], *, kind: str, subject: str, template: st
 def _queue_send(email_id: int) -> None:
     try:
         task_queue("notifications.tasks.outbound_email_send_task", email_id)
-    except Exception:  # noqa: BLE001 - a broker outage must not fail the request; outbox_flush sends it later
-        logger.warning("Could not queue e-mail %s; the periodic outbox flush will send it.", email_id)
+    except Exception as exc:  # noqa: BLE001 - a broker outage must not fail the request; outbox_flush sends it later
+        logger.warning(
+            "Could not queue e-mail %s (%s: %s); the periodic outbox flush will send it.",
+            email_id,
+            type(exc).__name__,
+            exc,
+        )
 
 
 def outbound_email_send(*, email_id: int) -> bool:
