@@ -111,7 +111,11 @@ def _parties_checked(*, officer: User, profile: SpecialistProfile, today: date) 
         raise BookingError(
             f"{customer.short_name} cannot book at the moment: it is not active on the current agreement"
         )
-    profile = SpecialistProfile.objects.select_for_update().select_related("council", "user").get(pk=profile.pk)
+    # The profile's row only: a change to its council or member locks that row first, then (by trigger) this
+    # one, to update listed_standing; locking theirs here too would take the two in the other order.
+    profile = (
+        SpecialistProfile.objects.select_for_update(of=("self",)).select_related("council", "user").get(pk=profile.pk)
+    )
     if profile.council_id == customer.pk:
         raise BookingError("You cannot book someone from your own council through the pool")
     if not profile_listed_as_read(profile=profile, today=today):  # its council able to transact included

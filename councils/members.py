@@ -69,7 +69,9 @@ def _refuse_unless_still_admin(*, by: User, council: Council) -> None:
 
 
 def _member_locked(*, member: User, council: Council) -> User:
-    locked = User.objects.select_for_update().filter(pk=member.pk, council=council).first()
+    # FOR NO KEY UPDATE, as councils.services.council_locked: a booking in flight may be checking a foreign key
+    # to this member while holding the profile a change here goes on to update
+    locked = User.objects.select_for_update(no_key=True).filter(pk=member.pk, council=council).first()
     if locked is None:
         raise CouncilError("That person is not a member of your council")
     return locked
@@ -77,7 +79,7 @@ def _member_locked(*, member: User, council: Council) -> User:
 
 def _refuse_losing_last_admin(*, member: User, council: Council) -> None:
     others = (
-        User.objects.select_for_update()
+        User.objects.select_for_update(no_key=True)
         .filter(council=council, membership_status=MembershipStatus.ACTIVE, roles__contains=[Role.COUNCIL_ADMIN])
         .exclude(pk=member.pk)
     )

@@ -67,7 +67,11 @@ def council_move(*, council: Council, to_status: str, by: User | None, reason: s
 
 
 def council_locked(council: Council) -> Council:
-    return Council.objects.select_for_update().get(pk=council.pk)
+    """The council's row locked against other changes, but not against rows that refer to it being written
+    (FOR NO KEY UPDATE): a booking in flight holds its specialist's profile and checks its foreign keys to
+    the council, while a status change here goes on, by trigger, to lock that profile. With a full lock the
+    two would wait on each other."""
+    return Council.objects.select_for_update(no_key=True).get(pk=council.pk)
 
 
 @transaction.atomic

@@ -171,7 +171,7 @@ def profiles_expire(*, today: date | None = None) -> int:
     """Beat: unlist every profile whose approval has ended. Running it twice changes nothing."""
     today = today or local_today()
     expired = 0
-    due = SpecialistProfile.objects.select_for_update(skip_locked=True).select_related("user", "council")
+    due = SpecialistProfile.objects.select_for_update(skip_locked=True, of=("self",)).select_related("user", "council")
     for profile in due.filter(status=ProfileStatus.APPROVED, approval_ends_on__lt=today):
         _profile_move(profile=profile, to=ProfileStatus.EXPIRED, by=None, note="Approval ended")
         profile.save(update_fields=["status", "updated_at"])

@@ -127,11 +127,12 @@ RETURNS boolean AS $$
                       AND a.agreement_id = (SELECT id FROM councils_platformagreement ORDER BY version DESC LIMIT 1));
 $$ LANGUAGE sql STABLE;
 
+-- Every profile named is written, changed or not: a profile another transaction is changing (approved, say)
+-- is then waited for and worked out again from its committed row, never skipped on a stale reading.
 CREATE OR REPLACE FUNCTION talentpool_listed_standing_refresh(profile_ids bigint[]) RETURNS void AS $$
     UPDATE talentpool_specialistprofile AS p
        SET listed_standing = talentpool_listed_standing(p.status, p.user_id, p.council_id)
-     WHERE p.id = ANY(profile_ids)
-       AND p.listed_standing IS DISTINCT FROM talentpool_listed_standing(p.status, p.user_id, p.council_id);
+     WHERE p.id = ANY(profile_ids);
 $$ LANGUAGE sql;
 
 -- A member's activity, membership or roles changed (not each sign-in's last_login).
@@ -198,6 +199,26 @@ DROP TRIGGER IF EXISTS talentpool_listed_standing_agreements ON councils_platfor
 DROP FUNCTION IF EXISTS talentpool_listed_standing_users(), talentpool_listed_standing_councils(),
     talentpool_listed_standing_acceptance(), talentpool_listed_standing_agreements(),
     talentpool_listed_standing_refresh(bigint[]), talentpool_listed_standing(text, bigint, bigint);
+"""
+
+# An acceptance changed in place (moved to another version or council): both councils' profiles. Added by
+# migration 0020 with the refresh written without its skip of unchanged rows.
+LISTED_STANDING_ACCEPTANCE_UPDATE_SQL = """
+CREATE OR REPLACE FUNCTION talentpool_listed_standing_acceptance_update() RETURNS trigger AS $$
+BEGIN
+    PERFORM talentpool_listed_standing_refresh(ARRAY(
+        SELECT p.id FROM talentpool_specialistprofile p
+         WHERE p.council_id IN (SELECT council_id FROM new_rows UNION SELECT council_id FROM old_rows)));
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS talentpool_listed_standing_acceptance_update ON councils_agreementacceptance;
+CREATE TRIGGER talentpool_listed_standing_acceptance_update AFTER UPDATE ON councils_agreementacceptance
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION talentpool_listed_standing_acceptance_update();
+"""
+LISTED_STANDING_ACCEPTANCE_UPDATE_DROP_SQL = """
+DROP TRIGGER IF EXISTS talentpool_listed_standing_acceptance_update ON councils_agreementacceptance;
+DROP FUNCTION IF EXISTS talentpool_listed_standing_acceptance_update();
 """
 
 # A profile inserted, or its status, user or council changed: its standing worked out before the row is

@@ -260,7 +260,7 @@ def profile_rate_set(*, profile: SpecialistProfile, by: User, amount: Decimal) -
     problem = amount_problem(amount, what="The hourly rate", minimum=Decimal("1"), maximum=Decimal("1000"))
     if problem:
         raise PoolError(problem)
-    profile = SpecialistProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    profile = SpecialistProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=profile.pk)
     before = snapshot(profile, "hourly_rate")
     profile.hourly_rate = Money(amount, "GBP")
     profile.rate_set_by = by
@@ -281,7 +281,12 @@ def profile_rate_set(*, profile: SpecialistProfile, by: User, amount: Decimal) -
 
 
 def profile_locked(profile: SpecialistProfile) -> SpecialistProfile:
-    return SpecialistProfile.objects.select_for_update().select_related("user", "council").get(pk=profile.pk)
+    """The profile's row locked, with its user and council read but not locked: a change to either locks its
+    own row first, then (by trigger) the profile's, to update listed_standing; locking theirs here too would
+    take the two in the other order (a deadlock)."""
+    return (
+        SpecialistProfile.objects.select_for_update(of=("self",)).select_related("user", "council").get(pk=profile.pk)
+    )
 
 
 # --- weekly hours -------------------------------------------------------------------------------

@@ -104,3 +104,12 @@ def test_a_profile_saved_from_an_old_copy_keeps_the_stored_standing(pool):
     stale.headline = "Changed headline"
     stale.save()
     assert listed_both_ways() == ({"Cat"}, {"Cat"})
+
+
+def test_an_acceptance_changed_in_place_moves_its_councils_profiles(pool):
+    """An acceptance moved to the new version by an UPDATE (the admin, a data fix): that council's profiles
+    are listed again, both ways."""
+    agreement = agreement_publish(title="Version 2", body="New terms.")
+    assert listed_both_ways() == (set(), set())
+    AgreementAcceptance.objects.filter(council_id=pool["ann"].council_id).update(agreement=agreement)
+    assert listed_both_ways() == ({"Ann", "Bob"}, {"Ann", "Bob"})
