@@ -4,11 +4,14 @@ weeks. Small tables go through bulk_create, big ones through PostgreSQL COPY wit
 
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import pgtrigger
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
@@ -86,6 +89,25 @@ def _copy(model, rows: list[dict]) -> None:
         cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))")
 
 
+@contextmanager
+def _slots_copied() -> Iterator[None]:
+    """Slots COPYed in bulk with the per-statement refresh of the profiles' open weeks off, then every
+    profile refreshed once, after ANALYZE. The trigger's refresh, run for 20,000 profiles at the end of a
+    COPY into a table whose statistics still say it is empty, was planned as a scan of the whole table per
+    profile: it ran for over seven minutes on a fresh database (2026-11-30)."""
+    insert_trigger = "talentpool.WeekSlot:slot_insert_next_open_week"
+    with transaction.atomic():
+        pgtrigger.disable(insert_trigger)
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys checked now: ALTER TABLE waits on none
+            pgtrigger.enable(insert_trigger)
+            cursor.execute("ANALYZE talentpool_weekslot")
+            cursor.execute(
+                "SELECT talentpool_next_open_week_refresh(ARRAY(SELECT id FROM talentpool_specialistprofile))"
+            )
+
+
 def _default(f):
     if f.has_default():
         return f.get_default()
@@ -126,6 +148,8 @@ def generate(
     )
     out.past_projects = _past_projects_create(profiles=profiles, areas=areas, rng=rng, today=today)
     out.specialists = len(profiles)
+    with connection.cursor() as cursor:  # statistics for the tables just filled, before the statements below
+        cursor.execute("ANALYZE")  # plan over them (without, the search vectors' UPDATE took minutes)
     search_vectors_write(missing_only=True)
     search_words_rebuild()  # the words "Did you mean" checks a search against
     out.seconds["profiles"] = time.perf_counter() - t
@@ -306,7 +330,8 @@ def _open_weeks_create(*, profiles: list[SpecialistProfile], weeks: int, first, 
                 }
             )
             slot_id += 1
-    _copy(WeekSlot, open_rows)
+    with _slots_copied():
+        _copy(WeekSlot, open_rows)
     return len(open_rows)
 
 
@@ -402,7 +427,7 @@ def _history_create(
             }
         )
         slot_id, booking_id, week_id, sheet_id = slot_id + 1, booking_id + 1, week_id + 1, sheet_id + 1
-    with transaction.atomic():
+    with _slots_copied():
         _copy(WeekSlot, slot_rows)
         _copy(Booking, booking_rows)
         _copy(BookingWeek, week_rows)
