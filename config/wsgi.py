@@ -26,7 +26,10 @@ def _warm_and_freeze() -> None:
     from django.template import TemplateDoesNotExist, engines
     from django.urls import get_resolver
 
+    from core.queue import tasks_import
+
     get_resolver().url_patterns  # noqa: B018 (imports every app's views and URL patterns)
+    tasks_import()  # every app's tasks, registered before the first request queues one
     for engine in engines.all():
         with contextlib.suppress(TemplateDoesNotExist):  # an engine without one: nothing to load early
             engine.get_template("base.html")  # the base template and every include it names
