@@ -113,14 +113,20 @@ class StateMachine(Generic[M]):
         setattr(obj, self.moves.field, to)
         return current
 
-    def move_many(self, rows: models.QuerySet, *, to: str, **also: Any) -> int:
+    def move_many(self, rows: models.QuerySet, *, to: str, read_as: str | None = None, **also: Any) -> int:
         """Move every row of `rows` to `to` in one UPDATE (setting `also` with it), refusing and changing
         nothing if any row is in a state that may not move there. For moves recorded by another object's
-        history (see above), or by the row's own timestamps."""
-        stuck = rows.exclude(**{f"{self.moves.field}__in": self.moves.sources(to) | {to}})
-        stuck_state = stuck.values_list(self.moves.field, flat=True).first()
-        if stuck_state is not None:
-            raise self.error(self._refusal(stuck_state, to))
+        history (see above), or by the row's own timestamps. `read_as`: the state every row is known to be
+        in, read by the caller from the rows it holds locked; the move is then checked against the map
+        without reading the rows again (the database's trigger still refuses a move outside it)."""
+        if read_as is not None:
+            if read_as != to and read_as not in self.moves.sources(to):
+                raise self.error(self._refusal(read_as, to))
+        else:
+            stuck = rows.exclude(**{f"{self.moves.field}__in": self.moves.sources(to) | {to}})
+            stuck_state = stuck.values_list(self.moves.field, flat=True).first()
+            if stuck_state is not None:
+                raise self.error(self._refusal(stuck_state, to))
         if also:
             return rows.update(**{self.moves.field: to}, **also)
         return rows.exclude(**{self.moves.field: to}).update(**{self.moves.field: to})

@@ -225,14 +225,16 @@ def booking_request(
         requested_at=now,
         answer_by=working_days_deadline(now, settings.BOOKING_ANSWER_WORKING_DAYS),
     )
-    try:
-        with transaction.atomic():
-            weeks_held = BookingWeek.objects.bulk_create(
-                [BookingWeek(booking=booking, slot=slots[w], week_start=w, hours=h) for w, h in sorted(wanted.items())]
-            )
+    try:  # no savepoint: the error leaves this function's transaction, which is rolled back whole
+        weeks_held = BookingWeek.objects.bulk_create(
+            [BookingWeek(booking=booking, slot=slots[w], week_start=w, hours=h) for w, h in sorted(wanted.items())]
+        )
     except IntegrityError as exc:  # the database's own guard: one live booking per week
         raise BookingError("One of those weeks has just been taken. Nothing has been requested.") from exc
-    slot_machine.move_many(WeekSlot.objects.filter(pk__in=[slots[w].pk for w in wanted]), to=SlotStatus.HELD)
+    # every one of these slots is locked and was read open (_week_checked)
+    slot_machine.move_many(
+        WeekSlot.objects.filter(pk__in=[slots[w].pk for w in wanted]), to=SlotStatus.HELD, read_as=SlotStatus.OPEN
+    )
     BookingEvent.objects.create(booking=booking, to_status=BookingStatus.REQUESTED, by=officer)
     _audit(
         booking=booking,

@@ -172,6 +172,27 @@ def test_many_rows_move_together_or_not_at_all(name, rows):
         assert type(obj).objects.filter(pk=obj.pk).values_list(field, flat=True).get() == before
 
 
+@pytest.mark.parametrize("name", list(MACHINES))
+def test_rows_read_in_a_state_by_their_caller_move_by_the_map_without_being_read_again(
+    name, rows, django_assert_num_queries
+):
+    """move_many's `read_as` (a booking's slots, locked and read open): a move the map allows is one UPDATE;
+    one it refuses raises before anything is written."""
+    machine = MACHINES[name]
+    obj = rows[name]
+    field = machine.moves.field
+    this_row = type(obj).objects.filter(pk=obj.pk)
+    for before, to in _pairs(machine):
+        force_fields(this_row, **{field: before})
+        if machine.moves.can(before, to):
+            with django_assert_num_queries(1):
+                assert machine.move_many(this_row, to=to, read_as=before) == 1
+            continue
+        with django_assert_num_queries(0), pytest.raises(machine.error):
+            machine.move_many(this_row, to=to, read_as=before)
+        assert this_row.values_list(field, flat=True).get() == before
+
+
 def test_every_status_field_has_a_machine_and_a_database_trigger():
     """A status field added later without a map fails here."""
     covered = {(m.moves.field, m.labels) for m in MACHINES.values()}

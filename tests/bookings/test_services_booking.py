@@ -271,3 +271,22 @@ def test_the_request_form_shows_every_problem_at_once(listed, next_monday):
     assert not form.is_valid()
     assert set(form.errors) == {"brief", "po_number", f"hours_{next_monday}"}
     assert "offers" in form.errors[f"hours_{next_monday}"][0]
+
+
+def test_the_databases_guard_against_a_second_live_booking_of_a_week_refuses_and_writes_nothing(
+    booker, listed, next_monday, council
+):
+    """Should a slot ever read open while a live booking holds it, the unique index refuses the second
+    booking: the officer is told, nothing of the request is written, and the connection goes on working."""
+    from tests.factories import UserFactory, force_fields
+
+    rival = UserFactory(council=council, roles=["booking_officer"])
+    first = request(rival, listed, {next_monday: Decimal("3")})
+    force_fields(WeekSlot.objects.filter(profile=listed, week_start=next_monday), status=SlotStatus.OPEN)
+    emails = OutboundEmail.objects.count()
+    with pytest.raises(services.BookingError, match="has just been taken. Nothing has been requested"):
+        request(booker, listed, {next_monday: Decimal("3")})
+    assert list(Booking.objects.values_list("pk", flat=True)) == [first.pk]
+    assert BookingWeek.objects.filter(week_start=next_monday).count() == 1
+    assert BookingEvent.objects.filter(booking__officer=booker).count() == 0
+    assert OutboundEmail.objects.count() == emails
