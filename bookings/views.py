@@ -61,15 +61,22 @@ class RequestWeekView(CouncilRoleRequiredMixin, FormView):
         except ValueError as exc:
             raise Http404 from exc
 
+    # A request is checked with boxes for the weeks it asks for alone (the rest of the form is the same); a
+    # page shown again, or at first, has every open week.
+    every_week = False
+
     def get_form_kwargs(self):
         today = timezone.localdate()
         # Open weeks, and any week this submission asked for that has been taken since the page was shown,
         # so that the service can say so plainly.
-        asked = [k.removeprefix("week_") for k in self.request.POST if k.startswith("week_")]
+        asked = [
+            d for d in (k.removeprefix("week_") for k in self.request.POST if k.startswith("week_")) if _is_iso_date(d)
+        ]
+        weeks = Q(week_start__in=asked)
+        if self.request.method != "POST" or self.every_week:
+            weeks |= Q(status=SlotStatus.OPEN)
         slots = self.profile.slots.filter(
-            Q(status=SlotStatus.OPEN) | Q(week_start__in=[d for d in asked if _is_iso_date(d)]),
-            week_start__gte=first_future_monday(today),
-            week_start__lte=window_end(today),
+            weeks, week_start__gte=first_future_monday(today), week_start__lte=window_end(today)
         ).order_by("week_start")
         return {
             **super().get_form_kwargs(),
@@ -78,6 +85,17 @@ class RequestWeekView(CouncilRoleRequiredMixin, FormView):
             "chosen": self.chosen,
             "profile": self.profile,
         }
+
+    def form_invalid(self, form, *, refusal: str | None = None):
+        """The page again with every open week, what was typed, the form's own errors and the service's
+        refusal, if any."""
+        if not self.every_week:
+            self.every_week = True
+            form = self.get_form()
+            form.is_valid()
+        if refusal:
+            form.add_error(None, refusal)
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
         can_book = council_can_transact(council=self.request.user.council)
@@ -98,8 +116,7 @@ class RequestWeekView(CouncilRoleRequiredMixin, FormView):
             message = str(exc)
             if exc.open_weeks:
                 message += " Open weeks: " + ", ".join(f"{w:%-d %B}" for w in exc.open_weeks) + "."
-            form.add_error(None, message)
-            return self.form_invalid(form)
+            return self.form_invalid(form, refusal=message)
         who, day = self.profile.user.full_name, booking.answer_by_day
         messages.success(self.request, f"Request sent. {who} has until the end of {day:%-d %B} to reply.")
         return redirect("bookings:list")

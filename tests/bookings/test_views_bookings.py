@@ -52,6 +52,23 @@ def test_the_request_page_explains_each_refusal_and_requests_nothing(client, boo
     assert not Booking.objects.exists()
 
 
+def test_a_request_shown_again_lists_every_open_week_with_what_was_chosen_and_typed(
+    client, booker, listed, next_monday
+):
+    """A request is checked with boxes for the weeks it asks for only; the page shown again has them all."""
+    client.force_login(booker)
+    second = next_monday + timedelta(weeks=1)
+    body = client.post(
+        request_url(listed, next_monday),
+        {f"week_{second}": "on", f"hours_{second}": "2.5", f"hours_{next_monday}": "1", "brief": ""},
+    ).content.decode()
+    assert "Enter a brief of the work" in body
+    assert f'name="week_{next_monday}" type="checkbox">' in body  # not asked for: still offered, not ticked
+    assert f'name="week_{second}" type="checkbox" checked>' in body
+    assert 'value="2.5"' in body
+    assert not Booking.objects.exists()
+
+
 def test_a_lost_race_is_explained_with_other_open_weeks(client, booker, listed, next_monday, council):
     rival = UserFactory(council=council, roles=["booking_officer"])
     services.booking_request(officer=rival, profile=listed, weeks={next_monday: Decimal("3")}, brief="First")
