@@ -61,6 +61,9 @@ class BookingRequestForm(forms.Form):
         if self.po_required and not (data.get("po_number") or "").strip():
             self.add_error("po_number", "Enter your purchase order number: your council needs one on every booking")
         chosen = [slot.week_start for slot in self.slots if data.get(f"week_{slot.week_start.isoformat()}")]
+        for slot in self.slots:  # a week not asked for: what its hours box holds is not read, nor checked
+            if slot.week_start not in chosen:
+                self.errors.pop(f"hours_{slot.week_start.isoformat()}", None)
         if not chosen:
             first = self.slots[0].week_start.isoformat() if self.slots else None
             self.add_error(f"week_{first}" if first else None, "Choose at least one week")

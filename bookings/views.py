@@ -88,12 +88,16 @@ class RequestWeekView(CouncilRoleRequiredMixin, FormView):
 
     def form_invalid(self, form, *, refusal: str | None = None):
         """The page again with every open week, what was typed, the form's own errors and the service's
-        refusal, if any."""
+        refusal, if any. The weeks asked for keep the slots they were checked against (read again, a week
+        whose hours changed since would give other errors than the ones that stopped the request), so the
+        whole form finds the same errors: only the weeks asked for are checked."""
         if not self.every_week:
             self.every_week = True
-            form = self.get_form()
+            kwargs = self.get_form_kwargs()
+            slots = {s.week_start: s for s in kwargs["slots"]} | {s.week_start: s for s in form.slots}
+            form = self.get_form_class()(**{**kwargs, "slots": [slots[w] for w in sorted(slots)]})
             form.is_valid()
-        if refusal:
+        if refusal and refusal not in [e for errors in form.errors.values() for e in errors]:
             form.add_error(None, refusal)
         return super().form_invalid(form)
 

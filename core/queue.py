@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import current_app
 
-_discovering = threading.Lock()
+_discovering = threading.RLock()  # re-entrant: a tasks module that queued a task as it loaded would not hang
 
 
 def tasks_import() -> None:

@@ -69,6 +69,47 @@ def test_a_request_shown_again_lists_every_open_week_with_what_was_chosen_and_ty
     assert not Booking.objects.exists()
 
 
+def test_the_hours_box_of_a_week_not_asked_for_is_not_read(client, booker, listed, next_monday):
+    client.force_login(booker)
+    second = next_monday + timedelta(weeks=1)
+    response = client.post(
+        request_url(listed, next_monday),
+        {f"week_{second}": "on", f"hours_{second}": "2", f"hours_{next_monday}": "abc", "brief": "Help"},
+    )
+    assert response.status_code == 302
+    assert [(w.week_start, w.hours) for w in Booking.objects.get().weeks.all()] == [(second, 2)]
+    shown_again = client.post(
+        request_url(listed, next_monday),
+        {f"week_{second}": "on", f"hours_{second}": "2", f"hours_{next_monday}": "abc", "brief": ""},
+    ).content.decode()
+    assert "Enter a brief of the work" in shown_again
+    assert "must be a number" not in shown_again
+    assert 'value="abc"' in shown_again  # what was typed, kept
+
+
+def test_a_week_whose_hours_change_under_the_request_is_explained_once(
+    client, booker, listed, next_monday, monkeypatch
+):
+    """The specialist lowers the week's hours after the page read them and before the service locks them:
+    the service's refusal shows once, and the page shown again does not check the week afresh."""
+    from talentpool.models import WeekSlot
+
+    real = services.booking_request
+
+    def hours_lowered_first(**kwargs):
+        WeekSlot.objects.filter(profile=listed, week_start=next_monday).update(hours=Decimal("2"))
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "booking_request", hours_lowered_first)
+    client.force_login(booker)
+    body = client.post(
+        request_url(listed, next_monday), {f"week_{next_monday}": "on", f"hours_{next_monday}": "3", "brief": "Help"}
+    ).content.decode()
+    refusal = f"offers 2 hours in the week of {next_monday:%-d %B}"
+    assert body.count(refusal) == 1
+    assert not Booking.objects.exists()
+
+
 def test_a_lost_race_is_explained_with_other_open_weeks(client, booker, listed, next_monday, council):
     rival = UserFactory(council=council, roles=["booking_officer"])
     services.booking_request(officer=rival, profile=listed, weeks={next_monday: Decimal("3")}, brief="First")
