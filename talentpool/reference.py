@@ -183,6 +183,31 @@ def vocabulary_rows() -> list[list[str]]:
     return rows
 
 
+def vocabulary_grow(model) -> int:
+    """Bring the seed vocabulary's new ideas and phrases into the kept one (`model`: SearchVocabulary, or a
+    migration's copy of it): each new idea is added, and an idea already kept gains the seed's new phrases;
+    a phrase already kept under another idea (perhaps moved there by platform staff) stays where it is. A
+    seed phrase that staff removed comes back (each migration brings the seed in once). Returns how many
+    ideas were added."""
+    kept = list(model.objects.all())
+    used = {phrase for entry in kept for phrase in entry.phrases}
+    added = 0
+    for row in vocabulary_rows():
+        new = [phrase for phrase in row if phrase not in used]
+        if not new:
+            continue
+        entry = next((e for e in kept if set(e.phrases) & set(row)), None)
+        if entry is None:
+            if len(new) >= 2:
+                kept.append(model.objects.create(phrases=new))
+                added += 1
+        else:
+            entry.phrases = [*entry.phrases, *new]
+            entry.save(update_fields=["phrases"])
+        used.update(new)
+    return added
+
+
 def filler_words_listed() -> list[str]:
     """The everyday words of data/filler_words.txt (see talentpool.vocabulary.search_idea_weights)."""
     lines = (DATA / "filler_words.txt").read_text(encoding="utf-8").splitlines()

@@ -6,23 +6,9 @@ from django.db import migrations
 
 
 def vocabulary_grow(apps, schema_editor):
-    from talentpool.reference import vocabulary_rows
+    from talentpool.reference import vocabulary_grow as grow
 
-    model = apps.get_model("talentpool", "SearchVocabulary")
-    kept = list(model.objects.all())
-    used = {phrase for entry in kept for phrase in entry.phrases}
-    for row in vocabulary_rows():
-        new = [phrase for phrase in row if phrase not in used]
-        if not new:
-            continue
-        entry = next((e for e in kept if set(e.phrases) & set(row)), None)
-        if entry is None:
-            if len(new) >= 2:
-                kept.append(model.objects.create(phrases=new))
-        else:
-            entry.phrases = [*entry.phrases, *new]
-            entry.save(update_fields=["phrases"])
-        used.update(new)
+    grow(apps.get_model("talentpool", "SearchVocabulary"))
 
 
 class Migration(migrations.Migration):

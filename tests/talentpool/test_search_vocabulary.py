@@ -36,6 +36,33 @@ def test_the_shipped_vocabulary_is_loaded():
     assert any("nndr" in idea and "business rates" in idea for idea in vocabulary_ideas())
 
 
+def test_each_phrase_of_the_shipped_vocabulary_names_one_idea_only():
+    from collections import Counter
+
+    from talentpool.reference import vocabulary_rows
+
+    counts = Counter(phrase for row in vocabulary_rows() for phrase in row)
+    assert [phrase for phrase, n in counts.items() if n > 1] == []
+    assert all(len(row) >= 2 for row in vocabulary_rows())
+
+
+def test_a_grown_seed_adds_its_new_ideas_and_keeps_what_staff_changed():
+    """As migrations 0012 and 0021 bring a grown seed vocabulary into a database that already keeps one."""
+    from talentpool.reference import vocabulary_grow
+
+    food = SearchVocabulary.objects.get(phrases__contains=["food caddy"])
+    food.delete()  # a new idea of the seed, not yet in an older database
+    telecare = SearchVocabulary.objects.get(phrases__contains=["telecare"])
+    telecare.phrases = ["telecare", "pendant alarms", "lifeline"]  # staff dropped some phrases, added one
+    telecare.save()
+    assert vocabulary_grow(SearchVocabulary) == 1
+    assert SearchVocabulary.objects.filter(phrases__contains=["food caddy", "food waste"]).count() == 1
+    telecare.refresh_from_db()
+    assert "lifeline" in telecare.phrases  # staff's own phrase kept
+    assert "careline" in telecare.phrases  # the seed's phrase back (a migration brings the seed in once)
+    assert vocabulary_grow(SearchVocabulary) == 0  # run again: nothing more
+
+
 def test_a_paraphrase_finds_the_profile_written_in_other_words(viewer, fly_tipping, business_rates):
     assert names(viewer, q="illegal dumping CCTV") == ["Fay Fly"]
     assert names(viewer, q="fly tipping") == ["Fay Fly"]
