@@ -200,8 +200,8 @@ class ParsedQuery(SearchQuery):
         super().__init__(text)
         self.text = text
 
-    def as_sql(self, compiler, connection, function=None, template=None):
-        return "%s::tsquery", [self.text]
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
+        return "%s::tsquery", [self.text]  # a list: the search lookup adds it to its own list
 
 
 @dataclass(frozen=True)
