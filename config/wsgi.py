@@ -13,6 +13,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from core.queue import tasks_import  # Celery's current app only: nothing of Django's apps
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_wsgi_application()
@@ -25,8 +27,6 @@ def _warm_and_freeze() -> None:
     (benchmarks/README.md). Objects made by requests are collected as before."""
     from django.template import TemplateDoesNotExist, engines
     from django.urls import get_resolver
-
-    from core.queue import tasks_import
 
     get_resolver().url_patterns  # noqa: B018 (imports every app's views and URL patterns)
     tasks_import()  # every app's tasks, registered before the first request queues one
