@@ -319,8 +319,8 @@ def _search_by_relevance(
     if not matching:
         profiles = profiles.filter(search_vector=search_match(words_typed))  # the same matches, from the index
     ranked = profiles.annotate(rank=SearchRank(F("search_vector"), anything))
-    if len(ideas) == 1:
-        return ranked.order_by(F("rank").desc(), "pk")
+    # Even one idea is counted as covered or not: a result through its words alone ("home help" typed, no
+    # phrase of the idea used: talentpool.vocabulary.Idea.loose) comes after every profile using a phrase.
     weights = search_idea_weights(words_typed)
     covered = reduce(
         operator.add,

@@ -217,6 +217,15 @@ class Idea:
     parsed: str | None = None
     parsed_match: str | None = None
 
+    @property
+    def loose(self) -> bool:
+        """Whether the idea was named by a phrase of several words ("home help"), which then also makes a
+        result of a profile using each of its words anywhere (match_query; such a profile does not count
+        as covering the idea, so it ranks below one using a phrase): a vocabulary idea none of whose
+        phrases any profile uses would otherwise leave a search that names it with nobody, where its words
+        alone find some."""
+        return not self.websearch and len(self.phrases) > 1 and len(self.typed.split()) > 1
+
     @functools.cached_property
     def query(self) -> SearchQuery | ParsedQuery:
         if self.parsed is not None:
@@ -232,7 +241,10 @@ class Idea:
             return ParsedQuery(self.parsed_match)
         if self.websearch:
             return self.query
-        return _any_of(self.phrases, fewest=True)
+        return self._with_words(_any_of(self.phrases, fewest=True))
+
+    def _with_words(self, query: SearchQuery) -> SearchQuery:
+        return query | SearchQuery(self.typed, config="english") if self.loose else query
 
     def parse_sql(self, *, fewest: bool = False) -> tuple[str, list[str]]:
         """The SQL of `query` (or, `fewest`, of `match_query`) for PostgreSQL to parse, and its parameters."""
@@ -241,7 +253,12 @@ class Idea:
         phrases = self.phrases
         if fewest and len(phrases) > 1:  # as _any_of
             phrases = _vocabulary()["matching"].get(phrases, phrases)
-        return "(" + " || ".join(["phraseto_tsquery('english'::regconfig, %s)"] * len(phrases)) + ")", list(phrases)
+        sql = ["phraseto_tsquery('english'::regconfig, %s)"] * len(phrases)
+        params = list(phrases)
+        if fewest and self.loose:
+            sql.append("plainto_tsquery('english'::regconfig, %s)")
+            params.append(self.typed)
+        return "(" + " || ".join(sql) + ")", params
 
 
 def _parsed(ideas: list[Idea]) -> list[Idea]:

@@ -79,6 +79,14 @@ def test_a_partial_match_ranks_below_a_full_one(viewer, other_council, business_
     assert names(viewer, q="business rates parking") == ["Pat Parking", "Ray Rates"]
 
 
+def test_a_vocabulary_phrase_nobody_uses_still_finds_its_words(viewer, other_council):
+    """ "home help" names the home care idea, whose phrases no profile here uses: its words still find one."""
+    helper = specialist_profile(other_council, full_name="Hal Helps", headline="Adult services lead")
+    add_project(helper, "Help for people to stay safe at home", problem="Falls after hospital discharge.")
+    assert names(viewer, q="home help") == ["Hal Helps"]
+    assert names(viewer, q="pensioner contributions for home help") == ["Hal Helps"]
+
+
 def test_a_word_nobody_has_does_not_empty_the_results(viewer, fly_tipping, business_rates):
     assert names(viewer, q="fly-tipping dashcam") == ["Fay Fly"]
     assert names(viewer, q="zebra") == []
