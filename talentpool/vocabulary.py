@@ -153,7 +153,23 @@ def _closest_words(unknown: list[str]) -> dict[str, str]:
 def _idea_patterns(ideas: tuple[tuple[str, ...], ...]) -> list[tuple[tuple[str, ...], re.Pattern[str]]]:
     """One compiled pattern per idea (any of its phrases, as whole words), made once per vocabulary: some
     700 phrases would overflow the re module's own cache and be compiled again on every search."""
-    return [(idea, re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, idea))})(?![\w-])")) for idea in ideas if idea]
+    return [
+        (idea, re.compile(rf"(?<![\w-])(?:{'|'.join(map(_phrase_pattern, idea))})(?![\w-])")) for idea in ideas if idea
+    ]
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A phrase's pattern, its last word in the singular or the plural ("pensioner" names the idea whose
+    phrase is "pensioners", "cigarettes" the one with "cigarette"), as the index reads both alike."""
+    *first, last = phrase.split(" ")
+    head = "".join(re.escape(word) + " " for word in first)
+    if len(last) > 4 and last.endswith("ies"):
+        return head + re.escape(last[:-3]) + "(?:y|ies)"
+    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        return head + re.escape(last[:-1]) + "s?"
+    if len(last) > 2 and last.isalpha():
+        return head + re.escape(last) + "s?"
+    return head + re.escape(last)
 
 
 def _any_of(phrases: tuple[str, ...], *, fewest: bool = False) -> SearchQuery:

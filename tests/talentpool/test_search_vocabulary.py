@@ -79,6 +79,18 @@ def test_a_partial_match_ranks_below_a_full_one(viewer, other_council, business_
     assert names(viewer, q="business rates parking") == ["Pat Parking", "Ray Rates"]
 
 
+def test_a_phrase_names_its_idea_in_the_singular_or_the_plural():
+    def idea_of(text):
+        named, _rest = ideas_named(text)
+        return named[0] if named else ()
+
+    assert "pensioners" in idea_of("a pensioner's contributions")
+    assert "cigarettes" in idea_of("cigarette cessation clinics")
+    assert "libraries" in idea_of("staffless library opening")
+    assert "houses in multiple occupation" in idea_of("house in multiple occupations")
+    assert idea_of("business") == ()  # a word that only ends in s is not read as a plural
+
+
 def test_a_vocabulary_phrase_nobody_uses_still_finds_its_words(viewer, other_council):
     """ "home help" names the home care idea, whose phrases no profile here uses: its words still find one."""
     helper = specialist_profile(other_council, full_name="Hal Helps", headline="Adult services lead")
