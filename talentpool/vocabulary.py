@@ -165,6 +165,8 @@ def _phrase_pattern(phrase: str) -> str:
     head = "".join(re.escape(word) + " " for word in first)
     if len(last) > 4 and last.endswith("ies"):
         return head + re.escape(last[:-3]) + "(?:y|ies)"
+    if len(last) > 3 and last.endswith("y") and last[-2] not in "aeiou":
+        return head + re.escape(last[:-1]) + "(?:y|ies)"
     if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
         return head + re.escape(last[:-1]) + "s?"
     if len(last) > 2 and last.isalpha():
@@ -172,12 +174,8 @@ def _phrase_pattern(phrase: str) -> str:
     return head + re.escape(last)
 
 
-def _any_of(phrases: tuple[str, ...], *, fewest: bool = False) -> SearchQuery:
-    """A query matching any of the phrases. `fewest`: without the phrases the others already find (the
-    same matches, found from the index alone: for filtering, not ranking, where every phrase a profile
-    uses still counts)."""
-    if fewest and len(phrases) > 1:
-        phrases = _vocabulary()["matching"].get(phrases, phrases)
+def _any_of(phrases: tuple[str, ...]) -> SearchQuery:
+    """A query matching any of the phrases."""
     queries = [SearchQuery(p, config="english", search_type="phrase") for p in phrases]
     return reduce(lambda a, b: a | b, queries)
 
@@ -225,13 +223,13 @@ class Idea:
     """One idea of a search: the phrases any of which matches it, the one typed, and whether it is the
     search's other words written with web search syntax (quotes, "or", "-word"), kept together as typed.
     `parsed` and `parsed_match`: the texts of `query` and `match_query` as PostgreSQL parses them
-    (_parsed), once known."""
+    (_parsed: every idea of a search is parsed before it is used)."""
 
     phrases: tuple[str, ...]
     typed: str
     websearch: bool = False
-    parsed: str | None = None
-    parsed_match: str | None = None
+    parsed: str = ""
+    parsed_match: str = ""
 
     @property
     def loose(self) -> bool:
@@ -242,32 +240,25 @@ class Idea:
         alone find some."""
         return not self.websearch and len(self.phrases) > 1 and len(self.typed.split()) > 1
 
-    @functools.cached_property
-    def query(self) -> SearchQuery | ParsedQuery:
-        if self.parsed is not None:
-            return ParsedQuery(self.parsed)
-        if self.websearch:
-            return SearchQuery(self.typed, config="english", search_type="websearch")
-        return _any_of(self.phrases)
+    @property
+    def query(self) -> ParsedQuery:
+        """Any of the idea's phrases (or, with web search syntax, the words as typed)."""
+        return ParsedQuery(self.parsed)
 
-    @functools.cached_property
-    def match_query(self) -> SearchQuery | ParsedQuery:
-        """The same matches as `query`, with as few phrases as find them (_matching_phrases)."""
-        if self.parsed_match is not None:
-            return ParsedQuery(self.parsed_match)
-        if self.websearch:
-            return self.query
-        return self._with_words(_any_of(self.phrases, fewest=True))
-
-    def _with_words(self, query: SearchQuery) -> SearchQuery:
-        return query | SearchQuery(self.typed, config="english") if self.loose else query
+    @property
+    def match_query(self) -> ParsedQuery:
+        """The same matches as `query`, with as few phrases as find them (_matching_phrases), and the
+        words of a loose idea."""
+        return ParsedQuery(self.parsed_match)
 
     def parse_sql(self, *, fewest: bool = False) -> tuple[str, list[str]]:
         """The SQL of `query` (or, `fewest`, of `match_query`) for PostgreSQL to parse, and its parameters."""
         if self.websearch:
             return "websearch_to_tsquery('english'::regconfig, %s)", [self.typed]
         phrases = self.phrases
-        if fewest and len(phrases) > 1:  # as _any_of
+        if fewest and len(phrases) > 1:
+            # without the phrases the others already find: the same matches, found from the index alone (for
+            # filtering, not ranking, where every phrase a profile uses still counts)
             phrases = _vocabulary()["matching"].get(phrases, phrases)
         sql = ["phraseto_tsquery('english'::regconfig, %s)"] * len(phrases)
         params = list(phrases)
@@ -321,19 +312,21 @@ def _remembered(key: str, work: Callable[[], T]) -> T:
 def _ideas(text: str) -> list["Idea"]:
     """A search's ideas (_ideas_read), remembered by this process for a few seconds: one search page asks
     for them half a dozen times (count, ranking, weights, display, candidates)."""
-    return _remembered("ideas:" + text, lambda: _parsed(_ideas_read(text)))
+    return _remembered("ideas:" + text, lambda: _ideas_read(text))
 
 
 def _ideas_read(text: str) -> list["Idea"]:
-    """A search's ideas: each vocabulary idea it names and each other word. A word no profile uses is read
-    as the closest one some profile does ("facilites" as "facilities"), before the vocabulary."""
+    """A search's ideas, parsed (_parsed): each vocabulary idea it names and each other word. A word no
+    profile uses is read as the closest one some profile does ("facilites" as "facilities"), before the
+    vocabulary."""
     if _SEARCH_SYNTAX.search(f" {text.lower()} "):
         found, rest = _ideas_found(text)
         if rest and _SEARCH_SYNTAX.search(f" {rest} "):
-            return [*(Idea(idea, typed) for idea, typed in found), Idea((rest,), rest, websearch=True)]
+            return _parsed([*(Idea(idea, typed) for idea, typed in found), Idea((rest,), rest, websearch=True)])
     else:
         found, rest = _ideas_found(_corrected(_PUNCTUATION.sub(" ", text)))
-    return [*(Idea(idea, typed) for idea, typed in found), *(Idea((w,), w) for w in dict.fromkeys(rest.split()))]
+    words = (Idea((w,), w) for w in dict.fromkeys(rest.split()))
+    return _parsed([*(Idea(idea, typed) for idea, typed in found), *words])
 
 
 def _corrected(text: str) -> str:

@@ -88,7 +88,8 @@ def test_a_phrase_names_its_idea_in_the_singular_or_the_plural():
     assert "cigarettes" in idea_of("cigarette cessation clinics")
     assert "libraries" in idea_of("staffless library opening")
     assert "houses in multiple occupation" in idea_of("house in multiple occupations")
-    assert idea_of("business") == ()  # a word that only ends in s is not read as a plural
+    assert "debt recovery" in idea_of("debt recoveries")  # -y, read as -ies
+    assert idea_of("bus pas") == ()  # "pass" ends in s but is no plural: "pas" does not name "bus pass"
 
 
 def test_a_vocabulary_phrase_nobody_uses_still_finds_its_words(viewer, other_council):
