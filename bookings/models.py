@@ -10,7 +10,7 @@ from djmoney.models.fields import MoneyField
 
 from audit.transitions import Moves
 from core.clock import clock_now
-from core.hours import hours_text
+from core.hours import hours_words
 from talentpool.weeks import first_future_monday
 
 
@@ -156,7 +156,7 @@ class BookingWeek(models.Model):
         if timesheet is not None:
             agreed = timesheet.status == TimesheetStatus.RESOLVED and timesheet.agreed_hours is not None
             hours = timesheet.agreed_hours if agreed else timesheet.hours_worked
-            return f"{hours_text(hours)} hours recorded: {TimesheetStatus(timesheet.status).label.lower()}"
+            return f"{hours_words(hours)} recorded: {TimesheetStatus(timesheet.status).label.lower()}"
         if self.week_start < first_future_monday(timezone.localdate()):
             return "Booked: hours to record"
         return "Booked"

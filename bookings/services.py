@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from audit.transitions import StateMachine
 from core.errors import DomainError
-from core.hours import hours_problem, hours_text
+from core.hours import hours_problem, hours_text, hours_words
 from councils.models import Council, Role, User
 from councils.selectors import council_can_transact, council_read_with_standing
 from talentpool.models import SlotStatus, SpecialistProfile, WeekSlot
@@ -179,13 +179,13 @@ def week_hours_problem(*, profile: SpecialistProfile, week: date, hours: Decimal
     employer's weekly cap or (unless opted out) the working time limit. The request form asks it for every
     week at once, so every problem shows together; the service asks again under its locks."""
     if hours > offered:
-        return f"{profile.user.full_name} offers {hours_text(offered)} hours in the week of {week:%-d %B}"
+        return f"{profile.user.full_name} offers {hours_words(offered)} in the week of {week:%-d %B}"
     if profile.weekly_cap is not None and hours > profile.weekly_cap:
         return f"That is more than {profile.council.short_name}’s weekly cap of {hours_text(profile.weekly_cap)} hours"
     limit = settings.WORKING_TIME_LIMIT_HOURS
     if not profile.working_time_opt_out and profile.contracted_hours + hours > limit:
         return (
-            f"{hours_text(hours)} hours in the week of {week:%-d %B} would take {profile.user.full_name} past "
+            f"{hours_words(hours)} in the week of {week:%-d %B} would take {profile.user.full_name} past "
             f"{limit} hours that week with their contracted {hours_text(profile.contracted_hours)} hours"
         )
     return None

@@ -15,6 +15,12 @@ def hours_text(hours) -> str:
     return f"{Decimal(hours).normalize():f}"
 
 
+def hours_words(hours) -> str:
+    """1 → "1 hour", 2.5 → "2.5 hours"."""
+    text = hours_text(hours)
+    return f"{text} hour" if text == "1" else f"{text} hours"
+
+
 def hours_problem(
     hours: Decimal,
     *,
