@@ -401,7 +401,13 @@ def outcomes(ranked: Sequence[Ranking], *, profile_ids: dict[str, int], among: s
 # --- printing ----------------------------------------------------------------------------------------
 
 
-HELD_OUT_GROUPS = {1: "held out after tuning", 2: "second blind set", 3: "third blind set", 4: "fourth blind set"}
+HELD_OUT_GROUPS = {
+    1: "held out after tuning",
+    2: "second blind set",
+    3: "third blind set",
+    4: "fourth blind set",
+    5: "fifth blind set",
+}
 
 
 def score_line(label: str, s: Score) -> str:
