@@ -326,7 +326,7 @@ def _search_by_relevance(
     # Between profiles covering as much, one whose single past project covers the most of the search comes
     # first: someone who has done that work, over someone who names its words in unrelated places (a skill
     # here, another project's title there). With 20,000 distractors, hit@3 on the relevance set went from
-    # 0.87 to 0.88 and hit@1 from 0.83 to 0.86; sentences from 0.87 to 0.92 (benchmarks/README.md). Read
+    # 0.87 to 0.89 and hit@1 from 0.83 to 0.86; sentences from 0.87 to 0.92 (benchmarks/README.md). Read
     # only for a profile covering more than one idea: for one, where it is named is ts_rank's to weigh.
     telling = [weight for idea, weight in zip(ideas, weights, strict=True) if getattr(idea, "text", None) != ""]
     if len(telling) < 2:

@@ -4,6 +4,7 @@ each idea named in a search into any of its phrases, so "illegal dumping CCTV" f
 
 import functools
 import hashlib
+import math
 import re
 import time
 from collections.abc import Callable
@@ -359,12 +360,71 @@ def filler_words() -> frozenset[str]:
 def search_idea_weights(text: str) -> list[float]:
     """How much each of the search's ideas (in search_ideas' order) counts towards how much of the search a
     profile covers: 1 for a subject, FILLER_WEIGHT for an everyday word ("would", "keep", "people"), so a
-    profile sharing a sentence's subject comes before one sharing only its filler. Fixed words, not a
-    measure of the profiles: the same search ranks the same way whoever is in the pool. (Also measured, and
-    left out as they gained nothing on the relevance set: counting rarer words up to half as much again,
-    and synonyms of the phrase typed a fifth less; benchmarks/README.md.)"""
+    profile sharing a sentence's subject comes before one sharing only its filler; and a word typed as it
+    is (not a vocabulary idea) counts less the more profiles use it (_word_weights): "families" or
+    "system", which thousands of profiles use, tells less than "B&B" or "ransomware". Remembered by this
+    process for a few seconds, as a page asks more than once."""
+    return _remembered("weights:" + text, lambda: _weights_read(text))
+
+
+def _weights_read(text: str) -> list[float]:
     filler = filler_words()
-    return [FILLER_WEIGHT if len(idea.phrases) == 1 and idea.typed in filler else 1.0 for idea in _ideas(text)]
+    ideas = _ideas(text)
+    lexemes = [_single_lexeme(idea) for idea in ideas]
+    by_use = _word_weights([lexeme for lexeme in lexemes if lexeme])
+    return [
+        FILLER_WEIGHT if len(idea.phrases) == 1 and idea.typed in filler else by_use.get(lexeme or "", 1.0)
+        for idea, lexeme in zip(ideas, lexemes, strict=True)
+    ]
+
+
+_ONE_LEXEME = re.compile(r"^'([^'\s]+)'$")
+
+
+def _single_lexeme(idea: Idea) -> str | None:
+    """The stemmed word of an idea that is one word typed as it is ("'famili'"), else None."""
+    if idea.websearch or len(idea.phrases) != 1:
+        return None
+    match = _ONE_LEXEME.match(idea.parsed)
+    return match.group(1) if match else None
+
+
+COMMON_SHARE = 0.8  # how much of a typed word's weight it loses when every profile uses it
+# a word's use is judged against a pool of at least this many profiles: in a small one, two using it is not common
+POOL_AT_LEAST = 1000
+WORD_USE_KEY = "talentpool:word-use:"  # + lexeme: how many profiles use it (SearchTerm), for CACHE_SECONDS
+
+
+def _word_weights(lexemes: list[str]) -> dict[str, float]:
+    """Each word's weight by how many profiles use it: 1 - COMMON_SHARE × log(1 + used) / log(1 + profiles),
+    so a word nobody else uses keeps 1 and one every profile uses keeps 0.2, as an everyday word does
+    (the pool counted as at least POOL_AT_LEAST profiles).
+    Counts of profiles using a word (its SearchTerm rows, read from their index) are shared for a few
+    minutes; one statement reads those not yet known. With 20,000 distractors this, with the single past
+    project first (talentpool.selectors), took hit@3 on the relevance set from 0.89 to 0.90
+    (benchmarks/README.md)."""
+    if not lexemes:
+        return {}
+    keys = [WORD_USE_KEY + lexeme for lexeme in lexemes]
+    known = cache.get_many([*keys, WORD_USE_KEY])
+    missing = [lexeme for lexeme, key in zip(lexemes, keys, strict=True) if key not in known]
+    if missing or WORD_USE_KEY not in known:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM talentpool_specialistprofile),"
+                " array_agg((SELECT count(*) FROM talentpool_searchterm t WHERE t.lexeme = w.lexeme))"
+                " FROM unnest(%s::text[]) AS w(lexeme)",
+                [missing or lexemes[:1]],
+            )
+            profiles, counts = cursor.fetchone()
+        fresh = {WORD_USE_KEY: profiles} | {WORD_USE_KEY + lx: n for lx, n in zip(missing, counts, strict=False)}
+        cache.set_many(fresh, CACHE_SECONDS)
+        known |= fresh
+    scale = math.log1p(max(known[WORD_USE_KEY], POOL_AT_LEAST))
+    return {
+        lexeme: 1.0 - COMMON_SHARE * min(math.log1p(known[key]) / scale, 1.0)
+        for lexeme, key in zip(lexemes, keys, strict=True)
+    }
 
 
 def search_idea_phrases(text: str) -> list[tuple[str, ...]]:

@@ -76,6 +76,17 @@ def test_one_past_project_covering_the_search_ranks_above_its_words_scattered(vi
     assert names(viewer, q="beekeeping hives allotment") == ["Sam Scattered", "Fay Focused"]  # covers more
 
 
+def test_a_word_many_profiles_use_counts_less_than_a_rare_one(viewer, other_council):
+    """Each profile uses one word of the search; the common word where it weighs most (the headline), the
+    rare one in the summary. The rare word tells more about the search, so its profile comes first."""
+    for i in range(30):
+        specialist_profile(other_council, full_name=f"Draft {i}", headline="Support for families", approve=False)
+    specialist_profile(other_council, full_name="Fran Families", headline="Families support lead")
+    specialist_profile(other_council, full_name="Rae Ransomware", summary="I rebuilt our services after ransomware.")
+    assert names(viewer, q="families ransomware") == ["Rae Ransomware", "Fran Families"]
+    assert names(viewer, q="families") == ["Fran Families"]
+
+
 def test_stemming_finds_related_words(viewer, other_council):
     profile = specialist_profile(other_council, full_name="Stem Person")
     add_project(profile, "Redesigning housing repairs")
