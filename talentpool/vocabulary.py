@@ -235,10 +235,10 @@ class Idea:
     @property
     def loose(self) -> bool:
         """Whether the idea was named by a phrase of several words ("home help"), which then also makes a
-        result of a profile using each of its words anywhere (match_query; such a profile does not count
-        as covering the idea, so it ranks below one using a phrase): a vocabulary idea none of whose
-        phrases any profile uses would otherwise leave a search that names it with nobody, where its words
-        alone find some."""
+        result of a profile using any of its words (match_query; such a profile does not count as covering
+        the idea, so it ranks below one using a phrase): a vocabulary idea none of whose phrases any profile
+        uses would otherwise leave a search that names it with nobody, where its words alone find some. So
+        a phrase added to the vocabulary never leaves a search with fewer results than its words had."""
         return not self.websearch and len(self.phrases) > 1 and len(self.typed.split()) > 1
 
     @property
@@ -263,9 +263,10 @@ class Idea:
             phrases = _vocabulary()["matching"].get(phrases, phrases)
         sql = ["phraseto_tsquery('english'::regconfig, %s)"] * len(phrases)
         params = list(phrases)
-        if fewest and self.loose:
-            sql.append("plainto_tsquery('english'::regconfig, %s)")
-            params.append(self.typed)
+        if fewest and self.loose:  # any of its words, as they would be without the phrase
+            words = self.typed.split()
+            sql.extend(["plainto_tsquery('english'::regconfig, %s)"] * len(words))
+            params.extend(words)
         return "(" + " || ".join(sql) + ")", params
 
 

@@ -100,6 +100,18 @@ def test_a_vocabulary_phrase_nobody_uses_still_finds_its_words(viewer, other_cou
     assert names(viewer, q="pensioner contributions for home help") == ["Hal Helps"]
 
 
+def test_a_vocabulary_phrase_finds_whoever_one_of_its_words_would(viewer, other_council):
+    """A phrase in the vocabulary never leaves a search with fewer results than its words had: "home help"
+    also finds a profile using "help" alone, after one using both words, and both after one using a phrase
+    of the idea."""
+    both = specialist_profile(other_council, full_name="Hal Helps", headline="Adult services lead")
+    add_project(both, "Help for people to stay safe at home", problem="Falls after hospital discharge.")
+    one = specialist_profile(other_council, full_name="Di Desk", headline="IT manager")
+    add_project(one, "Service desk", problem="Nobody could get help with passwords.")
+    specialist_profile(other_council, full_name="Cara Care", headline="Domiciliary care commissioner")
+    assert names(viewer, q="home help") == ["Cara Care", "Hal Helps", "Di Desk"]
+
+
 def test_a_word_nobody_has_does_not_empty_the_results(viewer, fly_tipping, business_rates):
     assert names(viewer, q="fly-tipping dashcam") == ["Fay Fly"]
     assert names(viewer, q="zebra") == []
