@@ -410,6 +410,7 @@ HELD_OUT_GROUPS = {
     3: "third blind set",
     4: "fourth blind set",
     5: "fifth blind set",
+    6: "sixth blind set",
 }
 
 
