@@ -327,7 +327,9 @@ def _search_by_relevance(
     # first: someone who has done that work, over someone who names its words in unrelated places (a skill
     # here, another project's title there). With 20,000 distractors, hit@3 on the relevance set went from
     # 0.87 to 0.89 and hit@1 from 0.83 to 0.86; sentences from 0.87 to 0.92 (benchmarks/README.md). Read
-    # only for a profile covering more than one idea: for one, where it is named is ts_rank's to weigh.
+    # only for a profile covering more than the heaviest idea alone, so surely more than one idea (for one,
+    # where it is named is ts_rank's to weigh; two light words adding up to less are left to it too: a
+    # count of the ideas covered would test every idea once more for every match).
     telling = [weight for idea, weight in zip(ideas, weights, strict=True) if getattr(idea, "text", None) != ""]
     if len(telling) < 2:
         return ranked.order_by(F("covered").desc(), F("rank").desc(), "pk")

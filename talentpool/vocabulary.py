@@ -224,13 +224,14 @@ class Idea:
     """One idea of a search: the phrases any of which matches it, the one typed, and whether it is the
     search's other words written with web search syntax (quotes, "or", "-word"), kept together as typed.
     `parsed` and `parsed_match`: the texts of `query` and `match_query` as PostgreSQL parses them
-    (_parsed: every idea of a search is parsed before it is used)."""
+    (_parsed: every idea of a search is parsed before it is used). `weight`: see search_idea_weights."""
 
     phrases: tuple[str, ...]
     typed: str
     websearch: bool = False
     parsed: str = ""
     parsed_match: str = ""
+    weight: float = 1.0  # how much it counts towards covering the search (_weighed)
 
     @property
     def loose(self) -> bool:
@@ -324,11 +325,13 @@ def _ideas_read(text: str) -> list["Idea"]:
     if _SEARCH_SYNTAX.search(f" {text.lower()} "):
         found, rest = _ideas_found(text)
         if rest and _SEARCH_SYNTAX.search(f" {rest} "):
-            return _parsed([*(Idea(idea, typed) for idea, typed in found), Idea((rest,), rest, websearch=True)])
+            return _weighed(
+                _parsed([*(Idea(idea, typed) for idea, typed in found), Idea((rest,), rest, websearch=True)])
+            )
     else:
         found, rest = _ideas_found(_corrected(_PUNCTUATION.sub(" ", text)))
     words = (Idea((w,), w) for w in dict.fromkeys(rest.split()))
-    return _parsed([*(Idea(idea, typed) for idea, typed in found), *words])
+    return _weighed(_parsed([*(Idea(idea, typed) for idea, typed in found), *words]))
 
 
 def _corrected(text: str) -> str:
@@ -363,18 +366,20 @@ def search_idea_weights(text: str) -> list[float]:
     profile covers: 1 for a subject, FILLER_WEIGHT for an everyday word ("would", "keep", "people"), so a
     profile sharing a sentence's subject comes before one sharing only its filler; and a word typed as it
     is (not a vocabulary idea) counts less the more profiles use it (_word_weights): "families" or
-    "system", which thousands of profiles use, tells less than "B&B" or "ransomware". Remembered by this
-    process for a few seconds, as a page asks more than once."""
-    return _remembered("weights:" + text, lambda: _weights_read(text))
+    "system", which thousands of profiles use, tells less than "mattresses". Worked out with the ideas
+    (_weighed), so that the two always go together."""
+    return [idea.weight for idea in _ideas(text)]
 
 
-def _weights_read(text: str) -> list[float]:
+def _weighed(ideas: list[Idea]) -> list[Idea]:
     filler = filler_words()
-    ideas = _ideas(text)
     lexemes = [_single_lexeme(idea) for idea in ideas]
     by_use = _word_weights([lexeme for lexeme in lexemes if lexeme])
     return [
-        FILLER_WEIGHT if len(idea.phrases) == 1 and idea.typed in filler else by_use.get(lexeme or "", 1.0)
+        replace(
+            idea,
+            weight=FILLER_WEIGHT if len(idea.phrases) == 1 and idea.typed in filler else by_use.get(lexeme or "", 1.0),
+        )
         for idea, lexeme in zip(ideas, lexemes, strict=True)
     ]
 
@@ -416,12 +421,12 @@ def _word_weights(lexemes: list[str]) -> dict[str, float]:
                 "SELECT (SELECT CASE WHEN reltuples >= 0 THEN reltuples::bigint"
                 " ELSE (SELECT count(*) FROM talentpool_specialistprofile) END"
                 " FROM pg_class WHERE oid = 'talentpool_specialistprofile'::regclass),"
-                " array_agg((SELECT count(*) FROM talentpool_searchterm t WHERE t.lexeme = w.lexeme))"
-                " FROM unnest(%s::text[]) AS w(lexeme)",
-                [missing or lexemes[:1]],
+                " array_agg((SELECT count(*) FROM talentpool_searchterm t WHERE t.lexeme = w.lexeme) ORDER BY w.n)"
+                " FROM unnest(%s::text[]) WITH ORDINALITY AS w(lexeme, n)",
+                [missing],
             )
-            profiles, counts = cursor.fetchone()
-        fresh = {WORD_USE_KEY: profiles} | {WORD_USE_KEY + lx: n for lx, n in zip(missing, counts, strict=False)}
+            profiles, counts = cursor.fetchone()  # counts: None when no word is missing
+        fresh = {WORD_USE_KEY: profiles} | {WORD_USE_KEY + lx: n for lx, n in zip(missing, counts or [], strict=True)}
         cache.set_many(fresh, CACHE_SECONDS)
         known |= fresh
     scale = math.log1p(max(known[WORD_USE_KEY], POOL_AT_LEAST))

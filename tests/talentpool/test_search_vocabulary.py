@@ -46,6 +46,30 @@ def test_each_phrase_of_the_shipped_vocabulary_names_one_idea_only():
     assert all(len(row) >= 2 for row in vocabulary_rows())
 
 
+def test_no_two_ideas_of_the_shipped_vocabulary_search_for_the_same_words():
+    """As PostgreSQL's English stemming reads them: "dumping" in one idea and "dump" in another would make
+    each find the other's profiles. Two are known and kept: "parks" (green spaces) and "parking" are both
+    'park', and "in cab" (in-cab devices) and "cabs" (taxis) both 'cab'."""
+    from django.db import connection
+
+    from talentpool.reference import vocabulary_rows
+
+    rows = vocabulary_rows()
+    phrases = [phrase for row in rows for phrase in row]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT phraseto_tsquery('english', p)::text FROM unnest(%s::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n",
+            [phrases],
+        )
+        queries = iter(text for (text,) in cursor.fetchall())
+    ideas_of: dict[str, set[int]] = {}
+    for i, row in enumerate(rows):
+        for _phrase in row:
+            ideas_of.setdefault(next(queries), set()).add(i)
+    shared = sorted(q for q, ideas in ideas_of.items() if len(ideas) > 1 and q)
+    assert shared == ["'cab'", "'park'"]
+
+
 def test_a_grown_seed_adds_its_new_ideas_and_keeps_what_staff_changed():
     """As migrations 0012 and 0021 bring a grown seed vocabulary into a database that already keeps one."""
     from talentpool.reference import vocabulary_grow
@@ -232,3 +256,24 @@ def test_an_idea_is_searched_without_the_phrases_its_single_words_already_find(v
     assert set(_matching_phrases([grants])[grants]) == {"dfg", "disabled facilities grant"}  # one stem, once
     specialist_profile(other_council, full_name="Cara Parks", headline="Manager of the council's car parks")
     assert names(viewer, q="parking") == ["Cara Parks"]
+
+
+def test_how_many_profiles_use_a_word_is_counted_once_and_shared(viewer, other_council):
+    """Another process (nothing remembered locally) reads the counts from the shared cache, without a
+    statement; the pool's size expiring alone is read again without upsetting the words' counts."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from talentpool.vocabulary import WORD_USE_KEY, search_idea_weights, search_memory_forget
+
+    specialist_profile(other_council, full_name="Bea Bees", headline="Beekeeping adviser")
+    first = search_idea_weights("beekeeping hives")
+    assert 0.2 < first[0] < 1.0 and first[1] == 1.0  # one profile uses the first word, none the second
+    search_memory_forget()
+    with CaptureQueriesContext(connection) as queries:
+        assert search_idea_weights("beekeeping hives") == first
+    assert not [q for q in queries.captured_queries if "talentpool_searchterm" in q["sql"]]
+    cache.delete(WORD_USE_KEY)
+    search_memory_forget()
+    assert search_idea_weights("beekeeping hives") == first

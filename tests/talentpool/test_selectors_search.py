@@ -82,8 +82,8 @@ def test_a_word_many_profiles_use_counts_less_than_a_rare_one(viewer, other_coun
     for i in range(30):
         specialist_profile(other_council, full_name=f"Draft {i}", headline="Support for families", approve=False)
     specialist_profile(other_council, full_name="Fran Families", headline="Families support lead")
-    specialist_profile(other_council, full_name="Rae Ransomware", summary="I rebuilt our services after ransomware.")
-    assert names(viewer, q="families ransomware") == ["Rae Ransomware", "Fran Families"]
+    specialist_profile(other_council, full_name="Bea Bees", summary="I set up beekeeping on our office roofs.")
+    assert names(viewer, q="families beekeeping") == ["Bea Bees", "Fran Families"]
     assert names(viewer, q="families") == ["Fran Families"]
 
 
