@@ -269,7 +269,8 @@ def test_how_many_profiles_use_a_word_is_counted_once_and_shared(viewer, other_c
 
     specialist_profile(other_council, full_name="Bea Bees", headline="Beekeeping adviser")
     first = search_idea_weights("beekeeping hives")
-    assert 0.2 < first[0] < 1.0 and first[1] == 1.0  # one profile uses the first word, none the second
+    assert 0.2 < first[0] < 1.0  # one profile uses the first word
+    assert first[1] == 1.0  # and none the second
     search_memory_forget()
     with CaptureQueriesContext(connection) as queries:
         assert search_idea_weights("beekeeping hives") == first
