@@ -20,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RELEVANCE_SET = ROOT / "benchmarks" / "relevance" / "set.json"
 sys.path.insert(0, str(ROOT))
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/talentpool_bench")
 os.environ["DATABASE_URL"] = DB_URL
@@ -220,6 +221,7 @@ def http_measures() -> list[dict]:
     first = first_future_monday(timezone.localdate())
     search_lists_refresh()  # as beat does every four minutes, so the search's lists are in the shared cache
     measures.append(search_measure(viewer, rng=rng, first=first))
+    measures.append(sentence_measure(viewer))
     measures.append(profile_measure(viewer, rng=rng, council_id=officers[0].council_id))
 
     # Booking under contention: 32 officers of different councils over HTTP.
@@ -263,6 +265,19 @@ def search_measure(viewer, *, rng, first) -> dict:
         params = search_params(i, rng=rng, first=first, skills=skills, areas=areas)
         searches.append(timed(viewer, "GET", "/pool/search/", params=params)[1])
     return summary("search page (200 varied searches)", searches)
+
+
+def sentence_measure(viewer) -> dict:
+    """The search page for the problems officers describe in a whole sentence: the relevance set's sentences
+    (benchmarks/relevance/set.json), each once, with no filter, as an officer's sentence is new to the
+    service. A sentence names many ideas, so its page costs more than a keyword's; the varied searches
+    above are keywords."""
+    searches = json.loads(RELEVANCE_SET.read_text(encoding="utf-8"))["searches"]
+    sentences = [s["q"] for s in searches if s["kind"] == "sentence"]
+    return summary(
+        f"search page ({len(sentences)} sentences)",
+        [timed(viewer, "GET", "/pool/search/", params={"q": q})[1] for q in sentences],
+    )
 
 
 def search_params(i, *, rng, first, skills, areas) -> dict:

@@ -323,29 +323,10 @@ def _search_by_relevance(
     # phrase of the idea used: talentpool.vocabulary.Idea.loose) comes after every profile using a phrase.
     weights = search_idea_weights(words_typed)
     ranked = ranked.annotate(covered=_ideas_covered("search_vector", ideas, weights))
-    # Between profiles covering as much, one whose single past project covers the most of the search comes
-    # first: someone who has done that work, over someone who names its words in unrelated places (a skill
-    # here, another project's title there). With 20,000 distractors, hit@3 on the relevance set went from
-    # 0.87 to 0.89 and hit@1 from 0.83 to 0.86; sentences from 0.87 to 0.92 (benchmarks/README.md). Read
-    # only for a profile covering more than the heaviest idea alone, so surely more than one idea (for one,
-    # where it is named is ts_rank's to weigh; two light words adding up to less are left to it too: a
-    # count of the ideas covered would test every idea once more for every match).
-    telling = [weight for idea, weight in zip(ideas, weights, strict=True) if getattr(idea, "text", None) != ""]
-    if len(telling) < 2:
-        return ranked.order_by(F("covered").desc(), F("rank").desc(), "pk")
-    best_project = (
-        PastProject.objects.filter(profile=OuterRef("pk"))
-        .annotate(covered=_ideas_covered("document", ideas, weights))
-        .order_by("-covered")
-        .values("covered")[:1]
-    )
-    in_one_project = Case(
-        When(covered__gt=max(telling), then=Coalesce(Subquery(best_project), Value(0.0))),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    ranked = ranked.annotate(in_one_project=in_one_project)
-    return ranked.order_by(F("covered").desc(), F("in_one_project").desc(), F("rank").desc(), "pk")
+    # (Also measured, and taken out: between profiles covering as much, the one whose single past project
+    # covers most of the search first. It gained one point of hit@3 once common words weighed less, lost
+    # three on the sixth blind set, and cost sentence searches 12 ms at the median; benchmarks/README.md.)
+    return ranked.order_by(F("covered").desc(), F("rank").desc(), "pk")
 
 
 def _ideas_covered(vector: str, ideas: list[SearchQuery], weights: list[float]) -> ExpressionWrapper:

@@ -64,18 +64,6 @@ def test_a_past_project_title_match_ranks_above_a_passing_mention(viewer, other_
     assert [p.title for p in results[0].matching_projects] == ["Council tax reform for 90,000 households"]
 
 
-def test_one_past_project_covering_the_search_ranks_above_its_words_scattered(viewer, other_council):
-    """Both profiles use both words, the scattered one in the places that weigh most (its headline and
-    another project's title); the one who has done the work, in a single project, comes first."""
-    scattered = specialist_profile(other_council, full_name="Sam Scattered", headline="Beekeeping adviser")
-    add_project(scattered, "Hives for the parks team")
-    add_project(scattered, "Allotment rents review")
-    focused = specialist_profile(other_council, full_name="Fay Focused", headline="Estates officer")
-    add_project(focused, "Rooftop beekeeping on the civic centre", problem="Staff wanted hives but nobody knew how.")
-    assert names(viewer, q="beekeeping hives") == ["Fay Focused", "Sam Scattered"]
-    assert names(viewer, q="beekeeping hives allotment") == ["Sam Scattered", "Fay Focused"]  # covers more
-
-
 def test_a_word_many_profiles_use_counts_less_than_a_rare_one(viewer, other_council):
     """Each profile uses one word of the search; the common word where it weighs most (the headline), the
     rare one in the summary. The rare word tells more about the search, so its profile comes first."""
