@@ -175,12 +175,6 @@ def _phrase_pattern(phrase: str) -> str:
     return head + re.escape(last)
 
 
-def _any_of(phrases: tuple[str, ...]) -> SearchQuery:
-    """A query matching any of the phrases."""
-    queries = [SearchQuery(p, config="english", search_type="phrase") for p in phrases]
-    return reduce(lambda a, b: a | b, queries)
-
-
 _PUNCTUATION = re.compile(r"[^\w\s'-]")
 _SEARCH_SYNTAX = re.compile(r'"|(?:^|\s)-\w|\sor\s')  # quotes, "-word", "or": web search syntax
 
@@ -444,16 +438,6 @@ def search_idea_phrases(text: str) -> list[tuple[str, ...]]:
 def search_text(text: str) -> str:
     """Every word a search's ideas can match, as one text (what the two-stage ranking reads candidates for)."""
     return " ".join(p for idea in _ideas(text) for p in idea.phrases)
-
-
-def search_query(text: str) -> SearchQuery | None:
-    """The full-text query for what an officer typed: each vocabulary idea named in it matches any of its
-    phrases; the other words are read as typed (web search syntax: quotes, "or", "-")."""
-    named, rest = ideas_named(text)
-    parts = [_any_of(idea) for idea in named]
-    if rest:
-        parts.append(SearchQuery(rest, config="english", search_type="websearch"))
-    return reduce(lambda a, b: a & b, parts) if parts else None
 
 
 def search_corrected(text: str) -> str | None:

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from talentpool.models import SearchVocabulary, SearchWithoutResults
-from talentpool.vocabulary import corrections, ideas_named, search_query, search_words, vocabulary_ideas
+from talentpool.vocabulary import corrections, ideas_named, search_words, vocabulary_ideas
 from tests.factories import UserFactory, specialist_profile
 from tests.talentpool.test_selectors_search import add_project, names
 
@@ -155,7 +155,6 @@ def test_a_phrase_is_read_as_whole_words():
     assert rest == "placements for"
     assert {"temporary accommodation", "council tax reduction"} <= {phrase for idea in named for phrase in idea}
     assert not any("ctax" in idea for idea in named)  # "council tax reduction" was read, not "council tax"
-    assert search_query("") is None
 
 
 def test_a_search_that_finds_nobody_is_kept_without_who_searched(client, viewer, fly_tipping):
