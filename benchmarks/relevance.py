@@ -17,7 +17,7 @@ search more than 1,000 profiles match in two stages); the set's figures alone fr
 `--distractors` builds the national data set in the same database with `benchmarks.generator.generate`
 if it is not there yet (about a minute at full scale; `--scale` for fewer). The set's figures "alone" are
 then read from the same searches with the other profiles left out: the search orders each profile by its
-own score (ideas covered, a single past project's cover, rank, then id), so leaving profiles out does not
+own score (ideas covered, rank, then id), so leaving profiles out does not
 change the order of the rest. (Since a typed word's weight depends on how many profiles use it, a database
 of the set alone would weigh words a little differently: the "alone" figures are the set's own order within
 the pool searched.)

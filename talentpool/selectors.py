@@ -322,20 +322,20 @@ def _search_by_relevance(
     # Even one idea is counted as covered or not: a result through its words alone ("home help" typed, no
     # phrase of the idea used: talentpool.vocabulary.Idea.loose) comes after every profile using a phrase.
     weights = search_idea_weights(words_typed)
-    ranked = ranked.annotate(covered=_ideas_covered("search_vector", ideas, weights))
+    ranked = ranked.annotate(covered=_ideas_covered(ideas, weights))
     # (Also measured, and taken out: between profiles covering as much, the one whose single past project
     # covers most of the search first. It gained one point of hit@3 once common words weighed less, lost
     # three on the sixth blind set, and cost sentence searches 12 ms at the median; benchmarks/README.md.)
     return ranked.order_by(F("covered").desc(), F("rank").desc(), "pk")
 
 
-def _ideas_covered(vector: str, ideas: list[SearchQuery], weights: list[float]) -> ExpressionWrapper:
-    """How much of a search a search vector covers: the weights of the ideas it matches, added (an idea of
-    stop words alone, "what", matches nothing and is left out)."""
+def _ideas_covered(ideas: list[SearchQuery], weights: list[float]) -> ExpressionWrapper:
+    """How much of a search a profile covers: the weights of the ideas its search vector matches, added (an
+    idea of stop words alone, "what", matches nothing and is left out)."""
     covered = reduce(
         operator.add,
         [
-            Case(When(**{vector: idea}, then=Value(weight)), default=Value(0.0))
+            Case(When(search_vector=idea, then=Value(weight)), default=Value(0.0))
             for idea, weight in zip(ideas, weights, strict=True)
             if getattr(idea, "text", None) != ""
         ],

@@ -393,6 +393,7 @@ COMMON_SHARE = 0.8  # how much of a typed word's weight it loses when every prof
 # a word's use is judged against a pool of at least this many profiles: in a small one, two using it is not common
 POOL_AT_LEAST = 1000
 WORD_USE_KEY = "talentpool:word-use:"  # + lexeme: how many profiles use it (SearchTerm), for CACHE_SECONDS
+POOL_SIZE_KEY = "talentpool:pool-size"  # how many profiles there are, for CACHE_SECONDS
 
 
 def _word_weights(lexemes: list[str]) -> dict[str, float]:
@@ -400,15 +401,14 @@ def _word_weights(lexemes: list[str]) -> dict[str, float]:
     so a word nobody else uses keeps 1 and one every profile uses keeps 0.2, as an everyday word does
     (the pool counted as at least POOL_AT_LEAST profiles).
     Counts of profiles using a word (its SearchTerm rows, read from their index) are shared for a few
-    minutes; one statement reads those not yet known. With 20,000 distractors this, with the single past
-    project first (talentpool.selectors), took hit@3 on the relevance set from 0.89 to 0.90
-    (benchmarks/README.md)."""
+    minutes; one statement reads those not yet known. With 20,000 distractors it took hit@3 on the
+    relevance set from 0.89 to 0.90 (benchmarks/README.md, relevance step 7)."""
     if not lexemes:
         return {}
     keys = [WORD_USE_KEY + lexeme for lexeme in lexemes]
-    known = cache.get_many([*keys, WORD_USE_KEY])
+    known = cache.get_many([*keys, POOL_SIZE_KEY])
     missing = [lexeme for lexeme, key in zip(lexemes, keys, strict=True) if key not in known]
-    if missing or WORD_USE_KEY not in known:
+    if missing or POOL_SIZE_KEY not in known:
         with connection.cursor() as cursor:
             cursor.execute(
                 # the table's size as the planner estimates it (counting 20,000 wide rows took 11 ms)
@@ -420,10 +420,10 @@ def _word_weights(lexemes: list[str]) -> dict[str, float]:
                 [missing],
             )
             profiles, counts = cursor.fetchone()  # counts: None when no word is missing
-        fresh = {WORD_USE_KEY: profiles} | {WORD_USE_KEY + lx: n for lx, n in zip(missing, counts or [], strict=True)}
+        fresh = {POOL_SIZE_KEY: profiles} | {WORD_USE_KEY + lx: n for lx, n in zip(missing, counts or [], strict=True)}
         cache.set_many(fresh, CACHE_SECONDS)
         known |= fresh
-    scale = math.log1p(max(known[WORD_USE_KEY], POOL_AT_LEAST))
+    scale = math.log1p(max(known[POOL_SIZE_KEY], POOL_AT_LEAST))
     return {
         lexeme: 1.0 - COMMON_SHARE * min(math.log1p(known[key]) / scale, 1.0)
         for lexeme, key in zip(lexemes, keys, strict=True)

@@ -264,7 +264,7 @@ def test_how_many_profiles_use_a_word_is_counted_once_and_shared(viewer, other_c
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from talentpool.vocabulary import WORD_USE_KEY, search_idea_weights, search_memory_forget
+    from talentpool.vocabulary import POOL_SIZE_KEY, search_idea_weights, search_memory_forget
 
     specialist_profile(other_council, full_name="Bea Bees", headline="Beekeeping adviser")
     first = search_idea_weights("beekeeping hives")
@@ -274,6 +274,6 @@ def test_how_many_profiles_use_a_word_is_counted_once_and_shared(viewer, other_c
     with CaptureQueriesContext(connection) as queries:
         assert search_idea_weights("beekeeping hives") == first
     assert not [q for q in queries.captured_queries if "talentpool_searchterm" in q["sql"]]
-    cache.delete(WORD_USE_KEY)
+    cache.delete(POOL_SIZE_KEY)
     search_memory_forget()
     assert search_idea_weights("beekeeping hives") == first
