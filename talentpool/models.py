@@ -318,7 +318,10 @@ class SpecialistProfile(models.Model):
     class Meta:
         ordering = ["user__full_name"]
         indexes = [
-            GinIndex(fields=["search_vector"], name="profile_search_gin"),
+            # Written straight into the index (no pending list): every search reads this index, and a pending
+            # list, kept until a vacuum, is scanned whole by each of them (306 pages after the national data
+            # set's generation: a sentence's matches 9.4 ms, 4.6 ms once merged). Profiles change seldom.
+            GinIndex(fields=["search_vector"], name="profile_search_gin", fastupdate=False),
             models.Index(fields=["status", "approval_ends_on"], name="profile_listing_idx"),
             # the search's two orders, walked until a page is found (talentpool.selectors.SORTS)
             models.Index(fields=["bookable_week", "hourly_rate", "id"], name="profile_soonest_idx"),

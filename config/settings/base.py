@@ -131,6 +131,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds allauth's login rate-limit counters: share it (Redis) when several web processes run.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.SharedRedisCache"  # its Redis client built once, not per call
 
 AUTH_USER_MODEL = "councils.User"
 AUTHENTICATION_BACKENDS = [

@@ -283,6 +283,28 @@ def test_a_common_word_is_ranked_in_two_stages_with_the_same_best_results(viewer
     assert [p.pk for p in paginator.page(3).object_list] == exact[4:5]
 
 
+def test_a_sentence_shares_its_candidates_among_its_words_and_its_rare_word_brings_the_answer(
+    viewer, other_council, monkeypatch
+):
+    """More than COUNT_CAP match a sentence: each word brings only its best few candidates (CANDIDATES
+    shared among the words, at least twice the page's end), so common words bring fewer each. The one profile
+    covering every word is still found, first, through the word only it uses; the page is full."""
+    for i in range(4):
+        p = specialist_profile(other_council, full_name=f"Digital {i}", headline="Digital officer")
+        add_project(p, f"Digital parking project {i}", problem="Digital parking services.")
+    answer = specialist_profile(other_council, full_name="Pat Permits", headline="Officer")
+    add_project(answer, "Resident permits", problem="Digital parking permits for residents.")
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    params = SearchParams(q="we need digital parking permits")
+    paginator = selectors.SearchPaginator(viewer=viewer, params=params, per_page=1)
+    assert paginator.more_than_cap
+    first = paginator.page(1).object_list
+    assert [p.pk for p in first] == [answer.pk]
+    exact = list(specialist_search_ranked(viewer=viewer, params=params).values_list("pk", flat=True))
+    assert exact[0] == answer.pk
+
+
 def test_a_search_with_few_matches_ranks_the_ids_it_counted_with_the_same_pages(viewer, other_council, wales):
     """No more than COUNT_CAP matches: the count reads their ids, and a page ranks those ids alone (no filter,
     join or word index again). Every page is the page of the whole ranking, filters included."""
