@@ -1,10 +1,8 @@
 """Reads of the pool, with their joins done: the search, profile pages, week grids, approval lists."""
 
-import operator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import reduce
 
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.contrib.postgres.fields import ArrayField
@@ -19,6 +17,7 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
+    Expression,
     ExpressionWrapper,
     F,
     FloatField,
@@ -43,7 +42,7 @@ from councils.models import CouncilStatus, MembershipStatus, Role, User
 from councils.selectors import on_current_agreement
 
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile, WeekSlot
-from .vocabulary import search_idea_weights, search_ideas, search_match, search_text
+from .vocabulary import search_any, search_ideas, search_ideas_weighed, search_match, search_text
 from .weeks import WINDOW_WEEKS, first_future_monday, mondays, window_end
 
 PAGE_SIZE = 20
@@ -248,7 +247,7 @@ def specialist_search_ranked(
 
     ideas = search_ideas(params.q)
     if ideas and params.by_relevance:
-        return _search_by_relevance(profiles, ideas=ideas, words_typed=params.q)
+        return _search_by_relevance(profiles, words_typed=params.q)
     if ideas:
         profiles = profiles.filter(search_vector=search_match(params.q))
     cheapest = F("hourly_rate").asc(nulls_last=True)
@@ -310,7 +309,6 @@ STAGE_ONE = """
 def _search_by_relevance(
     profiles: QuerySet[SpecialistProfile],
     *,
-    ideas: list[SearchQuery],
     words_typed: str,
     matching: bool = False,
 ) -> QuerySet[SpecialistProfile]:
@@ -321,33 +319,45 @@ def _search_by_relevance(
     the summary, the rest; talentpool.services.search_vectors_write). Not all-or-nothing: a word nobody has
     leaves the others to rank. (among_candidates: the same in two stages.) `matching`: `profiles` are known
     to match already."""
-    anything = reduce(operator.or_, ideas)
+    anything = search_any(words_typed)
+    assert anything is not None, "ranked by words only when the search has some"
     if not matching:
         profiles = profiles.filter(search_vector=search_match(words_typed))  # the same matches, from the index
     ranked = profiles.annotate(rank=SearchRank(F("search_vector"), anything))
     # Even one idea is counted as covered or not: a result through its words alone ("home help" typed, no
     # phrase of the idea used: talentpool.vocabulary.Idea.loose) comes after every profile using a phrase.
-    weights = search_idea_weights(words_typed)
-    ranked = ranked.annotate(covered=_ideas_covered(ideas, weights))
+    ranked = ranked.annotate(covered=_Covered(search_ideas_weighed(words_typed)))
     # (Also measured, and taken out: between profiles covering as much, the one whose single past project
     # covers most of the search first. It gained one point of hit@3 once common words weighed less, lost
     # three on the sixth blind set, and cost sentence searches 12 ms at the median; benchmarks/README.md.)
     return ranked.order_by(F("covered").desc(), F("rank").desc(), "pk")
 
 
-def _ideas_covered(ideas: list[SearchQuery], weights: list[float]) -> ExpressionWrapper:
-    """How much of a search a profile covers: the weights of the ideas its search vector matches, added (an
-    idea of stop words alone, "what", matches nothing and is left out)."""
-    covered = reduce(
-        operator.add,
-        [
-            Case(When(search_vector=idea, then=Value(weight)), default=Value(0.0))
-            for idea, weight in zip(ideas, weights, strict=True)
-            if getattr(idea, "text", None) != ""
-        ],
-        Value(0.0),
-    )
-    return ExpressionWrapper(covered, output_field=FloatField())
+class _Covered(Expression):
+    """How much of a search a profile covers: the weights of the ideas (parsed query, weight) its search
+    vector matches, added. One SQL expression with each idea's query and weight as parameters: written as a
+    Django Case per idea, a sentence's dozen ideas were resolved and compiled node by node in each statement,
+    some 10 ms of its page."""
+
+    output_field = FloatField()
+
+    def __init__(self, ideas: list[tuple[str, float]], vector: Expression | None = None):
+        super().__init__()
+        self.ideas, self.vector = ideas, vector if vector is not None else F("search_vector")
+
+    def get_source_expressions(self):
+        return [self.vector]
+
+    def set_source_expressions(self, exprs):
+        (self.vector,) = exprs
+
+    def as_sql(self, compiler, connection):
+        vector_sql, vector_params = compiler.compile(self.vector)
+        terms, params = ["0.0::float8"], []
+        for query, weight in self.ideas:
+            terms.append(f"CASE WHEN {vector_sql} @@ %s::tsquery THEN %s::float8 ELSE 0.0::float8 END")
+            params += [*vector_params, query, weight]
+        return "(" + " + ".join(terms) + ")", params
 
 
 def among_candidates(
@@ -491,8 +501,7 @@ def _shown_projects(*, query: SearchQuery | None, service_area: int | None):
 def _for_display(profiles: QuerySet[SpecialistProfile], *, params: SearchParams, today: date):
     """What a result shows: council, the past projects matching the words or service area, the next few
     open weeks, all in the one query of the profiles."""
-    ideas = search_ideas(params.q)
-    query = reduce(operator.or_, ideas) if ideas else None
+    query = search_any(params.q)
     first, last = first_future_monday(today), window_end(today)
     return profiles.annotate(
         matching_projects=_shown_projects(query=query, service_area=params.service_area),
@@ -602,9 +611,7 @@ class SearchPaginator(Paginator):
     def _ids(self, bottom: int, top: int) -> list[int]:
         if self.by_words and self.match_ids is not None:
             among = SpecialistProfile.objects.filter(_OneOf(F("pk"), _id_array(self.match_ids)))
-            ranked = _search_by_relevance(
-                among, ideas=search_ideas(self.params.q), words_typed=self.params.q, matching=True
-            )
+            ranked = _search_by_relevance(among, words_typed=self.params.q, matching=True)
             return list(ranked.values_list("pk", flat=True)[bottom:top])
         if self.more_than_cap and self.by_words:
             two_stage = among_candidates(self.ranked, words_typed=self.params.q, least=2 * top)

@@ -9,7 +9,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import reduce
 from typing import Any, TypeVar
 
 from django.contrib.postgres.search import SearchQuery
@@ -335,15 +334,35 @@ def _corrected(text: str) -> str:
     return re.sub(r"[A-Za-z]+", lambda m: meant.get(m.group(0).lower(), m.group(0)), text)
 
 
-def search_match(text: str) -> SearchQuery | None:
+def search_match(text: str) -> ParsedQuery | None:
     """What a profile must match to be a result of the search: any of its ideas (see Idea.match_query)."""
-    queries = [idea.match_query for idea in _ideas(text)]
-    return reduce(lambda a, b: a | b, queries) if queries else None
+    ideas = _ideas(text)
+    return _any_of([idea.parsed_match for idea in ideas]) if ideas else None
+
+
+def search_any(text: str) -> ParsedQuery | None:
+    """Any of the search's ideas (search_ideas), as one query: what a profile is ranked by (ts_rank) and a
+    past project's words marked by."""
+    ideas = _ideas(text)
+    return _any_of([idea.parsed for idea in ideas]) if ideas else None
+
+
+def _any_of(parsed: list[str]) -> ParsedQuery:
+    """Any of these parsed queries, as one query's text: one parameter, where a tree of ORed queries was
+    resolved and compiled by Django node by node in each statement of a page (an idea of stop words alone,
+    parsed as nothing, is left out; with nothing else it matches nothing)."""
+    return ParsedQuery(" | ".join(f"({query})" for query in parsed if query))
 
 
 def search_ideas(text: str) -> list[SearchQuery]:
     """What a search asks for, one query per idea (_ideas): a vocabulary idea matches any of its phrases."""
     return [idea.query for idea in _ideas(text)]
+
+
+def search_ideas_weighed(text: str) -> list[tuple[str, float]]:
+    """Each of the search's ideas as its parsed query's text, with its weight (search_idea_weights),
+    leaving out an idea of stop words alone ("what"), which matches nothing."""
+    return [(idea.parsed, idea.weight) for idea in _ideas(text) if idea.parsed]
 
 
 FILLER_WEIGHT = 0.2  # how much an everyday word counts towards covering a search, against 1 for a subject
