@@ -4,9 +4,10 @@ revision, measured in turn on the same machine at the same time.
 This machine's speed moves by a quarter within minutes (benchmarks/README.md), more than most single changes
 buy, so two `make bench` runs an hour apart cannot tell them apart. Here both versions serve the same
 database (`talentpool_bench`, prepared as `make bench` does) from two gunicorns, and the requests alternate
-between them in blocks: the floor, the benchmark's 200 searches twice, and 380 booking requests. The other
-revision is checked out in a temporary git worktree, removed afterwards. It runs on this checkout's schema:
-fine for a revision whose migrations are a prefix of this one's, which adds columns and triggers it ignores.
+between them in blocks: the floor, the benchmark's 200 searches twice, the relevance set's 91 sentences, and
+380 booking requests. The other revision is checked out in a temporary git worktree, removed afterwards. It
+runs on this checkout's schema: fine for a revision whose migrations are a prefix of this one's, which adds
+columns, indexes and triggers it ignores (so an index's change, as migration 0023's, shows on both rows).
 """
 
 import argparse
@@ -49,14 +50,17 @@ def measure(servers) -> dict[str, dict[str, list[float]]]:
     officer = User.objects.filter(email__startswith="booking-officer@", email__endswith=".bench.example").order_by(
         "pk"
     )[0]
-    results: dict[str, dict[str, list[float]]] = {name: {"floor": [], "search": [], "booking": []} for name in servers}
+    results: dict[str, dict[str, list[float]]] = {
+        name: {"floor": [], "search": [], "sentence": [], "booking": []} for name in servers
+    }
     searches_measure(servers, officer, results)
     bookings_measure(servers, officer, results)
     return results
 
 
 def searches_measure(servers, officer, results) -> None:
-    """The floor and the benchmark's 200 searches, twice, the servers taking turns a block at a time."""
+    """The floor and the benchmark's 200 searches, twice, the servers taking turns a block at a time; then the
+    sentences."""
     from django.utils import timezone
 
     from talentpool.models import ServiceArea, Skill
@@ -86,6 +90,16 @@ def searches_measure(servers, officer, results) -> None:
                 results[name]["floor"] += [timed(name, run.FLOOR_PATH) for _ in range(10)]
                 for params in searches[block * BLOCK : (block + 1) * BLOCK]:
                     results[name]["search"].append(timed(name, "/pool/search/", params=params))
+    sentences_measure(servers, viewer, results)
+
+
+def sentences_measure(servers, viewer, results) -> None:
+    """The relevance set's sentences (run.sentence_measure), each once to each server, which goes first
+    alternating: the first to see a sentence also counts its words for the shared cache."""
+    for i, q in enumerate(run.sentences_of_the_set()):
+        for name in ("other", "this") if i % 2 == 0 else ("this", "other"):
+            on(servers, name)
+            results[name]["sentence"].append(run.timed(viewer, "GET", "/pool/search/", params={"q": q})[1]["server_ms"])
 
 
 def bookings_measure(servers, officer, results) -> None:
@@ -113,14 +127,18 @@ def bookings_measure(servers, officer, results) -> None:
 
 
 def report(results, rev: str) -> None:
-    print(f"\n{'':28} {'floor':>7} {'search median':>14} {'p95':>7} {'x floor':>8} {'booking':>8} {'x floor':>8}")
+    print(
+        f"\n{'':28} {'floor':>7} {'search median':>14} {'p95':>7} {'x floor':>8}"
+        f" {'sentences median':>17} {'p95':>7} {'booking':>8} {'x floor':>8}"
+    )
     for name, label in (("other", rev), ("this", "this checkout")):
         r = results[name]
         floor = statistics.median(r["floor"])
-        search, booking = sorted(r["search"]), sorted(r["booking"])
+        search, sentence, booking = sorted(r["search"]), sorted(r["sentence"]), sorted(r["booking"])
         s_med, b_med = statistics.median(search), statistics.median(booking)
         print(
             f"{label[:28]:28} {floor:>7.1f} {s_med:>14.1f} {run.pct(search, 95):>7.1f} {s_med / floor:>8.1f}"
+            f" {statistics.median(sentence):>17.1f} {run.pct(sentence, 95):>7.1f}"
             f" {b_med:>8.1f} {b_med / floor:>8.1f}"
         )
     print("(server milliseconds; each figure from the same minutes as the other row's)")

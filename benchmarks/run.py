@@ -267,13 +267,18 @@ def search_measure(viewer, *, rng, first) -> dict:
     return summary("search page (200 varied searches)", searches)
 
 
+def sentences_of_the_set() -> list[str]:
+    """The relevance set's searches written as a whole sentence."""
+    searches = json.loads(RELEVANCE_SET.read_text(encoding="utf-8"))["searches"]
+    return [s["q"] for s in searches if s["kind"] == "sentence"]
+
+
 def sentence_measure(viewer) -> dict:
     """The search page for the problems officers describe in a whole sentence: the relevance set's sentences
     (benchmarks/relevance/set.json), each once, with no filter, as an officer's sentence is new to the
     service. A sentence names many ideas, so its page costs more than a keyword's; the varied searches
     above are keywords."""
-    searches = json.loads(RELEVANCE_SET.read_text(encoding="utf-8"))["searches"]
-    sentences = [s["q"] for s in searches if s["kind"] == "sentence"]
+    sentences = sentences_of_the_set()
     return summary(
         f"search page ({len(sentences)} sentences)",
         [timed(viewer, "GET", "/pool/search/", params={"q": q})[1] for q in sentences],
