@@ -225,6 +225,7 @@ class Idea:
     parsed: str = ""
     parsed_match: str = ""
     weight: float = 1.0  # how much it counts towards covering the search (_weighed)
+    lexemes: tuple[str, ...] = ()  # every word its phrases can match, stemmed as the index has them
 
     @property
     def loose(self) -> bool:
@@ -275,10 +276,15 @@ def _parsed(ideas: list[Idea]) -> list[Idea]:
             part_sql, part_params = idea.parse_sql(fewest=fewest)
             sql.append(f"({part_sql})::text")
             params.extend(part_params)
+        sql.append("array_to_string(tsvector_to_array(to_tsvector('english'::regconfig, %s)), ' ')")
+        params.append(" ".join(idea.phrases))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT ARRAY[{', '.join(sql)}]", params)
         (texts,) = cursor.fetchone()
-    return [replace(idea, parsed=texts[2 * i], parsed_match=texts[2 * i + 1]) for i, idea in enumerate(ideas)]
+    return [
+        replace(idea, parsed=texts[3 * i], parsed_match=texts[3 * i + 1], lexemes=tuple(texts[3 * i + 2].split()))
+        for i, idea in enumerate(ideas)
+    ]
 
 
 _LOCAL_SECONDS = 10  # how long a process reuses what it worked out before asking the shared cache again
@@ -454,9 +460,10 @@ def search_idea_phrases(text: str) -> list[tuple[str, ...]]:
     return [idea.phrases for idea in _ideas(text)]
 
 
-def search_text(text: str) -> str:
-    """Every word a search's ideas can match, as one text (what the two-stage ranking reads candidates for)."""
-    return " ".join(p for idea in _ideas(text) for p in idea.phrases)
+def search_lexemes(text: str) -> list[str]:
+    """Every word a search's ideas can match, stemmed as the index has them, once each (what the two-stage
+    ranking reads candidates for)."""
+    return list(dict.fromkeys(lexeme for idea in _ideas(text) for lexeme in idea.lexemes))
 
 
 def search_corrected(text: str) -> str | None:
