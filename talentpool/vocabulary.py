@@ -33,8 +33,13 @@ def vocabulary_ideas() -> list[tuple[str, ...]]:
 
 
 def _vocabulary() -> dict:
-    """The ideas, and for each the phrases worth matching (_matching_phrases), read and worked out once a
-    process every few minutes."""
+    """The ideas, and for each the phrases worth matching (_matching_phrases), read and worked out every few
+    minutes into the shared cache, and held by the process for a few seconds (_remembered): a search asks
+    for it four times or more, and each read from the shared cache unpickled its 24 kB again."""
+    return _remembered("vocabulary", _vocabulary_shared)
+
+
+def _vocabulary_shared() -> dict:
     vocabulary = cache.get(CACHE_KEY)
     if vocabulary is None:
         vocabulary = _vocabulary_read()
@@ -186,7 +191,12 @@ def ideas_named(text: str) -> tuple[list[tuple[str, ...]], str]:
 
 
 def _ideas_found(text: str) -> tuple[list[tuple[tuple[str, ...], str]], str]:
-    """Each vocabulary idea a search names with the phrase it was named by, and the words left over."""
+    """Each vocabulary idea a search names with the phrase it was named by, and the words left over
+    (remembered: a search page asks it of the same words for its corrections and its "Did you mean")."""
+    return _remembered("found:" + text, lambda: _ideas_found_read(text))
+
+
+def _ideas_found_read(text: str) -> tuple[list[tuple[tuple[str, ...], str]], str]:
     rest = f" {text.lower()} "
     found = []
     for idea, pattern in _idea_patterns(tuple(vocabulary_ideas())):
