@@ -277,7 +277,15 @@ def sentence_measure(viewer) -> dict:
     """The search page for the problems officers describe in a whole sentence: the relevance set's sentences
     (benchmarks/relevance/set.json), each once, with no filter, as an officer's sentence is new to the
     service. A sentence names many ideas, so its page costs more than a keyword's; the varied searches
-    above are keywords."""
+    above are keywords. The shared cache is emptied first and refilled as beat keeps it (filter lists,
+    vocabulary, the words profiles use), so no sentence finds its words' counts or corrections there from
+    an earlier run (a word shared by two sentences is counted for the first)."""
+    from django.core.cache import cache
+
+    from talentpool.tasks import search_lists_refresh
+
+    cache.clear()
+    search_lists_refresh()
     sentences = sentences_of_the_set()
     return summary(
         f"search page ({len(sentences)} sentences)",
