@@ -1,5 +1,6 @@
 """Template helpers for the pool's pages."""
 
+import functools
 from html import escape
 
 from django import template
@@ -14,17 +15,23 @@ register = template.Library()
 def select_options(field, limit: int = 70):
     """A select's <option>s, the chosen one selected, labels cut to `limit` characters. Built in one pass
     with the standard library's escape: the search page's filters have some 600 options, which took tens
-    of milliseconds as a template loop or through format_html (benchmarks/README.md)."""
+    of milliseconds as a template loop or through format_html (benchmarks/README.md); and each list's
+    options are escaped once per process (_options_escaped), not on every page."""
     chosen = field.value()
     chosen = "" if chosen is None else str(chosen)
-    parts = []
-    for value, label in field.field.choices:
-        value, label = str(value), str(label)
-        if len(label) > limit:
-            label = label[: limit - 1] + "…"
-        selected = " selected" if value == chosen else ""
-        parts.append(f'<option value="{escape(value)}"{selected}>{escape(label)}</option>')
-    return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
+    options = _options_escaped(tuple((str(value), str(label)) for value, label in field.field.choices), limit)
+    html = "".join(f"{start}{' selected' if value == chosen else ''}{end}" for value, start, end in options)
+    return mark_safe(html)  # noqa: S308 - every value and label is escaped (_options_escaped)
+
+
+@functools.lru_cache(maxsize=64)
+def _options_escaped(choices: tuple[tuple[str, str], ...], limit: int) -> tuple[tuple[str, str, str], ...]:
+    """Each option as its value and its HTML before and after where "selected" goes, escaped."""
+    options = []
+    for value, label in choices:
+        shown = label if len(label) <= limit else label[: limit - 1] + "…"
+        options.append((value, f'<option value="{escape(value)}"', f">{escape(shown)}</option>"))
+    return tuple(options)
 
 
 @register.filter

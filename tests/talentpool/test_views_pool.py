@@ -64,6 +64,22 @@ def test_search_finds_by_phrase_and_week_in_the_page(client, officer, listed):
     assert ", ".join(f"{w.day} {w:%b} (3 h)" for w in weeks) + "</dd>" in body
 
 
+def test_the_filters_keep_what_was_chosen_and_show_names_escaped(client, officer, listed, other_council):
+    """The filter lists are escaped once per process and reused: each page still marks its own choice."""
+    other_council.name = "Brent & <Harrow>"
+    other_council.save()
+    from talentpool.forms import search_filter_choices_refresh
+
+    search_filter_choices_refresh()
+    client.force_login(officer)
+    for chosen in (other_council.code, ""):
+        body = client.get(reverse("talentpool:search"), {"q": "tax", "council": chosen}).content.decode()
+        option = f'<option value="{other_council.code}"'
+        assert (option + " selected>" in body) is bool(chosen)
+        assert (option + ">Brent &amp; &lt;Harrow&gt;</option>" in body) is not bool(chosen)
+    assert '<option value="" selected>Any council</option>' in body
+
+
 def test_a_result_with_no_open_week_says_so_and_half_hours_show(client, officer, listed):
     client.force_login(officer)
     force_fields(WeekSlot.objects.filter(profile=listed, week_start=NEXT), hours=Decimal("2.5"))
