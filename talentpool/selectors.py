@@ -1,5 +1,6 @@
 """Reads of the pool, with their joins done: the search, profile pages, week grids, approval lists."""
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -294,12 +295,14 @@ def _stored_weeks_current(*, today: date) -> bool:
 
 
 # A search's candidates for the two-stage ranking (among_candidates): for each word its matches of highest
-# score (SearchTerm), as many as CANDIDATES shared among the words, and never fewer than twice the end of the
-# page asked for. A sentence's dozen words took 300 each before: some 1,200 profiles ranked, 10 ms of its
-# page's SQL; 400 in all ranks about 400, and put the relevance set's expected profile in the top three as
-# often or more (benchmarks/README.md). The words are given as a list and the count as a number, so that
-# the planner knows how few candidates there are: with the count worked out in SQL it expected thousands,
-# and for a sentence of 30 words read every profile (107 ms) instead of the 320 candidates.
+# score (SearchTerm), CANDIDATES shared among the words, and more only for a page past the first ten
+# (together at least twice the page's end): so the first ten pages rank the same candidates, and none
+# repeats or leaves out someone another showed. A sentence's dozen words took 300 each before: some 1,200
+# profiles ranked, 10 ms of its page's SQL; 400 in all ranks about 400, and put the relevance set's
+# expected profile in the top three as often or more (benchmarks/README.md). The words are given as a list
+# and the count as a number, so that the planner knows how few candidates there are: with the count worked
+# out in SQL it expected thousands, and for a sentence of 30 words read every profile (107 ms) instead of
+# the 320 candidates.
 STAGE_ONE = """
     SELECT t.profile_id FROM unnest(%s::text[]) AS q(lexeme)
     CROSS JOIN LATERAL (SELECT profile_id FROM talentpool_searchterm t WHERE t.lexeme = q.lexeme
@@ -366,10 +369,11 @@ def among_candidates(
 ) -> QuerySet[SpecialistProfile]:
     """A search ranked by words (_search_by_relevance), in two stages, for words thousands of profiles use:
     only the profiles among the best few for some word of the search (by SearchTerm's score, read from its
-    index; STAGE_ONE: CANDIDATES shared among the words, at least `least` each) are ranked, not every
+    index; STAGE_ONE: CANDIDATES shared among the words, at least `least` in all) are ranked, not every
     match. Reading a few hundred costs a few milliseconds where ranking 12,000 cost 50."""
     lexemes = search_lexemes(words_typed)
-    each = max(least, CANDIDATES // max(len(lexemes), 1))
+    words = max(len(lexemes), 1)
+    each = math.ceil(max(CANDIDATES, least) / words)
     return ranked.filter(pk__in=RawSQL(STAGE_ONE, [lexemes, each]))
 
 

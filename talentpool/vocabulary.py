@@ -309,7 +309,9 @@ def search_memory_forget() -> None:
 def _remembered(key: str, work: Callable[[], T]) -> T:
     """What `work` gives, remembered by this process for a few seconds under `key` (cleared at once here by
     search_memory_forget, so a change made through this process shows at once; other processes see it
-    within _LOCAL_SECONDS)."""
+    within _LOCAL_SECONDS of finding it in the shared cache, and within three times that for what they
+    worked out from something remembered: a search's ideas from the ideas its text names, those from the
+    vocabulary)."""
     now = time.monotonic()
     remembered = _local.get(key)
     if remembered is not None and now - remembered[0] < _LOCAL_SECONDS:

@@ -1,4 +1,5 @@
-"""The shared cache over a real Redis (database 14, emptied here), as production and the benchmark use it."""
+"""The shared cache over a real Redis (the tests' broker database, under a key prefix of its own), as production
+and the benchmark use it."""
 
 import os
 import subprocess
@@ -8,15 +9,16 @@ import pytest
 
 from core.cache import SharedRedisCache
 
-REDIS = "redis://127.0.0.1:6379/14"
+REDIS = "redis://127.0.0.1:6379/15"
+KEYS = ["vocabulary", "a", "b", "c"]
 
 
 @pytest.fixture
 def shared():
-    cache = SharedRedisCache(REDIS, {})
-    cache.clear()
+    cache = SharedRedisCache(REDIS, {"KEY_PREFIX": "test-shared-cache"})
+    cache.delete_many(KEYS)
     yield cache
-    cache.clear()
+    cache.delete_many(KEYS)
 
 
 def test_the_shared_cache_keeps_reads_and_writes_as_django_s_own(shared):

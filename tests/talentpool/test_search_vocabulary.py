@@ -147,6 +147,24 @@ def test_staff_changes_to_the_vocabulary_apply_at_once(viewer, business_rates):
     assert names(viewer, q="levy") == ["Ray Rates"]
 
 
+def test_a_vocabulary_read_before_the_change_commits_is_forgotten_when_it_does(
+    viewer, business_rates, django_capture_on_commit_callbacks
+):
+    """Another process searching between the change and its commit reads the old rows into the shared
+    cache; the commit forgets them again."""
+    from django.core.cache import cache
+
+    from talentpool.vocabulary import CACHE_KEY, _vocabulary_read, search_memory_forget
+
+    with django_capture_on_commit_callbacks(execute=True):
+        SearchVocabulary.objects.create(phrases=["levy", "business rates"])
+        stale = _vocabulary_read()
+        stale["ideas"] = [idea for idea in stale["ideas"] if "levy" not in idea]
+        cache.set(CACHE_KEY, stale, 300)  # as the other process would, from rows not yet committed
+        search_memory_forget()
+    assert names(viewer, q="levy") == ["Ray Rates"]
+
+
 def test_a_phrase_is_read_as_whole_words():
     """ "hb" (housing benefit) must not fire inside "hbx", nor "ta" inside "data"; the longer idea wins."""
     assert ideas_named("hbx tables") == ([], "hbx tables")

@@ -305,6 +305,29 @@ def test_a_sentence_shares_its_candidates_among_its_words_and_its_rare_word_brin
     assert exact[0] == answer.pk
 
 
+def test_the_first_pages_of_a_search_in_two_stages_rank_the_same_candidates(viewer, other_council, monkeypatch):
+    """Each page of a search ranked in two stages ranks the same candidates (as long as CANDIDATES covers
+    twice the page's end), so paging never shows someone twice: here the one profile covering both words
+    uses each too little to be among its best four, and a second page reading more candidates than the
+    first would have put it first there, pushing the first page's second result onto the second page."""
+    for word in ("Digital", "Parking"):
+        for i in range(4):
+            p = specialist_profile(other_council, full_name=f"{word} {i}", headline=f"{word} officer", summary="Work.")
+            add_project(p, f"{word} project {i}", problem="A problem.")
+    specialist_profile(other_council, full_name="Both", headline="Officer", summary="Some digital and parking work.")
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    monkeypatch.setattr(selectors, "CANDIDATES", 8)
+    params = SearchParams(q="digital parking")
+    shown = []
+    for number in (1, 2):
+        paginator = selectors.SearchPaginator(viewer=viewer, params=params, per_page=2)
+        assert paginator.more_than_cap
+        shown += [p.user.full_name for p in paginator.page(number).object_list]
+    assert len(shown) == 4
+    assert len(set(shown)) == 4
+    assert "Both" not in shown  # not among either word's best four
+
+
 def test_a_search_with_few_matches_ranks_the_ids_it_counted_with_the_same_pages(viewer, other_council, wales):
     """No more than COUNT_CAP matches: the count reads their ids, and a page ranks those ids alone (no filter,
     join or word index again). Every page is the page of the whole ranking, filters included."""
