@@ -43,7 +43,7 @@ from councils.models import CouncilStatus, MembershipStatus, Role, User
 from councils.selectors import on_current_agreement
 
 from .models import PastProject, ProfileStatus, SlotStatus, SpecialistProfile, WeekSlot
-from .vocabulary import search_any, search_ideas, search_ideas_weighed, search_lexemes, search_match
+from .vocabulary import search_any, search_has_ideas, search_ideas_weighed, search_lexemes, search_match
 from .weeks import WINDOW_WEEKS, first_future_monday, mondays, window_end
 
 PAGE_SIZE = 20
@@ -246,10 +246,10 @@ def specialist_search_ranked(
         stored_weeks_current = _reads_weeks(params) and _stored_weeks_current(today=today)
     profiles = _search_filter_weeks(profiles, params=params, today=today, stored_current=stored_weeks_current)
 
-    ideas = search_ideas(params.q)
-    if ideas and params.by_relevance:
+    by_words = search_has_ideas(params.q)
+    if by_words and params.by_relevance:
         return _search_by_relevance(profiles, words_typed=params.q)
-    if ideas:
+    if by_words:
         profiles = profiles.filter(search_vector=search_match(params.q))
     cheapest = F("hourly_rate").asc(nulls_last=True)
     if params.sort == "rate":  # walks profile_rate_idx
@@ -266,14 +266,14 @@ def sorted_from_an_index(*, params: SearchParams, stored_weeks_current: bool) ->
     """Whether a search's order is read from an index (profile_rate_idx, profile_soonest_idx) until a page
     is found, rather than worked out for every match: ordered by rate; or by soonest week (or with no words)
     when the stored weeks are current and no minimum of hours is asked."""
-    if params.by_relevance and search_ideas(params.q):
+    if params.by_relevance and search_has_ideas(params.q):
         return False
     return params.sort == "rate" or (stored_weeks_current and not params.min_hours)
 
 
 def _reads_weeks(params: SearchParams) -> bool:
     """Whether a search reads open weeks: to filter by them or order by the soonest."""
-    by_words = params.by_relevance and search_ideas(params.q)
+    by_words = params.by_relevance and search_has_ideas(params.q)
     return bool(params.within_weeks or params.min_hours or not (by_words or params.sort == "rate"))
 
 
@@ -345,9 +345,9 @@ class _Covered(Expression):
 
     output_field = FloatField()
 
-    def __init__(self, ideas: list[tuple[str, float]], vector: Expression | None = None):
+    def __init__(self, ideas: list[tuple[str, float]]):
         super().__init__()
-        self.ideas, self.vector = ideas, vector if vector is not None else F("search_vector")
+        self.ideas, self.vector = ideas, F("search_vector")
 
     def get_source_expressions(self):
         return [self.vector]
@@ -552,7 +552,7 @@ class SearchPaginator(Paginator):
 
     def __init__(self, *, viewer: User, params: SearchParams, today: date | None = None, per_page: int = PAGE_SIZE):
         self.viewer, self.params, self.today = viewer, params, today or timezone.localdate()
-        by_words = params.by_relevance and search_ideas(params.q)
+        by_words = params.by_relevance and search_has_ideas(params.q)
         self.stored = _reads_weeks(params) and _stored_weeks_current(today=self.today)
         self.related_ids = related_allowed(params)
         self.ranked = specialist_search_ranked(

@@ -226,8 +226,10 @@ class ParsedQuery(SearchQuery):
 class Idea:
     """One idea of a search: the phrases any of which matches it, the one typed, and whether it is the
     search's other words written with web search syntax (quotes, "or", "-word"), kept together as typed.
-    `parsed` and `parsed_match`: the texts of `query` and `match_query` as PostgreSQL parses them
-    (_parsed: every idea of a search is parsed before it is used). `weight`: see search_idea_weights."""
+    `parsed`: any of its phrases (or, with web search syntax, the words as typed) as PostgreSQL parses the
+    query; `parsed_match`: the same matches with as few phrases as find them (_matching_phrases), and the
+    words of a loose idea (_parsed: every idea of a search is parsed before it is used). `weight`: see
+    search_idea_weights."""
 
     phrases: tuple[str, ...]
     typed: str
@@ -240,25 +242,14 @@ class Idea:
     @property
     def loose(self) -> bool:
         """Whether the idea was named by a phrase of several words ("home help"), which then also makes a
-        result of a profile using any of its words (match_query; such a profile does not count as covering
+        result of a profile using any of its words (parsed_match; such a profile does not count as covering
         the idea, so it ranks below one using a phrase): a vocabulary idea none of whose phrases any profile
         uses would otherwise leave a search that names it with nobody, where its words alone find some. So
         a phrase added to the vocabulary never leaves a search with fewer results than its words had."""
         return not self.websearch and len(self.phrases) > 1 and len(self.typed.split()) > 1
 
-    @property
-    def query(self) -> ParsedQuery:
-        """Any of the idea's phrases (or, with web search syntax, the words as typed)."""
-        return ParsedQuery(self.parsed)
-
-    @property
-    def match_query(self) -> ParsedQuery:
-        """The same matches as `query`, with as few phrases as find them (_matching_phrases), and the
-        words of a loose idea."""
-        return ParsedQuery(self.parsed_match)
-
     def parse_sql(self, *, fewest: bool = False) -> tuple[str, list[str]]:
-        """The SQL of `query` (or, `fewest`, of `match_query`) for PostgreSQL to parse, and its parameters."""
+        """The SQL of `parsed` (or, `fewest`, of `parsed_match`) for PostgreSQL to parse, and its parameters."""
         if self.websearch:
             return "websearch_to_tsquery('english'::regconfig, %s)", [self.typed]
         phrases = self.phrases
@@ -353,13 +344,13 @@ def _corrected(text: str) -> str:
 
 
 def search_match(text: str) -> ParsedQuery | None:
-    """What a profile must match to be a result of the search: any of its ideas (see Idea.match_query)."""
+    """What a profile must match to be a result of the search: any of its ideas (see Idea.parsed_match)."""
     ideas = _ideas(text)
     return _any_of([idea.parsed_match for idea in ideas]) if ideas else None
 
 
 def search_any(text: str) -> ParsedQuery | None:
-    """Any of the search's ideas (search_ideas), as one query: what a profile is ranked by (ts_rank) and a
+    """Any of the search's ideas, as one query: what a profile is ranked by (ts_rank) and a
     past project's words marked by."""
     ideas = _ideas(text)
     return _any_of([idea.parsed for idea in ideas]) if ideas else None
@@ -372,9 +363,10 @@ def _any_of(parsed: list[str]) -> ParsedQuery:
     return ParsedQuery(" | ".join(f"({query})" for query in parsed if query))
 
 
-def search_ideas(text: str) -> list[SearchQuery]:
-    """What a search asks for, one query per idea (_ideas): a vocabulary idea matches any of its phrases."""
-    return [idea.query for idea in _ideas(text)]
+def search_has_ideas(text: str) -> bool:
+    """Whether a search asks for anything (_ideas: each vocabulary idea it names, each other word), so is
+    matched and ranked by its words."""
+    return bool(_ideas(text))
 
 
 def search_ideas_weighed(text: str) -> list[tuple[str, float]]:
@@ -393,7 +385,7 @@ def filler_words() -> frozenset[str]:
 
 
 def search_idea_weights(text: str) -> list[float]:
-    """How much each of the search's ideas (in search_ideas' order) counts towards how much of the search a
+    """How much each of the search's ideas (in _ideas' order) counts towards how much of the search a
     profile covers: 1 for a subject, FILLER_WEIGHT for an everyday word ("would", "keep", "people"), so a
     profile sharing a sentence's subject comes before one sharing only its filler; and a word typed as it
     is (not a vocabulary idea) counts less the more profiles use it (_word_weights): "families" or
@@ -468,7 +460,7 @@ def _word_weights(lexemes: list[str]) -> dict[str, float]:
 
 
 def search_idea_phrases(text: str) -> list[tuple[str, ...]]:
-    """Each of the search's ideas (in search_ideas' order) as the phrases any of which matches it."""
+    """Each of the search's ideas (in _ideas' order) as the phrases any of which matches it."""
     return [idea.phrases for idea in _ideas(text)]
 
 

@@ -283,24 +283,30 @@ def test_a_common_word_is_ranked_in_two_stages_with_the_same_best_results(viewer
     assert [p.pk for p in paginator.page(3).object_list] == exact[4:5]
 
 
-def test_a_sentence_shares_its_candidates_among_its_words_and_its_rare_word_brings_the_answer(
-    viewer, other_council, monkeypatch
-):
-    """More than COUNT_CAP match a sentence: each word brings only its best few candidates (CANDIDATES
-    shared among the words, at least twice the page's end), so common words bring fewer each. The one profile
-    covering every word is still found, first, through the word only it uses; the page is full."""
+def test_a_sentence_in_two_stages_finds_the_answer_through_the_word_only_it_uses(viewer, other_council, monkeypatch):
+    """More than COUNT_CAP match a sentence: each word brings only its best few candidates (CANDIDATES shared
+    among the words), so the common words bring two each here. The one profile covering every word is still
+    found, first, through the word only it uses; and the page comes from those candidates (one ranking
+    statement, reading the word index), not from ranking every match after the first stage came up short."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     for i in range(4):
         p = specialist_profile(other_council, full_name=f"Digital {i}", headline="Digital officer")
         add_project(p, f"Digital parking project {i}", problem="Digital parking services.")
     answer = specialist_profile(other_council, full_name="Pat Permits", headline="Officer")
     add_project(answer, "Resident permits", problem="Digital parking permits for residents.")
     monkeypatch.setattr(selectors, "COUNT_CAP", 3)
-    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    monkeypatch.setattr(selectors, "CANDIDATES", 8)
     params = SearchParams(q="we need digital parking permits")
     paginator = selectors.SearchPaginator(viewer=viewer, params=params, per_page=1)
     assert paginator.more_than_cap
-    first = paginator.page(1).object_list
+    with CaptureQueriesContext(connection) as queries:
+        first = paginator.page(1).object_list
     assert [p.pk for p in first] == [answer.pk]
+    ranking = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
+    assert len(ranking) == 1
+    assert "talentpool_searchterm" in ranking[0]
     exact = list(specialist_search_ranked(viewer=viewer, params=params).values_list("pk", flat=True))
     assert exact[0] == answer.pk
 
