@@ -26,7 +26,7 @@ from core.text import has_control_characters
 from councils.models import Council, CouncilStatus, Nation
 
 from .models import SearchVocabulary, ServiceArea, Skill
-from .reference import lgdss_choices
+from .reference import lgdss_choices, vocabulary_phrase
 from .selectors import SearchParams
 from .weeks import WINDOW_WEEKS, first_future_monday
 
@@ -404,15 +404,15 @@ class SearchForm(forms.Form):
 
 
 class SearchVocabularyForm(forms.ModelForm):
-    """The admin's form for one idea of the search vocabulary: phrases lower-cased, each once, at least two,
-    no control characters."""
+    """The admin's form for one idea of the search vocabulary: phrases lower-cased (but for an abbreviation
+    in capitals: talentpool.reference.vocabulary_phrase), each once, at least two, no control characters."""
 
     class Meta:
         model = SearchVocabulary
         fields = ["phrases"]
 
     def clean_phrases(self) -> list[str]:
-        phrases = sorted({" ".join(p.lower().split()) for p in self.cleaned_data["phrases"] if p.strip()})
+        phrases = sorted({vocabulary_phrase(p) for p in self.cleaned_data["phrases"] if p.strip()})
         if any(has_control_characters(p) for p in phrases):
             raise forms.ValidationError("A phrase cannot hold control or hidden characters")
         if len(phrases) < 2:

@@ -605,7 +605,11 @@ class SearchVocabulary(models.Model):
     neighbours". A search naming any phrase finds profiles written with any other. Seeded from
     talentpool/data/vocabulary.txt; platform staff keep it in the admin."""
 
-    phrases = ArrayField(models.CharField(max_length=80), help_text="Lower case, separated by commas.")
+    phrases = ArrayField(
+        models.CharField(max_length=80),
+        help_text="Lower case, separated by commas. An abbreviation that is also an everyday word in capitals"
+        " (SEND): it then names the idea only when a search has it in capitals.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -174,13 +174,41 @@ def reference_data_load(*, service_area, skill) -> None:
         skill.objects.update_or_create(key=" ".join(name.split()).lower(), defaults={"name": name, "controlled": True})
 
 
+def vocabulary_phrase(phrase: str) -> str:
+    """A vocabulary phrase as kept: its words single-spaced, in lower case, except an abbreviation written
+    in capitals ("SEND"), kept so: it names its idea only when a search has it in capitals, as an
+    abbreviation that is also an everyday word must ("nowhere else to send them" is not about special
+    educational needs)."""
+    phrase = " ".join(phrase.split())
+    return phrase if capitals_only(phrase) else phrase.lower()
+
+
+def capitals_only(phrase: str) -> bool:
+    """Whether a phrase is written in capitals, with at least two letters ("SEND", "TA"): an abbreviation."""
+    return phrase.isupper() and sum(c.isalpha() for c in phrase) >= 2
+
+
 def vocabulary_rows() -> list[list[str]]:
     """The seed search vocabulary (data/vocabulary.txt): one idea a line, its phrases split on "|"."""
     rows = []
     for line in (DATA / "vocabulary.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            rows.append([phrase.strip().lower() for phrase in line.split("|") if phrase.strip()])
+            rows.append([vocabulary_phrase(phrase) for phrase in line.split("|") if phrase.strip()])
     return rows
+
+
+def vocabulary_capitalise(model) -> int:
+    """Each seed phrase now written in capitals (vocabulary_phrase) replaces the same phrase kept in lower
+    case, wherever platform staff keep it; returns how many were replaced."""
+    capitals = {p.lower(): p for row in vocabulary_rows() for p in row if capitals_only(p)}
+    replaced = 0
+    for entry in model.objects.all():
+        phrases = [capitals.get(p, p) for p in entry.phrases]
+        if phrases != entry.phrases:
+            replaced += sum(a != b for a, b in zip(phrases, entry.phrases, strict=True))
+            entry.phrases = list(dict.fromkeys(phrases))
+            entry.save(update_fields=["phrases"])
+    return replaced
 
 
 def vocabulary_grow(model) -> int:
@@ -208,6 +236,21 @@ def vocabulary_grow(model) -> int:
     return added
 
 
+def vocabulary_retire(model, phrases: list[str]) -> int:
+    """Take these phrases out of the kept vocabulary (`model`: SearchVocabulary, or a migration's copy),
+    wherever platform staff keep them, unless an idea would be left with fewer than two; returns how many
+    were taken out. For everyday words a seed idea no longer counts as naming it ("claims", "reporting")."""
+    retired = set(phrases)
+    taken = 0
+    for entry in model.objects.all():
+        kept = [p for p in entry.phrases if p not in retired]
+        if len(kept) < len(entry.phrases) and len(kept) >= 2:
+            taken += len(entry.phrases) - len(kept)
+            entry.phrases = kept
+            entry.save(update_fields=["phrases"])
+    return taken
+
+
 def filler_words_listed() -> list[str]:
     """The everyday words of data/filler_words.txt (see talentpool.vocabulary.search_idea_weights)."""
     lines = (DATA / "filler_words.txt").read_text(encoding="utf-8").splitlines()
@@ -215,6 +258,35 @@ def filler_words_listed() -> list[str]:
 
 
 WORD = r"[a-z]{4,40}"  # the words kept for typo suggestions: letters only, four or more
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Words of English (four letters or more, as WORD): pyspellchecker's English word list (MIT licence,
+    built from the OpenSubtitles corpus), with the British spellings of its American ones (_british), read
+    once per process (0.3 s, some 150,000 words). A search's word found here is a word, whether or not a
+    profile uses it: "fitting" is not a misspelling of "gritting"."""
+    from spellchecker import SpellChecker
+
+    listed = [w for w in SpellChecker(language="en", distance=1).word_frequency.dictionary if re.fullmatch(WORD, w)]
+    return frozenset(listed) | {british for w in listed for british in _british(w)}
+
+
+_AMERICAN = re.compile(  # endings spelt otherwise in British English: "behavior", "organize", "analyze", "center"
+    r"(?<=[a-z]{2})(?:(or)(s|ed|ing|ful|ite|able)?|(iz)(e|es|ed|ing|ation|ations|er|ers)|(yz)(e|es|ed|ing)"
+    r"|(?<=[^aeiou])(er)(s)?|(ense)(s)?)$"
+)
+_BRITISH = {"or": "our", "iz": "is", "yz": "ys", "er": "re", "ense": "ence"}
+
+
+def _british(word: str) -> list[str]:
+    """The British spelling an American word may have (some not words at all, which is harmless: such a
+    word is only never "corrected")."""
+    match = _AMERICAN.search(word)
+    if match is None:
+        return []
+    stem, ending = next((g, match.group(i + 2) or "") for i, g in enumerate(match.groups()) if g and i % 2 == 0)
+    return [word[: match.start()] + _BRITISH[stem] + ending]
 
 
 def words_in(*texts: str) -> set[str]:

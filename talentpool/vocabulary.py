@@ -18,7 +18,7 @@ from django.db import connection
 from core.postgres import extension_installed
 
 from .models import SearchVocabulary, SearchWord
-from .reference import WORD, filler_words_listed
+from .reference import WORD, capitals_only, english_words, filler_words_listed, vocabulary_phrase
 
 T = TypeVar("T")
 
@@ -50,7 +50,7 @@ def _vocabulary_shared() -> dict:
 def _vocabulary_read() -> dict:
     rows = SearchVocabulary.objects.values_list("phrases", flat=True)
     ideas = sorted(
-        (tuple(sorted({p.lower() for p in row if p.strip()}, key=len, reverse=True)) for row in rows),
+        (tuple(sorted({vocabulary_phrase(p) for p in row if p.strip()}, key=len, reverse=True)) for row in rows),
         key=lambda idea: -len(idea[0]) if idea else 0,
     )
     return {"ideas": ideas, "matching": _matching_phrases(ideas)}
@@ -126,12 +126,17 @@ def search_words_learn(words: set[str]) -> None:
 
 
 def corrections(text: str) -> dict[str, str]:
-    """Each word of a search that no profile uses (four letters or more, outside the vocabulary), with the
-    closest word a profile does use, if one is close: {"tiping": "tipping"}. Needs pg_trgm; without it
-    (the embedded development database) there are none."""
+    """Each word of a search that no profile uses and is not a word of English (four letters or more,
+    outside the vocabulary), with the closest word a profile does use, if one is close: {"tiping":
+    "tipping"}. A word of English is left as typed: "fitting" or "nowhere", which no profile happened to
+    use, were read as "gritting" and "where", and the search went looking for road gritting. Needs
+    pg_trgm; without it (the embedded development database) there are none."""
     named, rest = ideas_named(text)
     known = search_words()
     unknown = [w for w in dict.fromkeys(re.findall(WORD, rest)) if w not in known]
+    if unknown:
+        english = english_words()
+        unknown = [w for w in unknown if w not in english]
     if not unknown or not extension_installed("pg_trgm"):
         return {}
     key = "talentpool:corrections:" + hashlib.sha1(" ".join(unknown).encode()).hexdigest()
@@ -156,11 +161,16 @@ def _closest_words(unknown: list[str]) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=4)
 def _idea_patterns(ideas: tuple[tuple[str, ...], ...]) -> list[tuple[tuple[str, ...], re.Pattern[str]]]:
-    """One compiled pattern per idea (any of its phrases, as whole words), made once per vocabulary: some
-    700 phrases would overflow the re module's own cache and be compiled again on every search."""
+    """One compiled pattern per idea (any of its phrases, as whole words, in any case but for an abbreviation
+    kept in capitals: talentpool.reference.vocabulary_phrase), made once per vocabulary: some 700 phrases
+    would overflow the re module's own cache and be compiled again on every search."""
     return [
-        (idea, re.compile(rf"(?<![\w-])(?:{'|'.join(map(_phrase_pattern, idea))})(?![\w-])")) for idea in ideas if idea
+        (idea, re.compile(rf"(?<![\w-])(?:{'|'.join(map(_phrase_cased, idea))})(?![\w-])")) for idea in ideas if idea
     ]
+
+
+def _phrase_cased(phrase: str) -> str:
+    return _phrase_pattern(phrase) if capitals_only(phrase) else f"(?i:{_phrase_pattern(phrase)})"
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -197,14 +207,14 @@ def _ideas_found(text: str) -> tuple[list[tuple[tuple[str, ...], str]], str]:
 
 
 def _ideas_found_read(text: str) -> tuple[list[tuple[tuple[str, ...], str]], str]:
-    rest = f" {text.lower()} "
+    rest = f" {text} "
     found = []
     for idea, pattern in _idea_patterns(tuple(vocabulary_ideas())):
         match = pattern.search(rest)
         if match:
-            found.append((idea, match.group(0)))
+            found.append((idea, match.group(0).lower()))
             rest = pattern.sub(" ", rest)
-    return found, " ".join(rest.split())
+    return found, " ".join(rest.split()).lower()
 
 
 class ParsedQuery(SearchQuery):

@@ -295,3 +295,65 @@ def test_how_many_profiles_use_a_word_is_counted_once_and_shared(viewer, other_c
     cache.delete(POOL_SIZE_KEY)
     search_memory_forget()
     assert search_idea_weights("beekeeping hives") == first
+
+
+def test_a_word_of_english_no_profile_uses_is_not_corrected_to_one_that_does(client, viewer, other_council):
+    """ "fitting" is not a misspelling of "gritting": searching for ramps to be fitted found road gritters."""
+    gritter = specialist_profile(other_council, full_name="Greta Grit", headline="Winter service manager")
+    add_project(gritter, "Gritting routes for icy pavements", problem="Salt ran out in cold snaps.")
+    assert corrections("fitting ramps") == {}
+    assert corrections("griting routes") == {"griting": "gritting"}  # a misspelling still is
+    assert names(viewer, q="fitting") == []
+    client.force_login(viewer)
+    assert "Did you mean" not in client.get(reverse("talentpool:search"), {"q": "fitting"}).content.decode()
+
+
+def test_british_spellings_count_as_words_of_english():
+    from talentpool.reference import english_words
+
+    words = english_words()
+    assert {"behaviour", "organise", "centre", "licence", "analyse", "neighbours"} <= words
+    assert not {"enforcment", "accomodation", "inspeciton"} & words
+
+
+def test_an_abbreviation_kept_in_capitals_names_its_idea_only_in_capitals(viewer, other_council):
+    """ "SEND" is special educational needs; "send them a letter" is not."""
+    named, rest = ideas_named("SEND transport")
+    assert any("special educational needs" in idea for idea in named)
+    assert rest == "transport"
+    named, rest = ideas_named("we send them letters")
+    assert not any("special educational needs" in idea for idea in named)
+    assert "send" in rest.split()
+    needs = specialist_profile(other_council, full_name="Sen Needs", headline="Special educational needs lead")
+    add_project(needs, "EHCP backlog", problem="Plans late.")
+    post = specialist_profile(other_council, full_name="Pat Post", headline="Print and post manager")
+    add_project(post, "We send fewer letters", problem="Postage costs rose.")
+    assert names(viewer, q="SEND")[0] == "Sen Needs"
+    assert names(viewer, q="send") == ["Pat Post"]
+
+
+def test_the_vocabulary_admin_keeps_an_abbreviation_in_capitals(admin_client):
+    admin_client.post(reverse("admin:talentpool_searchvocabulary_add"), {"phrases": "TA, Temporary Housing"})
+    assert SearchVocabulary.objects.filter(phrases=["TA", "temporary housing"]).exists()
+
+
+def test_a_migration_brings_capitals_and_retires_everyday_words_keeping_what_staff_changed():
+    """As migration 0024 does: the kept "send" becomes "SEND"; an everyday word leaves its idea unless the
+    idea would be left with one phrase."""
+    from talentpool.reference import vocabulary_capitalise, vocabulary_retire
+
+    needs = SearchVocabulary.objects.get(phrases__contains=["special educational needs"])
+    needs.phrases = [p.lower() for p in needs.phrases] + ["sen support"]  # as kept before 0024, staff's own
+    needs.save()
+    assert vocabulary_capitalise(SearchVocabulary) == 1
+    needs.refresh_from_db()
+    assert "SEND" in needs.phrases
+    assert "send" not in needs.phrases
+    assert "sen support" in needs.phrases
+    pair = SearchVocabulary.objects.create(phrases=["zebra crossing", "claims"])
+    insurance = SearchVocabulary.objects.create(phrases=["motor insurance", "car insurance", "claims desk"])
+    assert vocabulary_retire(SearchVocabulary, ["claims", "claims desk"]) == 1
+    pair.refresh_from_db()
+    insurance.refresh_from_db()
+    assert pair.phrases == ["zebra crossing", "claims"]  # one phrase would be left: kept as it is
+    assert insurance.phrases == ["motor insurance", "car insurance"]
