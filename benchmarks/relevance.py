@@ -411,6 +411,8 @@ HELD_OUT_GROUPS = {
     4: "fourth blind set",
     5: "fifth blind set",
     6: "sixth blind set",
+    7: "seventh blind set",
+    8: "eighth blind set",
 }
 
 
