@@ -21,18 +21,22 @@ application = get_wsgi_application()
 
 
 def _warm_and_freeze() -> None:
-    """Load what every request uses (the URL patterns, the templates), then move every object alive so far
-    out of reach of Python's cyclic garbage collector (`gc.freeze`). They live as long as the process; left
-    in, each full collection walked them all: 180,000 objects, a 70 ms pause in one search in fifty
-    (benchmarks/README.md). Objects made by requests are collected as before."""
+    """Load what every request uses (the URL patterns, the templates, the search's English words), then
+    move every object alive so far out of reach of Python's cyclic garbage collector (`gc.freeze`). They
+    live as long as the process; left in, each full collection walked them all: 180,000 objects, a 70 ms
+    pause in one search in fifty (benchmarks/README.md). Objects made by requests are collected as
+    before."""
     from django.template import TemplateDoesNotExist, engines
     from django.urls import get_resolver
+
+    from talentpool.reference import english_words
 
     get_resolver().url_patterns  # noqa: B018 (imports every app's views and URL patterns)
     tasks_import()  # every app's tasks, registered before the first request queues one
     for engine in engines.all():
         with contextlib.suppress(TemplateDoesNotExist):  # an engine without one: nothing to load early
             engine.get_template("base.html")  # the base template and every include it names
+    english_words()  # the word list a search with a word no profile uses reads (0.2 s)
     gc.freeze()
 
 

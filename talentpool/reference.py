@@ -262,31 +262,38 @@ WORD = r"[a-z]{4,40}"  # the words kept for typo suggestions: letters only, four
 
 @cache
 def english_words() -> frozenset[str]:
-    """Words of English (four letters or more, as WORD): pyspellchecker's English word list (MIT licence,
-    built from the OpenSubtitles corpus), with the British spellings of its American ones (_british), read
-    once per process (0.3 s, some 150,000 words). A search's word found here is a word, whether or not a
-    profile uses it: "fitting" is not a misspelling of "gritting"."""
+    """Words of English (four letters or more, as WORD): the English word list inside pyspellchecker (MIT
+    licence, built from the OpenSubtitles corpus), some 127,000 words, read once per process (0.2 s; the
+    web server's workers read it as they start: config.wsgi). American spellings mostly: see is_english."""
     from spellchecker import SpellChecker
 
-    listed = [w for w in SpellChecker(language="en", distance=1).word_frequency.dictionary if re.fullmatch(WORD, w)]
-    return frozenset(listed) | {british for w in listed for british in _british(w)}
+    listed = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(w for w in listed if len(w) >= 4 and w.isascii() and w.isalpha() and w.islower())
 
 
-_AMERICAN = re.compile(  # endings spelt otherwise in British English: "behavior", "organize", "analyze", "center"
-    r"(?<=[a-z]{2})(?:(or)(s|ed|ing|ful|ite|able)?|(iz)(e|es|ed|ing|ation|ations|er|ers)|(yz)(e|es|ed|ing)"
-    r"|(?<=[^aeiou])(er)(s)?|(ense)(s)?)$"
-)
-_BRITISH = {"or": "our", "iz": "is", "yz": "ys", "er": "re", "ense": "ence"}
+def is_english(word: str) -> bool:
+    """Whether a word (lower case) is a word of English, in its American or its British spelling
+    ("behaviour", "organise", "centre", "licence", "travelled", "catalogue"): a search's word that is one is
+    never "corrected" to another that a profile uses ("fitting" is not a misspelling of "gritting")."""
+    words = english_words()
+    return word in words or any(american in words for american in _american(word))
 
 
-def _british(word: str) -> list[str]:
-    """The British spelling an American word may have (some not words at all, which is harmless: such a
-    word is only never "corrected")."""
-    match = _AMERICAN.search(word)
-    if match is None:
-        return []
-    stem, ending = next((g, match.group(i + 2) or "") for i, g in enumerate(match.groups()) if g and i % 2 == 0)
-    return [word[: match.start()] + _BRITISH[stem] + ending]
+_BRITISH = [  # a British spelling and its American one: "behaviour", "organise", "analyse", "centre"
+    (re.compile(r"(?<=[a-z]{2})our(?=[a-z]*$)"), "or"),
+    (re.compile(r"(?<=[a-z]{2})is(?=e|es|ed|ing|ation|ations|er|ers$)"), "iz"),
+    (re.compile(r"(?<=[a-z]{2})ys(?=e|es|ed|ing$)"), "yz"),
+    (re.compile(r"(?<=[a-z]{2}[^aeiou])re(?=s?$)"), "er"),
+    (re.compile(r"(?<=[a-z]{2})ence(?=s?$)"), "ense"),
+    (re.compile(r"(?<=[a-z]{2}[aeiou])ll(?=ed|ing|er|ers$)"), "l"),
+    (re.compile(r"(?<=[a-z]{2})ogue(?=s?$)"), "og"),
+    (re.compile(r"(?<=[a-z]{2})mme(?=s?$)"), "m"),
+]
+
+
+def _american(word: str) -> list[str]:
+    """The American spellings a British word may have, each ending changed on its own."""
+    return [american for pattern, to in _BRITISH if (american := pattern.sub(to, word, count=1)) != word]
 
 
 def words_in(*texts: str) -> set[str]:

@@ -18,7 +18,7 @@ from django.db import connection
 from core.postgres import extension_installed
 
 from .models import SearchVocabulary, SearchWord
-from .reference import WORD, capitals_only, english_words, filler_words_listed, vocabulary_phrase
+from .reference import WORD, capitals_only, filler_words_listed, is_english, vocabulary_phrase
 
 T = TypeVar("T")
 
@@ -134,9 +134,7 @@ def corrections(text: str) -> dict[str, str]:
     named, rest = ideas_named(text)
     known = search_words()
     unknown = [w for w in dict.fromkeys(re.findall(WORD, rest)) if w not in known]
-    if unknown:
-        english = english_words()
-        unknown = [w for w in unknown if w not in english]
+    unknown = [w for w in unknown if not is_english(w)]
     if not unknown or not extension_installed("pg_trgm"):
         return {}
     key = "talentpool:corrections:" + hashlib.sha1(" ".join(unknown).encode()).hexdigest()
