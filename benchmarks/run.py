@@ -74,7 +74,10 @@ def timed(session, method, path, **kwargs):
     if response.status_code >= 500:
         raise RuntimeError(f"{method} {path}: {response.status_code}")
     timing = response.headers.get("Server-Timing", "")
-    server_ms = float(re.search(r"app;dur=([\d.]+)", timing).group(1))
+    app = re.search(r"app;dur=([\d.]+)", timing)
+    if app is None:
+        raise RuntimeError(f"{method} {path}: no Server-Timing (is the server on config.settings.bench?)")
+    server_ms = float(app.group(1))
     return response, {
         "server_ms": server_ms,
         "db_ms": float(db.group(1)) if (db := re.search(r"db;dur=([\d.]+)", timing)) else None,  # None: before 2026-12

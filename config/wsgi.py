@@ -14,6 +14,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 from core.queue import tasks_import  # Celery's current app only: nothing of Django's apps
+from talentpool.reference import english_words  # reference data only: no model, nothing set up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
@@ -28,8 +29,6 @@ def _warm_and_freeze() -> None:
     before."""
     from django.template import TemplateDoesNotExist, engines
     from django.urls import get_resolver
-
-    from talentpool.reference import english_words
 
     get_resolver().url_patterns  # noqa: B018 (imports every app's views and URL patterns)
     tasks_import()  # every app's tasks, registered before the first request queues one

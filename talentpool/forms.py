@@ -26,7 +26,7 @@ from core.text import has_control_characters
 from councils.models import Council, CouncilStatus, Nation
 
 from .models import SearchVocabulary, ServiceArea, Skill
-from .reference import lgdss_choices, vocabulary_phrase
+from .reference import capitals_only, lgdss_choices, vocabulary_phrase
 from .selectors import SearchParams
 from .weeks import WINDOW_WEEKS, first_future_monday
 
@@ -413,6 +413,12 @@ class SearchVocabularyForm(forms.ModelForm):
 
     def clean_phrases(self) -> list[str]:
         phrases = sorted({vocabulary_phrase(p) for p in self.cleaned_data["phrases"] if p.strip()})
+        twice = sorted({p for p in phrases if capitals_only(p) and p.lower() in phrases})
+        if twice:
+            raise forms.ValidationError(
+                f"{twice[0]} is here in capitals and in lower case: keep one (in capitals, it names this idea"
+                " only when a search has it in capitals)"
+            )
         if any(has_control_characters(p) for p in phrases):
             raise forms.ValidationError("A phrase cannot hold control or hidden characters")
         if len(phrases) < 2:

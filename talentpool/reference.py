@@ -175,12 +175,12 @@ def reference_data_load(*, service_area, skill) -> None:
 
 
 def vocabulary_phrase(phrase: str) -> str:
-    """A vocabulary phrase as kept: its words single-spaced, in lower case, except an abbreviation written
-    in capitals ("SEND"), kept so: it names its idea only when a search has it in capitals, as an
-    abbreviation that is also an everyday word must ("nowhere else to send them" is not about special
-    educational needs)."""
+    """A vocabulary phrase as kept: its words single-spaced, in lower case, except an abbreviation that is
+    also a word of English, written in capitals ("SEND"): kept so, it names its idea only when a search has
+    it in capitals ("nowhere else to send them" is not about special educational needs). An abbreviation
+    that is no word ("HMO", "CCTV") is kept in lower case, and named however it is typed."""
     phrase = " ".join(phrase.split())
-    return phrase if capitals_only(phrase) else phrase.lower()
+    return phrase if capitals_only(phrase) and is_english(phrase.lower()) else phrase.lower()
 
 
 def capitals_only(phrase: str) -> bool:
@@ -199,15 +199,20 @@ def vocabulary_rows() -> list[list[str]]:
 
 def vocabulary_capitalise(model) -> int:
     """Each seed phrase now written in capitals (vocabulary_phrase) replaces the same phrase kept in lower
-    case, wherever platform staff keep it; returns how many were replaced."""
-    capitals = {p.lower(): p for row in vocabulary_rows() for p in row if capitals_only(p)}
+    case in the idea that keeps the seed's other phrases (not where staff may have put the everyday word
+    in an idea of their own); returns how many were replaced."""
     replaced = 0
-    for entry in model.objects.all():
-        phrases = [capitals.get(p, p) for p in entry.phrases]
-        if phrases != entry.phrases:
-            replaced += sum(a != b for a, b in zip(phrases, entry.phrases, strict=True))
-            entry.phrases = list(dict.fromkeys(phrases))
-            entry.save(update_fields=["phrases"])
+    kept = list(model.objects.all())
+    for row in vocabulary_rows():
+        capitals = {p.lower(): p for p in row if capitals_only(p)}
+        if not capitals:
+            continue
+        for entry in (e for e in kept if set(e.phrases) & (set(row) - set(capitals.values()))):
+            phrases = list(dict.fromkeys(capitals.get(p, p) for p in entry.phrases))
+            if phrases != entry.phrases:
+                replaced += sum(p in capitals for p in entry.phrases)
+                entry.phrases = phrases
+                entry.save(update_fields=["phrases"])
     return replaced
 
 
@@ -262,38 +267,104 @@ WORD = r"[a-z]{4,40}"  # the words kept for typo suggestions: letters only, four
 
 @cache
 def english_words() -> frozenset[str]:
-    """Words of English (four letters or more, as WORD): the English word list inside pyspellchecker (MIT
-    licence, built from the OpenSubtitles corpus), some 127,000 words, read once per process (0.2 s; the
+    """Words of English (lower case, letters only): the English word list inside pyspellchecker (MIT
+    licence, built from the OpenSubtitles corpus), some 130,000 words, read once per process (0.2 s; the
     web server's workers read it as they start: config.wsgi). American spellings mostly: see is_english."""
     from spellchecker import SpellChecker
 
     listed = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return frozenset(w for w in listed if len(w) >= 4 and w.isascii() and w.isalpha() and w.islower())
+    return frozenset(w for w in listed if len(w) >= 2 and w.isascii() and w.isalpha() and w.islower())
 
 
 def is_english(word: str) -> bool:
     """Whether a word (lower case) is a word of English, in its American or its British spelling
-    ("behaviour", "organise", "centre", "licence", "travelled", "catalogue"): a search's word that is one is
-    never "corrected" to another that a profile uses ("fitting" is not a misspelling of "gritting")."""
+    ("behaviour", "organise", "centre", "licence", "travelled", "catalogue", "mould"): a search's word that
+    is one is never "corrected" to another that a profile uses ("fitting" is not a misspelling of
+    "gritting"), only to its other spelling (spelling_variants)."""
     words = english_words()
-    return word in words or any(american in words for american in _american(word))
+    return word in words or any(american in words for american in _respelt(word, _TO_AMERICAN))
 
 
-_BRITISH = [  # a British spelling and its American one: "behaviour", "organise", "analyse", "centre"
-    (re.compile(r"(?<=[a-z]{2})our(?=[a-z]*$)"), "or"),
-    (re.compile(r"(?<=[a-z]{2})is(?=e|es|ed|ing|ation|ations|er|ers$)"), "iz"),
-    (re.compile(r"(?<=[a-z]{2})ys(?=e|es|ed|ing$)"), "yz"),
-    (re.compile(r"(?<=[a-z]{2}[^aeiou])re(?=s?$)"), "er"),
-    (re.compile(r"(?<=[a-z]{2})ence(?=s?$)"), "ense"),
-    (re.compile(r"(?<=[a-z]{2}[aeiou])ll(?=ed|ing|er|ers$)"), "l"),
+def spelling_variants(word: str) -> list[str]:
+    """The word in its other spellings, British and American, singular and plural: "organization" gives
+    "organisation" and "organisations" (PostgreSQL's English stemmer keeps the two spellings apart)."""
+    respelt = [*_respelt(word, _TO_AMERICAN), *_respelt(word, _TO_BRITISH)]
+    forms = (v for r in respelt for v in ((r, r[:-1]) if r.endswith("s") else (r, r + "s")))
+    return list(dict.fromkeys(v for v in forms if v != word))
+
+
+_SUFFIX_OUR = r"(?=(?:s|ed|ing|ite|ites|able|ably|ful|hood|hoods|er|ers|less|y)?$)"
+_SUFFIX_ISE = r"(?=(?:e|es|ed|ing|ation|ations|er|ers)$)"
+_SUFFIX_YSE = r"(?=(?:e|es|ed|ing)$)"
+_SUFFIX_LL = r"(?=(?:ed|ing|er|ers)$)"
+_TO_AMERICAN = [  # each ending of a British spelling, and the American one: "behaviour", "organise"
+    (re.compile(rf"(?<=[a-z]{{2}})our{_SUFFIX_OUR}"), "or"),
+    (re.compile(rf"(?<=[a-z]{{2}})is{_SUFFIX_ISE}"), "iz"),
+    (re.compile(rf"(?<=[a-z]{{2}})ys{_SUFFIX_YSE}"), "yz"),
+    (re.compile(rf"(?<=[a-z]{{2}}[aeiou])ll{_SUFFIX_LL}"), "l"),
     (re.compile(r"(?<=[a-z]{2})ogue(?=s?$)"), "og"),
-    (re.compile(r"(?<=[a-z]{2})mme(?=s?$)"), "m"),
+    (re.compile(r"(?<=[a-z]{2})amme(?=s?$)"), "am"),
 ]
+_TO_BRITISH = [
+    (re.compile(rf"(?<=[a-z]{{2}})or{_SUFFIX_OUR}"), "our"),
+    (re.compile(rf"(?<=[a-z]{{2}})iz{_SUFFIX_ISE}"), "is"),
+    (re.compile(rf"(?<=[a-z]{{2}})yz{_SUFFIX_YSE}"), "ys"),
+    (re.compile(rf"(?<=[a-z]{{2}}[aeiou])l{_SUFFIX_LL}"), "ll"),
+    (re.compile(r"(?<=[a-z]{2})og(?=s?$)"), "ogue"),
+    (re.compile(r"(?<=[a-z]{2})am(?=s?$)"), "amme"),
+]
+# Words spelt otherwise in British English that no ending tells apart (with their plurals)
+_BRITISH_WORDS = {
+    "centre": "center",
+    "theatre": "theater",
+    "metre": "meter",
+    "litre": "liter",
+    "fibre": "fiber",
+    "calibre": "caliber",
+    "sombre": "somber",
+    "spectre": "specter",
+    "meagre": "meager",
+    "lustre": "luster",
+    "manoeuvre": "maneuver",
+    "defence": "defense",
+    "offence": "offense",
+    "licence": "license",
+    "pretence": "pretense",
+    "mould": "mold",
+    "kerb": "curb",
+    "tyre": "tire",
+    "cheque": "check",
+    "grey": "gray",
+    "plough": "plow",
+    "storey": "story",
+    "gaol": "jail",
+    "aluminium": "aluminum",
+    "paediatric": "pediatric",
+    "anaemia": "anemia",
+    "sceptical": "skeptical",
+    "judgement": "judgment",
+    "ageing": "aging",
+    "enrolment": "enrollment",
+    "fulfil": "fulfill",
+    "instalment": "installment",
+    "artefact": "artifact",
+    "draught": "draft",
+    "orthopaedic": "orthopedic",
+    "anaesthetic": "anesthetic",
+}
 
 
-def _american(word: str) -> list[str]:
-    """The American spellings a British word may have, each ending changed on its own."""
-    return [american for pattern, to in _BRITISH if (american := pattern.sub(to, word, count=1)) != word]
+def _respelt(word: str, rules: list[tuple[re.Pattern[str], str]]) -> list[str]:
+    """The word with each ending of `rules` changed on its own, and as a listed word (_BRITISH_WORDS)."""
+    out = [respelt for pattern, to in rules if (respelt := pattern.sub(to, word, count=1)) != word]
+    listed = _BRITISH_WORDS if rules is _TO_AMERICAN else _AMERICAN_WORDS
+    singular, plural = (word[:-1], "s") if word.endswith("s") and word[:-1] in listed else (word, "")
+    if singular in listed:
+        out.append(listed[singular] + plural)
+    return out
+
+
+_AMERICAN_WORDS = {american: british for british, american in _BRITISH_WORDS.items()}
 
 
 def words_in(*texts: str) -> set[str]:

@@ -18,7 +18,7 @@ from django.db import connection
 from core.postgres import extension_installed
 
 from .models import SearchVocabulary, SearchWord
-from .reference import WORD, capitals_only, filler_words_listed, is_english, vocabulary_phrase
+from .reference import WORD, capitals_only, filler_words_listed, is_english, spelling_variants, vocabulary_phrase
 
 T = TypeVar("T")
 
@@ -126,23 +126,25 @@ def search_words_learn(words: set[str]) -> None:
 
 
 def corrections(text: str) -> dict[str, str]:
-    """Each word of a search that no profile uses and is not a word of English (four letters or more,
-    outside the vocabulary), with the closest word a profile does use, if one is close: {"tiping":
-    "tipping"}. A word of English is left as typed: "fitting" or "nowhere", which no profile happened to
-    use, were read as "gritting" and "where", and the search went looking for road gritting. Needs
-    pg_trgm; without it (the embedded development database) there are none."""
+    """Each word of a search that no profile uses (four letters or more, outside the vocabulary), with the
+    word meant that a profile does use: its other spelling, British or American ("organization":
+    "organisation"), or, unless it is a word of English, the closest word if one is close ("tiping":
+    "tipping"; pg_trgm, so none without it, as on the embedded development database). A word of English
+    is not otherwise changed: "fitting" and "nowhere", which no profile happened to use, were read as
+    "gritting" and "where", and the search went looking for road gritting."""
     named, rest = ideas_named(text)
     known = search_words()
     unknown = [w for w in dict.fromkeys(re.findall(WORD, rest)) if w not in known]
-    unknown = [w for w in unknown if not is_english(w)]
+    respelt = {w: v for w in unknown if (v := next((v for v in spelling_variants(w) if v in known), None))}
+    unknown = [w for w in unknown if w not in respelt and not is_english(w)]
     if not unknown or not extension_installed("pg_trgm"):
-        return {}
+        return respelt
     key = "talentpool:corrections:" + hashlib.sha1(" ".join(unknown).encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         found = _closest_words(unknown)
         cache.set(key, found, CACHE_SECONDS)  # the results page and its "Did you mean" ask twice
-    return found
+    return respelt | found
 
 
 def _closest_words(unknown: list[str]) -> dict[str, str]:
@@ -348,7 +350,14 @@ def _corrected(text: str) -> str:
     meant = corrections(text)
     if not meant:
         return text
-    return re.sub(r"[A-Za-z]+", lambda m: meant.get(m.group(0).lower(), m.group(0)), text)
+    return re.sub(r"[A-Za-z]+", lambda m: _as_typed(m.group(0), meant.get(m.group(0).lower())), text)
+
+
+def _as_typed(typed: str, meant: str | None) -> str:
+    """The word meant in the capitals it was typed in ("SEDN": "SEND"), or the word typed."""
+    if meant is None:
+        return typed
+    return meant.upper() if typed.isupper() and len(typed) > 1 else meant
 
 
 def search_match(text: str) -> ParsedQuery | None:

@@ -1,10 +1,11 @@
 """The seed vocabulary (talentpool/data/vocabulary.txt, 197 ideas to 200): everyday words an idea no longer
 counts as naming, since officers use them for other things ("claims" of benefit, "reporting" a pothole,
 "speeding up" a process, "tip" as advice, "dump" and "refuse" as verbs, housing "estates"); SEND kept in
-capitals, so that "send them a letter" is not about special educational needs
+capitals in its idea, so that "send them a letter" is not about special educational needs
 (talentpool.reference.vocabulary_phrase); new ideas (letters and correspondence, paperless billing,
-contract procedure rules) and new phrases for ideas already kept, brought in as 0012
-did (talentpool.reference.vocabulary_grow): what platform staff changed otherwise is kept."""
+contract procedure rules) and new phrases for ideas already kept. Brought in as 0012, 0021 and 0022 did
+(talentpool.reference.vocabulary_grow): ideas and phrases platform staff added are kept, and a seed
+phrase they removed comes back, as each such migration brings the seed in once."""
 
 from django.db import migrations
 from django.contrib.postgres.fields import ArrayField

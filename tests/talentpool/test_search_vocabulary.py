@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from talentpool.models import SearchVocabulary, SearchWithoutResults
-from talentpool.vocabulary import corrections, ideas_named, search_words, vocabulary_ideas
+from talentpool.vocabulary import _corrected, corrections, ideas_named, search_words, vocabulary_ideas
 from tests.factories import UserFactory, specialist_profile
 from tests.talentpool.test_selectors_search import add_project, names
 
@@ -312,8 +312,17 @@ def test_british_spellings_count_as_words_of_english():
     from talentpool.reference import is_english
 
     british = ["behaviour", "organise", "organisations", "centre", "licence", "analysed", "neighbours", "travelled"]
-    assert all(is_english(w) for w in [*british, "catalogue", "programme", "fitting", "nowhere"])
-    assert not any(is_english(w) for w in ["enforcment", "accomodation", "inspeciton", "crematorum", "tiping"])
+    assert all(is_english(w) for w in [*british, "catalogue", "programme", "mould", "kerbs", "fitting", "nowhere"])
+    typos = ["enforcment", "accomodation", "inspeciton", "crematorum", "tiping", "managre", "numbre", "expence"]
+    assert not any(is_english(w) for w in [*typos, "electourate", "accellerating", "intollerance"])
+
+
+def test_a_word_in_its_other_spelling_is_read_as_the_one_profiles_use(viewer, other_council):
+    """PostgreSQL's English stemmer keeps "organization" and "organisation" apart."""
+    charity = specialist_profile(other_council, full_name="Orla Org", headline="Voluntary organisations lead")
+    add_project(charity, "Grants programme for organisations", problem="Small groups missed out.")
+    assert corrections("organization program") == {"organization": "organisations", "program": "programme"}
+    assert names(viewer, q="voluntary organization") == ["Orla Org"]
 
 
 def test_an_abbreviation_kept_in_capitals_names_its_idea_only_in_capitals(viewer, other_council):
@@ -332,9 +341,23 @@ def test_an_abbreviation_kept_in_capitals_names_its_idea_only_in_capitals(viewer
     assert names(viewer, q="send") == ["Pat Post"]
 
 
-def test_the_vocabulary_admin_keeps_an_abbreviation_in_capitals(admin_client):
-    admin_client.post(reverse("admin:talentpool_searchvocabulary_add"), {"phrases": "TA, Temporary Housing"})
-    assert SearchVocabulary.objects.filter(phrases=["TA", "temporary housing"]).exists()
+def test_the_vocabulary_admin_keeps_in_capitals_only_an_abbreviation_that_is_also_a_word(admin_client):
+    url = reverse("admin:talentpool_searchvocabulary_add")
+    admin_client.post(url, {"phrases": "SEN, Special Needs Support"})  # "sen" is a word: kept in capitals
+    assert SearchVocabulary.objects.filter(phrases=["SEN", "special needs support"]).exists()
+    admin_client.post(url, {"phrases": "HMOs, Shared Houses"})  # no word: lower case, named however typed
+    assert SearchVocabulary.objects.filter(phrases=["hmos", "shared houses"]).exists()
+    refused = admin_client.post(url, {"phrases": "SEND, send, special needs"})
+    assert "SEND is here in capitals and in lower case" in refused.content.decode()
+    assert not SearchVocabulary.objects.filter(phrases__contains=["special needs"]).exists()
+
+
+def test_a_misspelt_abbreviation_is_read_in_the_capitals_it_was_typed_in(viewer, other_council):
+    needs = specialist_profile(other_council, full_name="Sen Needs", headline="Special educational needs lead")
+    add_project(needs, "We send plans on time", problem="Plans late.")
+    assert _corrected("SENDD transport") == "SEND transport"
+    named, _rest = ideas_named(_corrected("SENDD transport"))
+    assert any("special educational needs" in idea for idea in named)
 
 
 def test_a_migration_brings_capitals_and_retires_everyday_words_keeping_what_staff_changed():
@@ -345,8 +368,11 @@ def test_a_migration_brings_capitals_and_retires_everyday_words_keeping_what_sta
     needs = SearchVocabulary.objects.get(phrases__contains=["special educational needs"])
     needs.phrases = [p.lower() for p in needs.phrases] + ["sen support"]  # as kept before 0024, staff's own
     needs.save()
+    post = SearchVocabulary.objects.create(phrases=["send", "post out"])  # staff's own idea: not touched
     assert vocabulary_capitalise(SearchVocabulary) == 1
     needs.refresh_from_db()
+    post.refresh_from_db()
+    assert post.phrases == ["send", "post out"]
     assert "SEND" in needs.phrases
     assert "send" not in needs.phrases
     assert "sen support" in needs.phrases
