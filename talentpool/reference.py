@@ -297,22 +297,27 @@ _SUFFIX_OUR = r"(?=(?:s|ed|ing|ite|ites|able|ably|ful|hood|hoods|er|ers|less|y)?
 _SUFFIX_ISE = r"(?=(?:e|es|ed|ing|ation|ations|er|ers)$)"
 _SUFFIX_YSE = r"(?=(?:e|es|ed|ing)$)"
 _SUFFIX_LL = r"(?=(?:ed|ing|er|ers)$)"
-_TO_AMERICAN = [  # each ending of a British spelling, and the American one: "behaviour", "organise"
-    (re.compile(rf"(?<=[a-z]{{2}})our{_SUFFIX_OUR}"), "or"),
-    (re.compile(rf"(?<=[a-z]{{2}})is{_SUFFIX_ISE}"), "iz"),
-    (re.compile(rf"(?<=[a-z]{{2}})ys{_SUFFIX_YSE}"), "yz"),
-    (re.compile(rf"(?<=[a-z]{{2}}[aeiou])ll{_SUFFIX_LL}"), "l"),
-    (re.compile(r"(?<=[a-z]{2})ogue(?=s?$)"), "og"),
-    (re.compile(r"(?<=[a-z]{2})amme(?=s?$)"), "am"),
+_ENDINGS = [  # a British ending, its American one, what may follow, what must come before: "behaviour"
+    ("our", "or", _SUFFIX_OUR, ""),
+    ("is", "iz", _SUFFIX_ISE, ""),
+    ("ys", "yz", _SUFFIX_YSE, ""),
+    ("ll", "l", _SUFFIX_LL, "[aeiou]"),
+    ("ogue", "og", r"(?=s?$)", ""),
+    ("amme", "am", r"(?=s?$)", ""),
 ]
-_TO_BRITISH = [
-    (re.compile(rf"(?<=[a-z]{{2}})or{_SUFFIX_OUR}"), "our"),
-    (re.compile(rf"(?<=[a-z]{{2}})iz{_SUFFIX_ISE}"), "is"),
-    (re.compile(rf"(?<=[a-z]{{2}})yz{_SUFFIX_YSE}"), "ys"),
-    (re.compile(rf"(?<=[a-z]{{2}}[aeiou])l{_SUFFIX_LL}"), "ll"),
-    (re.compile(r"(?<=[a-z]{2})og(?=s?$)"), "ogue"),
-    (re.compile(r"(?<=[a-z]{2})am(?=s?$)"), "amme"),
-]
+
+
+def _endings(*, to_american: bool) -> list[tuple[re.Pattern[str], str]]:
+    return [
+        (
+            re.compile(rf"(?<=[a-z]{{2}}{before}){british if to_american else american}{after}"),
+            american if to_american else british,
+        )
+        for british, american, after, before in _ENDINGS
+    ]
+
+
+_TO_AMERICAN, _TO_BRITISH = _endings(to_american=True), _endings(to_american=False)
 # Words spelt otherwise in British English that no ending tells apart (with their plurals)
 _BRITISH_WORDS = {
     "centre": "center",
