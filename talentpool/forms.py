@@ -410,6 +410,7 @@ class SearchVocabularyForm(forms.ModelForm):
     class Meta:
         model = SearchVocabulary
         fields = ["phrases"]
+        widgets = {"phrases": forms.Textarea(attrs={"rows": 4, "cols": 100})}  # an idea has up to 25 phrases
 
     def clean_phrases(self) -> list[str]:
         phrases = sorted({vocabulary_phrase(p) for p in self.cleaned_data["phrases"] if p.strip()})

@@ -607,8 +607,9 @@ class SearchVocabulary(models.Model):
 
     phrases = ArrayField(
         models.CharField(max_length=80),
-        help_text="Lower case, separated by commas. An abbreviation that is also an everyday word in capitals"
-        " (SEND): it then names the idea only when a search has it in capitals.",
+        help_text="Phrases that mean the same, separated by commas, kept in lower case. Write an abbreviation that is"
+        " also an everyday word in capitals (SEND): it then names this idea only when a search has it in"
+        " capitals.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,8 @@
 """Search in the words officers use: the vocabulary kept by platform staff makes an abbreviation or a
 paraphrase find a profile written in other words; searches that find nobody are kept without who searched."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -188,6 +190,11 @@ def test_a_search_that_finds_nobody_is_kept_without_who_searched(client, viewer,
 
 def test_the_vocabulary_admin_refuses_a_lone_phrase_and_tidies_the_rest(admin_client):
     url = reverse("admin:talentpool_searchvocabulary_add")
+    idea = SearchVocabulary.objects.get(phrases__contains=["temporary accommodation"])
+    change = admin_client.get(reverse("admin:talentpool_searchvocabulary_change", args=[idea.pk])).content.decode()
+    box = re.search(r'<textarea name="phrases"[^>]*>(.*?)</textarea>', change, re.S)
+    assert box, "an idea's dozen phrases all in view, not a one-line box"
+    assert set(box.group(1).strip().split(",")) == set(idea.phrases)
     refused = admin_client.post(url, {"phrases": "asb"})
     assert "Enter at least two phrases" in refused.content.decode()
     admin_client.post(url, {"phrases": " Zebra Crossing ,pedestrian   crossing,zebra crossing"})

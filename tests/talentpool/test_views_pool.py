@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from talentpool import approval, weekly_hours
+from talentpool.forms import search_filter_choices_refresh
 from talentpool.models import ProfileStatus, SlotStatus, WeekSlot
 from talentpool.vocabulary import search_words, vocabulary_ideas
 from talentpool.weeks import first_future_monday
@@ -68,8 +69,6 @@ def test_the_filters_keep_what_was_chosen_and_show_names_escaped(client, officer
     """The filter lists are escaped once per process and reused: each page still marks its own choice."""
     other_council.name = "Brent & <Harrow>"
     other_council.save()
-    from talentpool.forms import search_filter_choices_refresh
-
     search_filter_choices_refresh()
     client.force_login(officer)
     for chosen in (other_council.code, ""):
